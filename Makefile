@@ -1,0 +1,56 @@
+# Two commands do all set-up on a fresh clone with only python3 and make:
+#   make demo   — create .venv, install, load sample_data, serve API + dashboard on 127.0.0.1:8000
+#   make test   — create .venv, install with test extras, run lint (ruff, mypy) and pytest
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PY     := $(BIN)/python
+TYPECHECK := build/typecheck
+
+.PHONY: demo test install lint typecheck pytest bench browser clean sample-data
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+# Always re-run: cheap when nothing changed, and it picks up new dependencies.
+install: $(PY)
+	$(PY) -m pip install --quiet -e ".[test]"
+
+# mypy reads the packages through a symlink tree that maps readiness.* onto the literal folders.
+$(TYPECHECK)/readiness:
+	mkdir -p $(TYPECHECK)/readiness
+	for d in ingest scoring api; do ln -sfn ../../../$$d $(TYPECHECK)/readiness/$$d; done
+
+typecheck: $(TYPECHECK)/readiness
+	cd $(TYPECHECK) && MYPYPATH=. ../../$(BIN)/mypy --config-file ../../pyproject.toml \
+		-p readiness.ingest -p readiness.scoring -p readiness.api
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(MAKE) typecheck
+
+# Headless Chromium for the dashboard test, from Debian's packages (root on CI and dev machines).
+browser:
+	@command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 || \
+	  { (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null) \
+	    || echo "make: could not install chromium; the browser test will skip"; }
+
+pytest:
+	$(BIN)/pytest
+
+test: lint browser
+	$(BIN)/pytest
+
+sample-data: install
+	$(PY) -m readiness.api.sample_data_cli
+
+bench: install
+	$(PY) benchmarks/ingest.py
+
+demo: install
+	$(BIN)/readiness demo
+
+clean:
+	rm -rf $(VENV) build *.egg-info .mypy_cache .ruff_cache .pytest_cache

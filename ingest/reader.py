@@ -1,0 +1,94 @@
+"""Entry points: read one file (bytes or path), or many paths (files and folders)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from .errors import EmptyFileError, IngestError, UnsupportedFormatError
+from .formats import FORMATS, HEAD_BYTES, detect
+from .options import ReadOptions
+from .result import IngestResult, merge
+
+__all__ = ["ReadReport", "expand_paths", "read_bytes", "read_path", "read_paths", "read_stream"]
+
+
+def read_stream(stream: BinaryIO, name: str, options: ReadOptions | None = None) -> IngestResult:
+    """Read one file from a seekable binary stream; the format is judged by content."""
+    options = options or ReadOptions()
+    head = stream.read(HEAD_BYTES)
+    if not head:
+        raise EmptyFileError(
+            name, "the file is empty", offset=0, expected="a FIT, CSV, JSON, XML or zip export"
+        )
+    stream.seek(0)
+    fmt = detect(head)
+    if fmt is None:
+        raise UnsupportedFormatError(
+            name,
+            "not a supported export",
+            offset=0,
+            expected="one of: " + "; ".join(f.description for f in FORMATS),
+        )
+    return fmt.read(stream, name, options)
+
+
+def read_bytes(data: bytes, name: str, options: ReadOptions | None = None) -> IngestResult:
+    """Read one file held in memory."""
+    return read_stream(io.BytesIO(data), name, options)
+
+
+def read_path(path: Path, options: ReadOptions | None = None) -> IngestResult:
+    """Read one file from disk."""
+    with path.open("rb") as fh:
+        return read_stream(fh, path.name, options)
+
+
+def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
+    """Files as given, and every non-hidden file under a folder, in sorted order."""
+    for p in paths:
+        if p.is_dir():
+            for child in sorted(p.rglob("*")):
+                rel = child.relative_to(p)
+                if child.is_file() and not any(part.startswith(".") for part in rel.parts):
+                    yield child
+        else:
+            yield p
+
+
+@dataclass(frozen=True)
+class ReadReport:
+    """The merged result of many files, and the files that could not be read."""
+
+    result: IngestResult
+    errors: tuple[IngestError, ...]
+    files_read: int
+
+
+def read_paths(
+    paths: Iterable[Path],
+    options: ReadOptions | None = None,
+    *,
+    on_file: Callable[[Path, int], None] | None = None,
+) -> ReadReport:
+    """Read every file (folders are walked); a bad file is reported and the others still read.
+
+    ``on_file(path, size)`` is called after each file, for progress bars.
+    """
+    results: list[IngestResult] = []
+    errors: list[IngestError] = []
+    count = 0
+    for path in expand_paths(paths):
+        count += 1
+        try:
+            if not path.exists():
+                raise UnsupportedFormatError(str(path), "no such file")
+            results.append(read_path(path, options))
+        except IngestError as exc:
+            errors.append(exc)
+        if on_file is not None:
+            on_file(path, path.stat().st_size if path.exists() else 0)
+    return ReadReport(result=merge(results), errors=tuple(errors), files_read=count)

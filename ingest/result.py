@@ -1,0 +1,129 @@
+"""What every reader returns, and how results from several files combine into one timeline."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .schema import CHECKINS, DAILY, SESSIONS, Table, empty
+from .warnings import IngestWarning
+
+__all__ = ["SOURCE_PRIORITY", "IngestResult", "merge"]
+
+#: Per-source precedence when two sources report the same day (lower wins). A nocturnal
+#: measurement from a ring, strap or watch wins over a morning spot check; within a kind, the
+#: first listed wins. Documented in the README ("Combining sources").
+SOURCE_PRIORITY: dict[str, int] = {
+    "csv": 0,  # what the athlete typed by hand wins
+    "oura": 10,
+    "whoop": 11,
+    "fit": 12,
+    "garmin": 13,
+    "fitbit": 14,
+    "apple": 15,
+    "intervals": 20,
+    "hrv4training": 21,
+}
+_DEFAULT_PRIORITY = 50
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """The three tables read from one or more files, plus what was skipped."""
+
+    daily: pd.DataFrame = field(default_factory=lambda: empty(DAILY))
+    sessions: pd.DataFrame = field(default_factory=lambda: empty(SESSIONS))
+    checkins: pd.DataFrame = field(default_factory=lambda: empty(CHECKINS))
+    warnings: tuple[IngestWarning, ...] = ()
+
+    @property
+    def is_empty(self) -> bool:
+        return bool(self.daily.empty and self.sessions.empty and self.checkins.empty)
+
+
+def _priority(frame: pd.DataFrame) -> pd.Series:
+    src = frame["source"].astype("string").fillna("")
+    prio = src.map(lambda s: SOURCE_PRIORITY.get(str(s), _DEFAULT_PRIORITY)).astype("int64")
+    if "hrv_context" in frame:
+        # A morning spot check never outranks a nocturnal reading of the same night.
+        prio = (
+            prio
+            + (frame["hrv_context"].astype("string") == "morning").fillna(False).astype("int64")
+            * 100
+        )
+    return prio
+
+
+def _combine_daily(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
+    """One row per date; per column, the highest-priority source that has a value wins.
+
+    ``source`` and ``device`` describe where that day's HRV came from (or, with no HRV, the
+    highest-priority source), because scoring segments HRV baselines by device and metric.
+    """
+    frames = [f for f in frames if not f.empty]
+    if not frames:
+        return empty(DAILY)
+    allrows = pd.concat(frames, ignore_index=True)
+    allrows["_prio"] = _priority(allrows)
+    has_hrv = allrows["hrv_rmssd_ms"].notna() | allrows["hrv_sdnn_ms"].notna()
+    allrows["_hrv_first"] = (~has_hrv).astype("int64")
+    allrows = allrows.sort_values(["date", "_prio"], kind="stable")
+    values = allrows.drop(columns=["source", "device", "_hrv_first"]).groupby("date", sort=True)
+    merged = values.first()  # first non-null per column, in priority order
+    # HRV columns travel together: take them from one row so RMSSD and context never mix.
+    hrv_cols = ["hrv_rmssd_ms", "hrv_sdnn_ms", "hrv_context"]
+    prov = allrows.sort_values(["date", "_hrv_first", "_prio"], kind="stable").groupby(
+        "date", sort=True
+    )
+    head = prov.head(1).set_index("date")
+    merged[hrv_cols] = head[hrv_cols]
+    merged["source"] = head["source"]
+    merged["device"] = head["device"]
+    merged = merged.drop(columns=["_prio"]).reset_index()
+    return _order(DAILY, merged)
+
+
+def _order(table: Table, frame: pd.DataFrame) -> pd.DataFrame:
+    cols = table.names + [c for c in frame.columns if c not in table.names]
+    out = frame.reindex(columns=cols)
+    for c in table.columns:
+        out[c.name] = out[c.name].astype(c.dtype)
+    return out.sort_values(table.key, kind="stable").reset_index(drop=True)
+
+
+def _combine_sessions(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
+    frames = [f for f in frames if not f.empty]
+    if not frames:
+        return empty(SESSIONS)
+    allrows = pd.concat(frames, ignore_index=True)
+    # The same workout recorded twice (same start to the second, same source) is one workout.
+    allrows = allrows.drop_duplicates(subset=["start", "source", "device"], keep="last")
+    return _order(SESSIONS, allrows)
+
+
+def _combine_checkins(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
+    frames = [f for f in frames if not f.empty]
+    if not frames:
+        return empty(CHECKINS)
+    allrows = pd.concat(frames, ignore_index=True)
+    allrows["_prio"] = _priority(allrows)
+    allrows = allrows.sort_values(["date", "_prio"], kind="stable")
+    merged = allrows.groupby("date", sort=True).first().drop(columns=["_prio"]).reset_index()
+    return _order(CHECKINS, merged)
+
+
+def merge(results: Iterable[IngestResult]) -> IngestResult:
+    """Combine several files' results into one timeline without duplicates.
+
+    Merging is idempotent: merging a result with itself, or in another order, gives the same
+    tables.
+    """
+    items = list(results)
+    return IngestResult(
+        daily=_combine_daily([r.daily for r in items]),
+        sessions=_combine_sessions([r.sessions for r in items]),
+        checkins=_combine_checkins([r.checkins for r in items]),
+        warnings=tuple(w for r in items for w in r.warnings),
+    )
