@@ -44,7 +44,7 @@ test: lint browser
 	$(BIN)/pytest
 
 sample-data: install
-	$(PY) -m readiness.api.sample_data_cli
+	$(PY) sample_data/generate.py
 
 bench: install
 	$(PY) benchmarks/ingest.py

@@ -6,12 +6,12 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from . import cli_ingest
+from . import cli_athletes, cli_ingest, cli_score, cli_service
 
 __all__ = ["main"]
 
 #: Sub-command modules: each has ``register(subparsers)`` which sets ``func`` on its parser.
-COMMANDS = (cli_ingest,)
+COMMANDS = (cli_ingest, cli_score, cli_service, cli_athletes)
 
 
 def build_parser() -> argparse.ArgumentParser:

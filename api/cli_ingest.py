@@ -3,12 +3,27 @@
 from __future__ import annotations
 
 import argparse
+import io
+import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import pandas as pd
-from readiness.ingest import CHECKINS, DAILY, SESSIONS, ReadOptions, read_paths
+from readiness.ingest import (
+    CHECKINS,
+    DAILY,
+    SESSIONS,
+    IngestError,
+    IngestResult,
+    ReadOptions,
+    ReadReport,
+    UnsupportedFormatError,
+    expand_paths,
+    merge,
+    read_stream,
+)
 from readiness.ingest.records import to_records
+from tqdm import tqdm
 
 from .cli_common import EXIT_BAD_INPUT, print_error, print_json, tz_arg
 
@@ -25,11 +40,92 @@ def register(sub: Any) -> None:
         "--tz", type=tz_arg, default=None, help="athlete's IANA timezone, e.g. Europe/Oslo"
     )
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="progress bar on stderr (default: only on a terminal, for many files or big ones)",
+    )
     p.set_defaults(func=run)
 
 
+#: By default a progress bar is shown when stderr is a terminal and the import is this large.
+MANY_FILES = 50
+BIG_BYTES = 50 * 1024 * 1024
+
+
+class _Progress(io.RawIOBase):
+    """A file whose reads move a byte-progress bar (zips are read by seeking, so it follows the
+    furthest position reached)."""
+
+    def __init__(self, inner: BinaryIO, bar: Any) -> None:
+        self._inner = inner
+        self._bar = bar
+        self._furthest = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        return self._inner.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self._inner.tell()
+
+    def readinto(self, buffer: Any) -> int:
+        data = self._inner.read(len(buffer))
+        buffer[: len(data)] = data
+        pos = self._inner.tell()
+        if pos > self._furthest:
+            self._bar.update(pos - self._furthest)
+            self._furthest = pos
+        return len(data)
+
+
+def _read_all(paths: list[Path], options: ReadOptions, progress: bool | None) -> ReadReport:
+    """Like :func:`readiness.ingest.read_paths`, with a byte progress bar on long imports.
+
+    ``progress=None`` shows the bar only when stderr is a terminal and there are many files or
+    many bytes (a big zip), so logs and captured output stay clean.
+    """
+    files = list(expand_paths(paths))
+    sizes = [p.stat().st_size if p.is_file() else 0 for p in files]
+    total = sum(sizes)
+    if progress is None:
+        progress = sys.stderr.isatty() and (len(files) >= MANY_FILES or total >= BIG_BYTES)
+    show = progress
+    results: list[IngestResult] = []
+    errors: list[IngestError] = []
+    with tqdm(
+        total=total,
+        unit="B",
+        unit_scale=True,
+        desc="reading",
+        file=sys.stderr,
+        disable=not show,
+        leave=False,
+    ) as bar:
+        done = 0
+        for path, size in zip(files, sizes, strict=True):
+            bar.set_postfix_str(path.name[-40:], refresh=False)
+            try:
+                if not path.is_file():
+                    raise UnsupportedFormatError(str(path), "no such file")
+                with path.open("rb") as fh:
+                    stream = io.BufferedReader(_Progress(fh, bar), 1024 * 1024)
+                    results.append(read_stream(stream, path.name, options))  # type: ignore[arg-type]
+            except IngestError as exc:
+                errors.append(exc)
+            done += size
+            bar.update(done - bar.n)
+    return ReadReport(result=merge(results), errors=tuple(errors), files_read=len(files))
+
+
 def run(args: argparse.Namespace) -> int:
-    report = read_paths(args.paths, ReadOptions(tz=args.tz))
+    report = _read_all(args.paths, ReadOptions(tz=args.tz), args.progress)
     for err in report.errors:
         print_error(err)
     res = report.result

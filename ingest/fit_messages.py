@@ -24,6 +24,15 @@ column (numpy array) per wanted field, in file order. Every backend must give **
 * Array fields (e.g. ``hrv.time``): 2-D float64 ``(n_messages, max_len)``, padded with NaN;
   invalid elements (e.g. 0xFFFF → 65.535 s) → NaN.
 * Developer fields are skipped (never decoded), but must be stepped over correctly.
+* Components are **not** expanded (except the compressed-timestamp header above): a value that
+  a device only writes inside a container field is read from that container, which
+  :data:`WANTED` lists (e.g. ``monitoring.current_activity_type_intensity``: activity type in
+  bits 0–4, intensity in bits 5–7; the extraction splits it).
+* Which fields count as what, from the profile's field type: ``date_time`` /
+  ``local_date_time`` → time; any other named profile type with value names (``sport``,
+  ``manufacturer``, ``device_index`` …) → enum; base types → numeric. ``byte`` fields → numeric
+  (the bytes as a little-endian unsigned int; all 0xFF → NaN). Only the fields in
+  :data:`ARRAY_FIELDS` are 2-D; any other field written with several elements keeps its first.
 
 A decoder raises :class:`~readiness.ingest.errors.IngestError` subclasses for broken files
 (header, CRC, truncation), carrying the byte offset. It may instead return what was valid and
@@ -43,7 +52,7 @@ import numpy.typing as npt
 
 from .warnings import IngestWarning
 
-__all__ = ["FIT_EPOCH_OFFSET", "WANTED", "FitDecoder", "FitMessages"]
+__all__ = ["ARRAY_FIELDS", "FIT_EPOCH_OFFSET", "WANTED", "FitDecoder", "FitMessages"]
 
 #: Seconds between the Unix epoch and the FIT epoch (1989-12-31T00:00:00Z).
 FIT_EPOCH_OFFSET = 631_065_600
@@ -81,6 +90,7 @@ WANTED: Mapping[str, tuple[str, ...]] = {
         "cycles",
         "active_time",
         "duration_min",
+        "current_activity_type_intensity",
     ),
     "monitoring_hr_data": ("timestamp", "resting_heart_rate", "current_day_resting_heart_rate"),
     "stress_level": ("stress_level_time", "stress_level_value"),
@@ -90,6 +100,9 @@ WANTED: Mapping[str, tuple[str, ...]] = {
     "hrv_status_summary": ("timestamp", "weekly_average", "last_night_average", "status"),
     "hrv_value": ("timestamp", "value"),
 }
+
+#: (message, field) pairs decoded as 2-D arrays (see the module docstring).
+ARRAY_FIELDS: frozenset[tuple[str, str]] = frozenset({("hrv", "time")})
 
 Column = npt.NDArray[np.float64] | npt.NDArray[np.object_] | npt.NDArray[np.int64]
 

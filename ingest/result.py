@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -100,7 +102,49 @@ def _combine_sessions(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
     allrows = pd.concat(frames, ignore_index=True)
     # The same workout recorded twice (same start to the second, same source) is one workout.
     allrows = allrows.drop_duplicates(subset=["start", "source", "device"], keep="last")
+    allrows = _drop_cross_source_duplicates(allrows)
     return _order(SESSIONS, allrows)
+
+
+#: Sessions of different sources starting within this many seconds of each other, with
+#: durations within :data:`SAME_SESSION_DURATION` (or unknown), are one workout recorded twice
+#: (a FIT file and Garmin's Activities.csv, a watch workout copied into Apple Health, …); the
+#: highest-ranked source keeps it.
+SAME_SESSION_S = 120
+SAME_SESSION_DURATION = 0.10
+
+
+def _drop_cross_source_duplicates(rows: pd.DataFrame) -> pd.DataFrame:
+    if rows["source"].nunique(dropna=False) < 2:
+        return rows
+    ranked = rows.assign(_prio=_priority(rows)).sort_values(
+        ["_prio", "source", "device", "start"], kind="stable", na_position="last"
+    )
+    epoch = pd.Timestamp(0, tz="UTC")
+    starts = (ranked["start"] - epoch).dt.total_seconds().round().astype("int64").to_numpy()
+    durations = ranked["duration_s"].to_numpy(dtype="float64", na_value=float("nan"))
+    sources = ranked["source"].astype("string").fillna("").tolist()
+    kept_starts: list[int] = []
+    kept: list[tuple[float, str]] = []
+    keep = []
+    for start, duration, source in zip(starts.tolist(), durations.tolist(), sources, strict=True):
+        lo = bisect.bisect_left(kept_starts, start - SAME_SESSION_S)
+        hi = bisect.bisect_right(kept_starts, start + SAME_SESSION_S)
+        duplicate = any(
+            kept[i][1] != source and _similar(duration, kept[i][0]) for i in range(lo, hi)
+        )
+        keep.append(not duplicate)
+        if not duplicate:
+            at = bisect.bisect_right(kept_starts, start)
+            kept_starts.insert(at, start)
+            kept.insert(at, (duration, source))
+    return ranked.loc[keep].drop(columns=["_prio"])
+
+
+def _similar(a: float, b: float) -> bool:
+    if math.isnan(a) or math.isnan(b):
+        return True
+    return abs(a - b) <= SAME_SESSION_DURATION * max(a, b)
 
 
 def _combine_checkins(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:

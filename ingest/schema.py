@@ -20,11 +20,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Literal
+from functools import lru_cache
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
+from .schema_cast import fast_cast, mask_values, missing_column, stable_order
 from .warnings import IngestWarning
 
 __all__ = [
@@ -37,6 +39,7 @@ __all__ = [
     "TableName",
     "empty",
     "normalize",
+    "normalize_columns",
 ]
 
 Kind = Literal["date", "instant", "float", "int", "str", "bool"]
@@ -219,7 +222,12 @@ TABLES: Mapping[TableName, Table] = {"daily": DAILY, "sessions": SESSIONS, "chec
 
 
 def empty(table: Table) -> pd.DataFrame:
-    """An empty frame with every column of ``table`` at its declared dtype."""
+    """An empty frame with every column of ``table`` at its declared dtype (a fresh copy)."""
+    return _empty_template(table).copy()
+
+
+@lru_cache(maxsize=8)
+def _empty_template(table: Table) -> pd.DataFrame:
     return pd.DataFrame({c.name: pd.Series(dtype=c.dtype) for c in table.columns})
 
 
@@ -275,24 +283,49 @@ def normalize(
     and each such column gives one warning with the count. Rows without the table's key are
     dropped with a warning. Rows are sorted by the key.
     """
-    warnings: list[IngestWarning] = []
-    out: dict[str, pd.Series] = {}
-    n = len(frame)
-    index = pd.RangeIndex(n)
     frame = frame.reset_index(drop=True)
+    columns = {name: frame[name] for name in frame.columns}
+    return normalize_columns(table, columns, len(frame), file=file, defaults=defaults)
+
+
+def normalize_columns(
+    table: Table,
+    columns: Mapping[str, Any],
+    n: int,
+    *,
+    file: str,
+    defaults: Mapping[str, object] | None = None,
+) -> tuple[pd.DataFrame, list[IngestWarning]]:
+    """:func:`normalize` for a mapping of ``n``-long columns (numpy arrays or Series).
+
+    Readers that already hold numpy columns use it to skip building an intermediate frame;
+    plain numpy columns of the right kind take fast paths with the same results.
+    """
+    warnings: list[IngestWarning] = []
+    out: dict[str, Any] = {}
     for col in table.columns:
-        if col.name in frame.columns:
-            raw = frame[col.name]
+        if col.name in columns:
+            raw = columns[col.name]
         elif defaults and col.name in defaults:
-            raw = pd.Series([defaults[col.name]] * n, index=index, dtype=object)
+            raw = np.array([defaults[col.name]] * n + [None], dtype=object)[:n]
         else:
-            out[col.name] = pd.Series(pd.array([None] * n, dtype=col.dtype), index=index)
+            out[col.name] = missing_column(col.kind, col.dtype, n)
             continue
-        values = _to_dtype(col, raw)
-        bad = _out_of_range(col, values)
-        count = int(bad.sum())
+        fast = fast_cast(col, raw)
+        if fast is not None:
+            values, bad = fast
+            count = int(bad.sum())
+            if count:
+                values = mask_values(values, bad)
+        else:
+            series = raw if isinstance(raw, pd.Series) else pd.Series(raw, dtype=object)
+            series = _to_dtype(col, series.reset_index(drop=True))
+            bad_series = _out_of_range(col, series)
+            count = int(bad_series.sum())
+            if count:
+                series = series.mask(bad_series)
+            values = series.array
         if count:
-            values = values.mask(bad)
             warnings.append(
                 IngestWarning(
                     file=file,
@@ -305,11 +338,10 @@ def normalize(
                 )
             )
         out[col.name] = values
-    result = pd.DataFrame(out, index=index)
-    for extra in frame.columns:
-        if extra not in result.columns:
-            result[extra] = frame[extra].to_numpy()
-    keyless = result[table.key].isna()
+    for extra, raw in columns.items():
+        if extra not in out:
+            out[extra] = raw.to_numpy() if isinstance(raw, pd.Series) else np.asarray(raw)
+    keyless = np.asarray(pd.isna(out[table.key]), dtype=bool)
     if keyless.any():
         count = int(keyless.sum())
         warnings.append(
@@ -320,9 +352,11 @@ def normalize(
                 count=count,
             )
         )
-        result = result.loc[~keyless]
-    result = result.sort_values(table.key, kind="stable").reset_index(drop=True)
-    return result, warnings
+        out = {k: v[~keyless] for k, v in out.items()}
+    order = stable_order(out[table.key])
+    if order is not None:
+        out = {k: v[order] for k, v in out.items()}
+    return pd.DataFrame(out), warnings
 
 
 def _out_of_range(col: Column, values: pd.Series) -> pd.Series:

@@ -1,0 +1,44 @@
+"""Score each day: nervous-system stress, physical stiffness, warmth, gates, one recommendation.
+
+Pure: pandas, numpy and scikit-learn only; no I/O, no web framework, no database. See
+``docs/scoring.md`` for every formula and threshold with its reference.
+"""
+
+from .constants import DEFAULT, Thresholds
+from .days import last_date_with_data, score_days
+from .decision import RULES, Rule
+from .engine import score_history
+from .types import (
+    ACTIONS,
+    DISCLAIMER,
+    Action,
+    AthleteProfile,
+    Calibration,
+    Contributor,
+    DayReadiness,
+    Recommendation,
+    StiffnessScore,
+    StressScore,
+    Warmth,
+)
+
+__all__ = [
+    "ACTIONS",
+    "DEFAULT",
+    "DISCLAIMER",
+    "RULES",
+    "Action",
+    "AthleteProfile",
+    "Calibration",
+    "Contributor",
+    "DayReadiness",
+    "Recommendation",
+    "Rule",
+    "StiffnessScore",
+    "StressScore",
+    "Thresholds",
+    "Warmth",
+    "last_date_with_data",
+    "score_days",
+    "score_history",
+]

@@ -1,0 +1,74 @@
+"""``create_app(settings)``: the FastAPI application, its lifespan and its middleware.
+
+Nothing happens at import: the engine, the migrations and the background-job executor are
+created in the lifespan (per worker process) and disposed when it ends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
+from datetime import timedelta
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
+
+from .db import open_database
+from .errors import install_handlers
+from .limits import BodyLimitMiddleware
+from .routes import health_router, v1
+from .settings import Settings
+from .uploads import UploadService, fail_interrupted
+
+__all__ = ["STATIC", "create_app"]
+
+STATIC = Path(__file__).resolve().parent / "static"
+VERSION = "0.1.0"
+DESCRIPTION = (
+    "Upload wearable exports and get a daily, explainable recovery call. "
+    "Authenticate with `Authorization: Bearer <api key>`. Errors are "
+    "`application/problem+json` (RFC 9457). **Not medical advice.**"
+)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the application. ``settings`` default to the environment (see ``Settings``)."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        db = open_database(settings)
+        fail_interrupted(db.sessions, older_than=timedelta(hours=1))
+        jobs = ThreadPoolExecutor(max_workers=1, thread_name_prefix="readiness-upload")
+        app.state.db = db
+        app.state.uploads = UploadService(db.sessions, settings.background_bytes, jobs)
+        try:
+            yield
+        finally:
+            jobs.shutdown(wait=True, cancel_futures=False)
+            db.dispose()
+
+    app = FastAPI(
+        title="readiness",
+        version=VERSION,
+        summary="Daily recovery call from your own wearable data",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    install_handlers(app)
+    app.include_router(health_router)
+    app.include_router(v1)
+    app.add_middleware(BodyLimitMiddleware, limit=settings.max_upload_bytes, paths=("/v1/uploads",))
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type"],
+        )
+    app.mount("/", StaticFiles(directory=STATIC, html=True), name="dashboard")
+    return app

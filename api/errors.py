@@ -1,0 +1,197 @@
+"""Errors as RFC 9457 problem details (``application/problem+json``).
+
+The tree::
+
+    ProblemDetailError
+    ├── NotAuthenticatedError     401  no key, or a key the service does not know
+    ├── ForbiddenError            403  the admin token is wrong or not configured
+    ├── NotFoundError             404  no such resource *for this athlete*
+    ├── UploadTooLargeError       413  counted while streaming, never trusted from headers
+    ├── UnsupportedExportError    415  ingest's UnsupportedFormatError
+    ├── UnprocessableExportError  422  any other IngestError (corrupt, truncated, bad CSV, zip)
+    └── InvalidRequestError       422  a request that is well-formed but cannot be served
+
+Each class carries its ``type`` URI (a ``tag:`` URI, as RFC 9457 §3.1.1 allows for
+non-dereferenceable types), a title and a status; an instance adds ``detail`` and optional extra
+members. Handlers here also reshape FastAPI's validation errors (422 with an ``errors`` list)
+and Starlette's HTTP errors (404 for unknown paths, 405, ...) into the same shape.
+"""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any, ClassVar
+
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from readiness.ingest import IngestError, UnsupportedFormatError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+__all__ = [
+    "PROBLEM_TYPE",
+    "ForbiddenError",
+    "InvalidRequestError",
+    "NotAuthenticatedError",
+    "NotFoundError",
+    "ProblemDetailError",
+    "UnprocessableExportError",
+    "UnsupportedExportError",
+    "UploadTooLargeError",
+    "from_ingest_error",
+    "install_handlers",
+    "problem_response",
+]
+
+PROBLEM_TYPE = "application/problem+json"
+_TAG = "tag:readiness.dev,2026:problems/"
+_log = logging.getLogger("readiness.api")
+
+
+class ProblemDetailError(Exception):
+    """Base class: raise a subclass and the handler answers with a problem+json body."""
+
+    type_uri: ClassVar[str] = "about:blank"
+    title: ClassVar[str] = "Internal Server Error"
+    status: ClassVar[int] = HTTPStatus.INTERNAL_SERVER_ERROR
+
+    def __init__(self, detail: str, *, headers: dict[str, str] | None = None, **extra: Any) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.headers = headers or {}
+        self.extra = extra
+
+    def body(self, instance: str | None = None) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "type": self.type_uri,
+            "title": self.title,
+            "status": int(self.status),
+            "detail": self.detail,
+        }
+        if instance:
+            out["instance"] = instance
+        out.update(self.extra)
+        return out
+
+
+class NotAuthenticatedError(ProblemDetailError):
+    type_uri = _TAG + "not-authenticated"
+    title = "Not Authenticated"
+    status = HTTPStatus.UNAUTHORIZED
+
+    def __init__(self, detail: str = "send your API key as 'Authorization: Bearer <key>'") -> None:
+        super().__init__(detail, headers={"WWW-Authenticate": "Bearer"})
+
+
+class ForbiddenError(ProblemDetailError):
+    type_uri = _TAG + "forbidden"
+    title = "Forbidden"
+    status = HTTPStatus.FORBIDDEN
+
+
+class NotFoundError(ProblemDetailError):
+    type_uri = _TAG + "not-found"
+    title = "Not Found"
+    status = HTTPStatus.NOT_FOUND
+
+
+class UploadTooLargeError(ProblemDetailError):
+    type_uri = _TAG + "upload-too-large"
+    title = "Upload Too Large"
+    status = HTTPStatus.REQUEST_ENTITY_TOO_LARGE
+
+
+class UnsupportedExportError(ProblemDetailError):
+    type_uri = _TAG + "unsupported-export"
+    title = "Unsupported Export"
+    status = HTTPStatus.UNSUPPORTED_MEDIA_TYPE
+
+
+class UnprocessableExportError(ProblemDetailError):
+    type_uri = _TAG + "unreadable-export"
+    title = "Unreadable Export"
+    status = HTTPStatus.UNPROCESSABLE_ENTITY
+
+
+class InvalidRequestError(ProblemDetailError):
+    type_uri = _TAG + "invalid-request"
+    title = "Invalid Request"
+    status = HTTPStatus.UNPROCESSABLE_ENTITY
+
+
+def from_ingest_error(exc: IngestError) -> ProblemDetailError:
+    """The problem for an ingest error: 415 when the format is unknown, else 422.
+
+    The body carries the ingest error's message as ``detail`` and its fields under ``ingest``.
+    """
+    cls: type[ProblemDetailError] = (
+        UnsupportedExportError
+        if isinstance(exc, UnsupportedFormatError) or exc.http_status == 415
+        else UnprocessableExportError
+    )
+    return cls(exc.message, ingest=exc.to_dict())
+
+
+def problem_response(problem: ProblemDetailError, request: Request | None = None) -> JSONResponse:
+    instance = request.url.path if request is not None else None
+    return JSONResponse(
+        jsonable_encoder(problem.body(instance)),
+        status_code=int(problem.status),
+        media_type=PROBLEM_TYPE,
+        headers=problem.headers,
+    )
+
+
+async def _on_problem(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ProblemDetailError)
+    return problem_response(exc, request)
+
+
+async def _on_ingest(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, IngestError)
+    return problem_response(from_ingest_error(exc), request)
+
+
+async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = [
+        {"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": e.get("type")}
+        for e in exc.errors()
+    ]
+    problem = InvalidRequestError("the request is not valid; see 'errors'", errors=errors)
+    return problem_response(problem, request)
+
+
+class _HTTPProblem(ProblemDetailError):
+    """A Starlette HTTP error (unknown path, wrong method, ...) as a problem."""
+
+
+async def _on_http(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    problem = _HTTPProblem(str(exc.detail), headers=dict(exc.headers or {}))
+    body = problem.body(request.url.path)
+    try:
+        body["title"] = HTTPStatus(exc.status_code).phrase
+    except ValueError:
+        body["title"] = "Error"
+    body["status"] = exc.status_code
+    return JSONResponse(
+        body, status_code=exc.status_code, media_type=PROBLEM_TYPE, headers=problem.headers
+    )
+
+
+async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+    _log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    problem = ProblemDetailError("an unexpected error occurred; it has been logged")
+    return problem_response(problem, request)
+
+
+def install_handlers(app: FastAPI) -> None:
+    """Register every handler on ``app``."""
+    app.add_exception_handler(ProblemDetailError, _on_problem)
+    app.add_exception_handler(IngestError, _on_ingest)
+    app.add_exception_handler(RequestValidationError, _on_validation)
+    app.add_exception_handler(StarletteHTTPException, _on_http)
+    app.add_exception_handler(Exception, _on_unexpected)

@@ -1,0 +1,252 @@
+"""Materialised readiness: every scored day of an athlete, stored and recomputed on new data.
+
+A request never recomputes months of baselines: :func:`refresh` runs inside the transaction that
+changed the athlete's data (upload, check-in, feedback) and stores every day from the first day
+with data on; rows carry the athlete's ``data_version`` so a stale row is noticed. ``today`` is
+the exception by design: warmth depends on the clock, so today is re-scored (one day only) when
+its stored evaluation is older than :data:`TODAY_TTL`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, func, insert, select, union_all
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from .db import lock_athlete
+from .frames import feedback_frame, load_result
+from .models import Athlete, CheckinRow, DailyRow, ReadinessRow, SessionRow, utcnow
+from .scorer import score
+
+__all__ = [
+    "TODAY_TTL",
+    "DaySpan",
+    "data_span",
+    "local_today",
+    "read_day",
+    "read_range",
+    "read_today",
+    "refresh",
+]
+
+#: How long today's evaluation (warmth at "now") is served before it is re-scored.
+TODAY_TTL = timedelta(minutes=5)
+#: Days after the last data day that :func:`refresh` stores (later days are scored on demand).
+TRAILING_DAYS = 14
+#: At most this many days are re-scored when data changes; older ones are scored on demand.
+MAX_STORED_DAYS = 730
+
+
+@dataclass(frozen=True, slots=True)
+class DaySpan:
+    """First and last athlete-local day with any stored data."""
+
+    first: date
+    last: date
+
+
+def local_today(athlete: Athlete, now: datetime | None = None) -> date:
+    now = now or utcnow()
+    return now.astimezone(ZoneInfo(athlete.timezone)).date()
+
+
+def data_span(session: Session, athlete_id: int) -> DaySpan | None:
+    """The span of days with data (daily, sessions or check-ins), or ``None`` with no data."""
+    parts = [
+        select(func.min(c.date).label("lo"), func.max(c.date).label("hi")).where(
+            c.athlete_id == athlete_id
+        )
+        for c in (DailyRow, SessionRow, CheckinRow)
+    ]
+    sub = union_all(*parts).subquery()
+    lo, hi = session.execute(select(func.min(sub.c.lo), func.max(sub.c.hi))).one()
+    if lo is None or hi is None:
+        return None
+    return DaySpan(lo, hi)
+
+
+def _last_day(span: DaySpan, today: date) -> date:
+    """The last day that has a readiness: today, or the last data day if it is later."""
+    return max(span.last, today)
+
+
+def _materialised_days(span: DaySpan, today: date) -> list[date]:
+    """The days :func:`refresh` stores: up to :data:`MAX_STORED_DAYS` ending shortly after the
+    last data day (older days are scored on demand)."""
+    end = max(span.last, min(today, span.last + timedelta(days=TRAILING_DAYS)))
+    first = max(span.first, end - timedelta(days=MAX_STORED_DAYS - 1))
+    return [first + timedelta(days=i) for i in range((end - first).days + 1)]
+
+
+def refresh(session: Session, athlete: Athlete) -> int:
+    """Re-score every day of ``athlete`` and replace the stored rows; returns how many.
+
+    Runs in the caller's write transaction (after :func:`~readiness.api.db.lock_athlete`).
+    """
+    session.execute(delete(ReadinessRow).where(ReadinessRow.athlete_id == athlete.id))
+    span = data_span(session, athlete.id)
+    if span is None:
+        return 0
+    days = _materialised_days(span, local_today(athlete))
+    scored = score(
+        load_result(session, athlete.id), feedback_frame(session, athlete.id), athlete, days
+    )
+    now = utcnow()
+    session.execute(
+        insert(ReadinessRow),
+        [
+            {
+                "athlete_id": athlete.id,
+                "date": d,
+                "data": obj,
+                "data_version": athlete.data_version,
+                "evaluated_at": None,
+                "computed_at": now,
+            }
+            for d, obj in scored.items()
+        ],
+    )
+    return len(scored)
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)  # SQLite drops the zone; stored values are UTC
+    return value
+
+
+def _upsert(session: Session, values: dict[str, Any]) -> None:
+    dialect = session.get_bind().dialect.name
+    stmt = (pg_insert if dialect == "postgresql" else sqlite_insert)(ReadinessRow).values(values)
+    update = {k: stmt.excluded[k] for k in ("data", "data_version", "evaluated_at", "computed_at")}
+    session.execute(stmt.on_conflict_do_update(index_elements=["athlete_id", "date"], set_=update))
+
+
+def _ensure_fresh(session: Session, athlete: Athlete) -> Athlete:
+    """Re-score everything when a stored row belongs to an older data version."""
+    stale = session.scalar(
+        select(func.count())
+        .select_from(ReadinessRow)
+        .where(
+            ReadinessRow.athlete_id == athlete.id,
+            ReadinessRow.data_version != athlete.data_version,
+        )
+    )
+    if not stale:
+        return athlete
+    session.rollback()
+    with session.begin():
+        lock_athlete(session, athlete.id)
+        fresh = session.get(Athlete, athlete.id, populate_existing=True)
+        assert fresh is not None
+        refresh(session, fresh)
+    return fresh
+
+
+def read_today(
+    session: Session, athlete: Athlete, now: datetime | None = None
+) -> dict[str, Any] | None:
+    """Today's readiness in the athlete's timezone with warmth evaluated ``now``.
+
+    ``None`` when the athlete has no data at all.
+    """
+    now = now or utcnow()
+    today = local_today(athlete, now)
+    row = session.get(ReadinessRow, (athlete.id, today))
+    evaluated = _aware(row.evaluated_at) if row is not None else None
+    if (
+        row is not None
+        and row.data_version == athlete.data_version
+        and evaluated is not None
+        and timedelta(0) <= now - evaluated < TODAY_TTL
+    ):
+        return row.data
+    if data_span(session, athlete.id) is None:
+        return None
+    obj = score(
+        load_result(session, athlete.id),
+        feedback_frame(session, athlete.id),
+        athlete,
+        [today],
+        at=now,
+    )[today]
+    _upsert(
+        session,
+        {
+            "athlete_id": athlete.id,
+            "date": today,
+            "data": obj,
+            "data_version": athlete.data_version,
+            "evaluated_at": now,
+            "computed_at": utcnow(),
+        },
+    )
+    session.commit()
+    return obj
+
+
+def _fill(session: Session, athlete: Athlete, days: list[date]) -> dict[date, dict[str, Any]]:
+    """The stored day objects of ``days``, scoring (and storing) the ones not stored yet."""
+    rows = session.scalars(
+        select(ReadinessRow).where(
+            ReadinessRow.athlete_id == athlete.id, ReadinessRow.date.in_(days)
+        )
+    ).all()
+    found = {r.date: r.data for r in rows}
+    missing = [d for d in days if d not in found]
+    if missing:
+        scored = score(
+            load_result(session, athlete.id), feedback_frame(session, athlete.id), athlete, missing
+        )
+        now = utcnow()
+        for d, obj in scored.items():
+            _upsert(
+                session,
+                {
+                    "athlete_id": athlete.id,
+                    "date": d,
+                    "data": obj,
+                    "data_version": athlete.data_version,
+                    "evaluated_at": None,
+                    "computed_at": now,
+                },
+            )
+        session.commit()
+        found.update(scored)
+    return found
+
+
+def read_day(session: Session, athlete: Athlete, day: date) -> dict[str, Any] | None:
+    """The readiness of ``day`` (stored, or scored now and stored).
+
+    ``None`` when there is no data on or before ``day``, or ``day`` is after today.
+    """
+    athlete = _ensure_fresh(session, athlete)
+    span = data_span(session, athlete.id)
+    if span is None or not span.first <= day <= _last_day(span, local_today(athlete)):
+        return None
+    return _fill(session, athlete, [day])[day]
+
+
+def read_range(
+    session: Session, athlete: Athlete, start: date, end: date, *, limit: int, offset: int
+) -> tuple[list[dict[str, Any]], int]:
+    """Days in ``[start, end]`` that have a readiness (oldest first): one page, and the count."""
+    athlete = _ensure_fresh(session, athlete)
+    span = data_span(session, athlete.id)
+    if span is None:
+        return [], 0
+    lo = max(start, span.first)
+    hi = min(end, _last_day(span, local_today(athlete)))
+    count = max(0, (hi - lo).days + 1)
+    page = [lo + timedelta(days=i) for i in range(offset, min(count, offset + limit))]
+    if not page:
+        return [], count
+    found = _fill(session, athlete, page)
+    return [found[d] for d in page], count

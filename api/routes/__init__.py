@@ -1,0 +1,15 @@
+"""HTTP routes, one module per resource; :data:`v1` collects the versioned ones."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from . import athletes, feedback, health, readiness, tables, uploads
+
+__all__ = ["health_router", "v1"]
+
+v1 = APIRouter(prefix="/v1")
+for _module in (athletes, uploads, readiness, tables, feedback):
+    v1.include_router(_module.router)
+
+health_router = health.router

@@ -1,0 +1,43 @@
+"""``POST /v1/athletes`` (admin) and ``GET /v1/me``."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, status
+from readiness.api.accounts import create_athlete
+from readiness.api.deps import AdminDep, CurrentAthlete, SessionDep
+from readiness.api.readiness_store import data_span
+from readiness.api.schemas import AthleteCreate, AthleteCreated, AthletePublic
+
+from .problems import problems
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["athletes"])
+
+
+@router.post(
+    "/athletes",
+    status_code=status.HTTP_201_CREATED,
+    summary="Create an athlete (admin token); the API key is shown once",
+    responses=problems(401, 403, 422),
+)
+def post_athlete(body: AthleteCreate, _admin: AdminDep, session: SessionDep) -> AthleteCreated:
+    athlete, key = create_athlete(
+        session,
+        name=body.name,
+        timezone=body.timezone,
+        hr_rest=body.hr_rest,
+        hr_max=body.hr_max,
+        sex=body.sex,
+    )
+    session.commit()
+    return AthleteCreated(id=athlete.id, api_key=key)
+
+
+@router.get("/me", summary="The athlete this API key belongs to", responses=problems(401))
+def get_me(athlete: CurrentAthlete, session: SessionDep) -> AthletePublic:
+    span = data_span(session, athlete.id)
+    out = AthletePublic.model_validate(athlete)
+    if span is not None:
+        out = out.model_copy(update={"first_day": span.first, "last_day": span.last})
+    return out

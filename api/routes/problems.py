@@ -1,0 +1,31 @@
+"""OpenAPI ``responses=`` entries for the problem+json errors a route can answer with."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from readiness.api.errors import PROBLEM_TYPE
+from readiness.api.schemas import Problem
+
+__all__ = ["problems"]
+
+_TEXT = {
+    401: "No API key, or an unknown one",
+    403: "Wrong or unconfigured admin token",
+    404: "No such resource for this athlete",
+    413: "The upload is larger than READINESS_MAX_UPLOAD_MB",
+    415: "The file is not a supported export",
+    422: "Invalid request, or an export that cannot be read",
+}
+
+
+def problems(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """``responses=`` for these status codes, documented as ``application/problem+json``."""
+    out: dict[int | str, dict[str, Any]] = {}
+    for code in codes:
+        out[code] = {
+            "model": Problem,
+            "description": _TEXT[code],
+            "content": {PROBLEM_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        }
+    return out

@@ -1,0 +1,66 @@
+"""``GET /v1/readiness/today``, ``/v1/readiness/{date}`` and ``/v1/readiness?start=&end=``.
+
+The single-day endpoints return the day object itself — the same object ``readiness score
+--json`` prints for that day.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path
+from readiness.api.deps import CurrentAthlete, DateRangeDep, PaginationDep, SessionDep
+from readiness.api.errors import NotFoundError
+from readiness.api.readiness_store import read_day, read_range, read_today
+from readiness.api.schemas import page_of
+
+from .problems import problems
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/readiness", tags=["readiness"])
+ReadinessPage = page_of(dict[str, Any], "ReadinessPage")
+
+
+@router.get(
+    "/today",
+    summary="Today's readiness in your timezone, with warmth evaluated now",
+    responses=problems(401, 404),
+)
+def get_today(athlete: CurrentAthlete, session: SessionDep) -> dict[str, Any]:
+    obj = read_today(session, athlete)
+    if obj is None:
+        raise NotFoundError("no data yet: upload an export first")
+    return obj
+
+
+@router.get(
+    "/{day}",
+    summary="The readiness of one day",
+    responses=problems(401, 404, 422),
+)
+def get_day(
+    day: Annotated[date, Path(description="YYYY-MM-DD, your local calendar")],
+    athlete: CurrentAthlete,
+    session: SessionDep,
+) -> dict[str, Any]:
+    obj = read_day(session, athlete, day)
+    if obj is None:
+        raise NotFoundError(f"no readiness for {day.isoformat()}: no data on or before that day")
+    return obj
+
+
+@router.get(
+    "",
+    summary="Readiness for a range of days (oldest first, paged)",
+    response_model=ReadinessPage,
+    responses=problems(401, 422),
+)
+def get_range(
+    athlete: CurrentAthlete, session: SessionDep, span: DateRangeDep, page: PaginationDep
+) -> object:
+    data, count = read_range(
+        session, athlete, span.start, span.end, limit=page.limit, offset=page.offset
+    )
+    return {"data": data, "count": count}

@@ -1,0 +1,111 @@
+"""The stored timeline: ``GET /v1/days``, ``GET /v1/sessions``, ``POST``/``GET /v1/checkins``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Response, status
+from readiness.api.db import lock_athlete
+from readiness.api.deps import (
+    CurrentAthlete,
+    DateRangeDep,
+    PaginationDep,
+    SessionDep,
+    check_entry_day,
+)
+from readiness.api.frames import ROW_CLASSES, rows_frame
+from readiness.api.models import Athlete
+from readiness.api.readiness_store import refresh
+from readiness.api.schemas import CheckinIn, CheckinPublic, DailyPublic, SessionPublic, page_of
+from readiness.api.store import upsert_checkin
+from readiness.ingest import CHECKINS, DAILY, SESSIONS, Table
+from readiness.ingest.records import to_records
+from sqlalchemy import func, select
+
+from .problems import problems
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["data"])
+DailyPage = page_of(DailyPublic, "DailyPage")
+SessionPage = page_of(SessionPublic, "SessionPage")
+CheckinPage = page_of(CheckinPublic, "CheckinPage")
+
+
+def _page(
+    session: SessionDep,
+    athlete: Athlete,
+    table: Table,
+    span: DateRangeDep,
+    page: PaginationDep,
+) -> dict[str, Any]:
+    cls = ROW_CLASSES[table.name]
+    where = (cls.athlete_id == athlete.id, cls.date >= span.start, cls.date <= span.end)
+    count = session.scalar(select(func.count()).select_from(cls).where(*where)) or 0
+    order = cls.start if table is SESSIONS else cls.date  # type: ignore[union-attr]
+    rows = session.scalars(
+        select(cls).where(*where).order_by(order).limit(page.limit).offset(page.offset)
+    ).all()
+    frame = rows_frame(table, list(rows)).drop(columns=["upload_id"])
+    return {"data": to_records(table, frame), "count": count}
+
+
+@router.get(
+    "/days",
+    summary="The daily table (one row per local day)",
+    response_model=DailyPage,
+    responses=problems(401, 422),
+)
+def get_days(
+    athlete: CurrentAthlete, session: SessionDep, span: DateRangeDep, page: PaginationDep
+) -> object:
+    return _page(session, athlete, DAILY, span, page)
+
+
+@router.get(
+    "/sessions",
+    summary="Workouts (by local start date)",
+    response_model=SessionPage,
+    responses=problems(401, 422),
+)
+def get_sessions(
+    athlete: CurrentAthlete, session: SessionDep, span: DateRangeDep, page: PaginationDep
+) -> object:
+    return _page(session, athlete, SESSIONS, span, page)
+
+
+@router.get(
+    "/checkins",
+    summary="Your check-ins",
+    response_model=CheckinPage,
+    responses=problems(401, 422),
+)
+def get_checkins(
+    athlete: CurrentAthlete, session: SessionDep, span: DateRangeDep, page: PaginationDep
+) -> object:
+    return _page(session, athlete, CHECKINS, span, page)
+
+
+@router.post(
+    "/checkins",
+    status_code=status.HTTP_201_CREATED,
+    summary="Record how you feel on a day (replaces that day's check-in)",
+    response_model=CheckinPublic,
+    responses={200: {"model": CheckinPublic, "description": "Replaced"}, **problems(401, 422)},
+)
+def post_checkin(
+    body: CheckinIn, response: Response, athlete: CurrentAthlete, session: SessionDep
+) -> object:
+    check_entry_day(athlete, body.date)
+    session.rollback()  # end the auth read; the write below is one transaction
+    with session.begin():
+        lock_athlete(session, athlete.id)
+        row, created = upsert_checkin(
+            session, athlete.id, body.date, body.model_dump(exclude={"date"})
+        )
+        fresh = session.get(Athlete, athlete.id, populate_existing=True)
+        assert fresh is not None
+        refresh(session, fresh)
+        frame = rows_frame(CHECKINS, [row]).drop(columns=["upload_id"])
+    response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+    return to_records(CHECKINS, frame)[0]

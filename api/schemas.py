@@ -1,0 +1,196 @@
+"""Request and response bodies (pydantic), kept apart from the database tables.
+
+Row models for ``daily``, ``sessions`` and ``checkins`` are generated from
+:mod:`readiness.ingest.schema`, so the OpenAPI document names every column with its unit.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model
+from readiness.ingest import CHECKINS, DAILY, SESSIONS, Table
+
+__all__ = [
+    "AthleteCreate",
+    "AthleteCreated",
+    "AthletePublic",
+    "CheckinIn",
+    "CheckinPublic",
+    "DailyPublic",
+    "FeedbackIn",
+    "FeedbackPublic",
+    "Health",
+    "Problem",
+    "SessionPublic",
+    "Timezone",
+    "UploadPublic",
+    "page_of",
+]
+
+
+def _check_zone(value: str) -> str:
+    if value not in available_timezones():
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown IANA timezone {value!r} (e.g. Europe/Oslo)") from exc
+    return value
+
+
+#: An IANA timezone name such as ``Europe/Oslo``.
+Timezone = Annotated[
+    str,
+    Field(min_length=1, max_length=64, examples=["Europe/Oslo"]),
+    AfterValidator(_check_zone),
+]
+Scale = Annotated[float, Field(ge=1, le=5)]
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details (``application/problem+json``)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str | None = None
+    instance: str | None = None
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    database: Literal["ok"]
+
+
+class AthleteCreate(BaseModel):
+    """A new athlete. ``hr_rest``, ``hr_max`` and ``sex`` feed Banister TRIMP when given."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200)
+    timezone: Timezone
+    hr_rest: float | None = Field(default=None, ge=25, le=150)
+    hr_max: float | None = Field(default=None, ge=80, le=250)
+    sex: Literal["male", "female"] | None = None
+
+
+class AthleteCreated(BaseModel):
+    id: int
+    api_key: str = Field(description="Shown once; only its hash is stored")
+
+
+class AthletePublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    timezone: str
+    hr_rest: float | None
+    hr_max: float | None
+    sex: Literal["male", "female"] | None
+    created: datetime
+    first_day: date | None = Field(default=None, description="First local day with data")
+    last_day: date | None = Field(default=None, description="Last local day with data")
+
+
+class WarningPublic(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    file: str
+    message: str
+
+
+class UploadPublic(BaseModel):
+    """An upload and what reading it gave. ``status``: processing → done | failed."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    sha256: str
+    filename: str
+    bytes: int
+    format: str | None
+    status: Literal["processing", "done", "failed"]
+    days: int
+    sessions: int
+    checkins: int
+    warnings: list[WarningPublic]
+    error: dict[str, Any] | None = None
+    created: datetime
+    finished: datetime | None = None
+
+
+_PY: dict[str, Any] = {
+    "date": date,
+    "instant": datetime,
+    "float": float,
+    "int": int,
+    "str": str,
+    "bool": bool,
+}
+
+
+def _row_model(table: Table, name: str) -> type[BaseModel]:
+    fields: dict[str, Any] = {}
+    for c in table.columns:
+        unit = f" [{c.unit}]" if c.unit not in ("–", "") else ""
+        typ = _PY[c.kind] if c.name == table.key else _PY[c.kind] | None
+        default = ... if c.name == table.key else None
+        fields[c.name] = (typ, Field(default, description=c.description + unit))
+    return create_model(name, __doc__=f"One row of `{table.name}`: {table.description}", **fields)
+
+
+DailyPublic = _row_model(DAILY, "DailyPublic")
+SessionPublic = _row_model(SESSIONS, "SessionPublic")
+CheckinPublic = _row_model(CHECKINS, "CheckinPublic")
+
+
+def page_of(item: Any, name: str) -> type[BaseModel]:
+    """``{data: [item], count}``: one page and the total number of matching rows."""
+    return create_model(name, data=(list[item], ...), count=(int, Field(ge=0)))
+
+
+class CheckinIn(BaseModel):
+    """How you feel today (1–5). 5 is worst for soreness, stress, stiffness, pain, fatigue;
+    best for mood and sleep quality. Posting a date again replaces that day's check-in."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    date: date
+    soreness: Scale | None = None
+    stress: Scale | None = None
+    stiffness: Scale | None = None
+    pain: Scale | None = None
+    pain_site: str | None = Field(default=None, max_length=200)
+    sick: bool | None = None
+    fatigue: Scale | None = None
+    mood: Scale | None = None
+    sleep_quality: Scale | None = None
+
+
+class FeedbackIn(BaseModel):
+    """Did the recommended action help? ``helped``: 1 (not at all) to 5 (a lot)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    date: date
+    action: str = Field(
+        min_length=1, max_length=64, pattern=r"^[a-z][a-z0-9_]*$", examples=["relaxation_massage"]
+    )
+    helped: int = Field(ge=1, le=5)
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class FeedbackPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    date: date
+    action: str
+    helped: int
+    note: str | None
+    created: datetime

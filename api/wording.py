@@ -1,0 +1,53 @@
+"""Plain-language labels for the scorer's action codes (CLI and dashboard use the same words)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["ACTION_WORDS", "action_words", "summary_lines"]
+
+ACTION_WORDS: dict[str, str] = {
+    "physiotherapy_assessment": "See a physiotherapist",
+    "rest": "Rest today",
+    "relaxation_massage": "Book a relaxation massage",
+    "therapeutic_massage": "Book a therapeutic (sports) massage",
+    "massage_then_stretching": "Massage, then assisted stretching",
+    "light_movement_then_stretching": "Move lightly first, then stretch",
+    "assisted_stretching": "Assisted stretching",
+    "none": "Nothing needed today",
+}
+
+
+def action_words(action: str) -> str:
+    return ACTION_WORDS.get(action, action.replace("_", " ").capitalize())
+
+
+def _sub(label: str, obj: dict[str, Any] | None) -> str:
+    if not obj:
+        return f"  {label}: not enough data yet"
+    score = obj.get("score")
+    band = obj.get("band", "")
+    conf = obj.get("confidence_level") or obj.get("confidence")
+    extra = f", type {obj['type']}" if obj.get("type") else ""
+    return f"  {label}: {score} ({band}{extra}; confidence {conf})"
+
+
+def summary_lines(day: dict[str, Any]) -> list[str]:
+    """A readable summary of one day object (``DayReadiness.to_dict()``)."""
+    rec = day.get("recommendation") or {}
+    lines = [f"{day.get('date')}: {action_words(str(rec.get('action', 'none')))}"]
+    for reason in rec.get("reasons") or []:
+        lines.append(f"  - {reason}")
+    for note in rec.get("notes") or []:
+        lines.append(f"  note: {note}")
+    lines.append(_sub("nervous-system stress", day.get("nervous_system_stress")))
+    lines.append(_sub("physical stiffness", day.get("physical_stiffness")))
+    warmth = day.get("warmth") or {}
+    if warmth:
+        lines.append(f"  warmth: {warmth.get('score')} ({warmth.get('band', '')})")
+    cal = day.get("calibration") or {}
+    if cal:
+        lines.append(f"  baseline: {cal.get('state')} ({cal.get('valid_nights')} valid nights)")
+    if rec.get("disclaimer"):
+        lines.append(str(rec["disclaimer"]))
+    return lines

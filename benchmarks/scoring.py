@@ -1,0 +1,70 @@
+"""Benchmark: score a 5-year daily history (every day, every sub-score), and a batch of athletes.
+
+Targets (issue 3): one 5-year history ≤ 50 ms; ≥ 10,000 athlete-days/s in batch.
+Run: ``.venv/bin/python benchmarks/scoring.py``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _synthetic():  # type: ignore[no-untyped-def]
+    spec = importlib.util.spec_from_file_location(
+        "scoring_synthetic", ROOT / "tests" / "scoring" / "synthetic.py"
+    )
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def main() -> int:
+    from readiness.scoring import AthleteProfile, score_history
+
+    sy = _synthetic()
+    days = 5 * 365 + 1
+    daily = sy.daily(days, seed=1)
+    sessions = sy.sessions(days, seed=1)
+    checkins = sy.checkins(
+        [{"date": sy.day(i), "soreness": 2, "stress": 2, "stiffness": 2} for i in range(0, days, 3)]
+    )
+    profile = AthleteProfile(timezone="Europe/Oslo", hr_rest=48, hr_max=190, sex="female")
+    score_history(daily, sessions, checkins, profile=profile)  # warm-up (imports, caches)
+    runs = []
+    for _ in range(15):
+        t = time.perf_counter()
+        frame = score_history(daily, sessions, checkins, profile=profile)
+        runs.append(time.perf_counter() - t)
+    assert len(frame) == days
+    best, median = min(runs), statistics.median(runs)
+    print(f"5-year history: {days} days, {len(sessions)} sessions, {len(checkins)} check-ins")
+    print(
+        f"  one history: best {best * 1000:.1f} ms, median {median * 1000:.1f} ms (target ≤ 50 ms)"
+    )
+    athletes = 20
+    histories = [
+        (sy.daily(days, seed=k), sy.sessions(days, seed=k), checkins) for k in range(athletes)
+    ]
+    t = time.perf_counter()
+    for d, s, c in histories:
+        score_history(d, s, c, profile=profile)
+    elapsed = time.perf_counter() - t
+    rate = athletes * days / elapsed
+    print(
+        f"  batch: {athletes} athletes × {days} days in {elapsed:.2f} s = "
+        f"{rate:,.0f} athlete-days/s (target ≥ 10,000)"
+    )
+    ok = median <= 0.050 and rate >= 10_000
+    print("  PASS" if ok else "  FAIL")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

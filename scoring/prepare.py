@@ -1,0 +1,344 @@
+"""Inputs made canonical: one calendar, one row per day, de-duplicated, order-independent.
+
+The scorer must give the same answer whatever the row order and however often a row repeats,
+and a day's answer must not depend on later days. So:
+
+* rows with the same key are resolved by a content hash, never by their position;
+* the calendar runs from the first to the last date with data (or a requested date), so
+  rolling windows are in calendar days and gaps stay gaps (NaN), never imputed;
+* everything estimated from the data (HRmax, resting HR for TRIMP) is causal.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pandas as pd
+from readiness.ingest.schema import CHECKINS, DAILY, SESSIONS, Table
+
+from .constants import Thresholds
+from .load import session_trimp
+from .types import AthleteProfile
+
+__all__ = ["Prepared", "canonical", "end_of_day_seconds", "prepare"]
+
+_S_PER_DAY = 86_400
+
+
+#: One calendar-aligned column per name: float64 (NaN = missing) or object (None = missing).
+Columns = dict[str, np.ndarray]
+
+#: Optional check-in columns the scorer reads when present (not in the schema).
+CHECKIN_EXTRAS = ("red_flags", "cause", "note")
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """Everything the vectorised scorer reads, aligned on one calendar."""
+
+    days: np.ndarray  # datetime64[D], consecutive
+    daily: Columns  # one value per calendar day and daily column
+    checkins: Columns  # one value per calendar day and check-in column (+ extras)
+    sessions: Columns  # start_s, end_s, day, load, load_basis, qualifying, … (sorted by end)
+    at_s: np.ndarray  # evaluation instant per day, int64 seconds since the epoch (UTC)
+    first_session_day: int  # calendar index of the first session, or -1
+    tz: ZoneInfo
+
+    @property
+    def n(self) -> int:
+        return len(self.days)
+
+
+def _with_columns(frame: pd.DataFrame | None, table: Table) -> pd.DataFrame:
+    if frame is None or frame.empty:
+        return pd.DataFrame({c.name: pd.Series(dtype=c.dtype) for c in table.columns})
+    missing = [c for c in table.columns if c.name not in frame.columns]
+    if not missing:
+        return frame
+    out = frame.copy()
+    for c in missing:
+        out[c.name] = pd.Series(pd.array([None] * len(frame), dtype=c.dtype), index=frame.index)
+    return out
+
+
+def _dates(values: pd.Series) -> np.ndarray:
+    """Calendar dates as datetime64[D] (NaT where missing)."""
+    if not pd.api.types.is_datetime64_any_dtype(values.dtype):
+        values = pd.to_datetime(values, errors="coerce")
+    if isinstance(values.dtype, pd.DatetimeTZDtype):
+        values = values.dt.tz_localize(None)
+    out: np.ndarray = values.to_numpy(dtype="datetime64[s]").astype("datetime64[D]")
+    return out
+
+
+def canonical(
+    frame: pd.DataFrame | None, table: Table, extras: tuple[str, ...] = ()
+) -> pd.DataFrame:
+    """The table's columns (+ present ``extras``), one row per key, independent of row order.
+
+    Rows sharing a key are ordered by a hash of their content (so the order they came in
+    does not matter) and combined per column with the first non-missing value.
+    """
+    out = _with_columns(frame, table)
+    key = table.key
+    if out.empty:
+        return out.reset_index(drop=True)
+    day = _dates(out[key])
+    ok = ~np.isnat(day)
+    if ok.all() and len(np.unique(day)) == len(day):
+        return out  # already one row per date: nothing to resolve
+    cols = table.names + [c for c in extras if c in out.columns and c not in table.names]
+    out = out[cols]
+    if not ok.all():
+        out, day = out.loc[ok], day[ok]
+    out = out.assign(**{key: day.astype("datetime64[s]")})
+    if len(np.unique(day)) != len(day):
+        h = pd.util.hash_pandas_object(out, index=False).to_numpy()
+        out = out.assign(_h=h).sort_values([key, "_h"], kind="stable").drop(columns="_h")
+        out = out.groupby(key, sort=True, as_index=False).first()
+    return out.reset_index(drop=True)
+
+
+#: The daily columns the scorer reads (the rest of the schema is not needed).
+DAILY_USED = (
+    "hrv_rmssd_ms",
+    "hrv_sdnn_ms",
+    "hrv_context",
+    "resting_hr_bpm",
+    "sleep_total_min",
+    "sleep_in_bed_min",
+    "sleep_efficiency_pct",
+    "respiratory_rate_bpm",
+    "skin_temp_dev_c",
+    "active_min",
+    "sedentary_min",
+    "longest_sedentary_bout_min",
+    "source",
+    "device",
+)
+
+
+def _columns(
+    frame: pd.DataFrame, table: Table, start: np.datetime64, n: int, names: tuple[str, ...]
+) -> Columns:
+    """Scatter a canonical frame onto the calendar, one numpy array per column."""
+    idx = (_dates(frame[table.key]) - start).astype("int64") if len(frame) else np.zeros(0, int)
+    kinds = {c.name: c.kind for c in table.columns}
+    present = [x for x in names if x in frame.columns]
+    numeric = [x for x in present if kinds.get(x) in ("float", "int")]
+    out: Columns = {}
+    if numeric:
+        block = frame[numeric].to_numpy(dtype="float64", na_value=np.nan)
+        for k, name in enumerate(numeric):
+            arr = np.full(n, np.nan)
+            arr[idx] = block[:, k]
+            out[name] = arr
+    for name in present:
+        kind = kinds.get(name, "str")
+        if kind in ("float", "int"):
+            continue
+        col = frame[name]
+        if kind == "bool":
+            arr = np.full(n, np.nan)
+            arr[idx] = (
+                col.astype("boolean").astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
+            )
+        else:
+            arr = np.full(n, None, dtype=object)
+            arr[idx] = col.to_numpy(dtype=object, na_value=None)
+        out[name] = arr
+    return out
+
+
+def end_of_day_seconds(days: np.ndarray, tz: ZoneInfo) -> np.ndarray:
+    """The last second of each local day, as UTC epoch seconds."""
+    if len(days) == 0:
+        return np.zeros(0, dtype="int64")
+    nxt = pd.DatetimeIndex((days + np.timedelta64(1, "D")).astype("datetime64[s]"))
+    local = nxt.tz_localize(tz, ambiguous=True, nonexistent="shift_forward")
+    utc = local.tz_convert("UTC").as_unit("s").asi8
+    return np.asarray(utc, dtype="int64") - 1
+
+
+def _instant_seconds(values: pd.Series) -> np.ndarray:
+    """UTC epoch seconds; missing → the int64 minimum (NaT's integer value)."""
+    s = values if isinstance(values.dtype, pd.DatetimeTZDtype) else pd.to_datetime(values, utc=True)
+    out: np.ndarray = s.to_numpy(dtype="datetime64[s]").astype("int64")
+    return out
+
+
+def _num(frame: pd.DataFrame, name: str) -> np.ndarray:
+    out: np.ndarray = pd.to_numeric(frame[name], errors="coerce").to_numpy(
+        dtype="float64", na_value=np.nan
+    )
+    return out
+
+
+_SESSION_KEYS = (
+    "start_s",
+    "end_s",
+    "day",
+    "load",
+    "load_basis",
+    "qualifying",
+    "sport",
+    "duration_min",
+)
+
+
+def _sessions(
+    raw: pd.DataFrame | None,
+    tz: ZoneInfo,
+    profile: AthleteProfile,
+    rhr_by_day: np.ndarray,
+    start_day: np.datetime64,
+    th: Thresholds,
+) -> Columns:
+    """One entry per workout, sorted by end: instants, calendar day, TRIMP load, qualifying."""
+    s = _with_columns(raw, SESSIONS)
+    if s["start"].isna().any():
+        s = s.loc[s["start"].notna()]
+    if s.empty:
+        return {
+            k: np.zeros(0, dtype=object if k in ("load_basis", "sport") else "float64")
+            for k in _SESSION_KEYS
+        } | {
+            "start_s": np.zeros(0, "int64"),
+            "end_s": np.zeros(0, "int64"),
+            "day": np.zeros(0, "int64"),
+            "qualifying": np.zeros(0, bool),
+        }
+    # The same workout seen twice (same start second) counts once; keep the fullest row,
+    # ties broken by content hash so input order never matters.
+    start_s = _instant_seconds(s["start"])
+    if len(np.unique(start_s)) != len(start_s):
+        filled = s.notna().sum(axis=1).to_numpy()
+        h = pd.util.hash_pandas_object(s, index=False).to_numpy()
+        order = np.lexsort((h, -filled, start_s))
+        s = s.iloc[order]
+        start_s = start_s[order]
+        keep = np.r_[True, start_s[1:] != start_s[:-1]]
+        s = s.loc[keep]
+        start_s = start_s[keep]
+    end_s = _instant_seconds(s["end"])
+    dur = _num(s, "duration_s")
+    no_end = end_s == np.iinfo("int64").min
+    end_s = np.where(no_end & np.isfinite(dur), start_s + np.nan_to_num(dur).astype("int64"), end_s)
+    end_s = np.where(end_s == np.iinfo("int64").min, start_s, end_s)
+    end_s = np.maximum(end_s, start_s)
+    dur_min = np.where(np.isfinite(dur), dur / 60.0, (end_s - start_s) / 60.0)
+    day_given = _dates(s["date"])
+    missing = np.isnat(day_given)
+    if missing.any():
+        local = pd.to_datetime(s["start"], utc=True).dt.tz_convert(tz).dt.tz_localize(None)
+        day_given = np.where(missing, _dates(local), day_given)
+    day = (day_given - start_day).astype("int64")
+    # Causal estimates for TRIMP: resting HR from the day's rolling median, HRmax as the
+    # running maximum of what was seen so far (never below a floor).
+    n_days = len(rhr_by_day)
+    hr_rest = rhr_by_day[np.clip(day, 0, n_days - 1)] if n_days else np.full(len(day), np.nan)
+    hr_rest = np.where(np.isfinite(hr_rest), hr_rest, th.hr_rest_default_bpm)
+    avg_hr = _num(s, "avg_hr_bpm")
+    if profile.hr_max is not None:
+        hr_max = np.full(len(day), float(profile.hr_max))
+    else:
+        by_start = np.argsort(start_s, kind="stable")
+        seen = np.nan_to_num(np.fmax(_num(s, "max_hr_bpm"), avg_hr), nan=0.0)[by_start]
+        running = np.empty(len(day))
+        running[by_start] = np.fmax.accumulate(seen)
+        hr_max = np.fmax(running, th.hr_max_floor_bpm)
+    rpe = _num(s, "rpe")
+    load, basis = session_trimp(
+        trimp=_num(s, "trimp"),
+        duration_min=dur_min,
+        avg_hr=avg_hr,
+        rpe=rpe,
+        hr_rest=hr_rest,
+        hr_max=hr_max,
+        sex=profile.sex,
+        th=th,
+    )
+    hrr = (avg_hr - hr_rest) / np.maximum(hr_max - hr_rest, 1.0)
+    moderate = np.where(
+        np.isfinite(hrr),
+        hrr >= th.moderate_hrr,
+        np.where(np.isfinite(rpe), rpe >= th.moderate_rpe, True),
+    )
+    qualifying = (dur_min >= th.bout_min_duration_min) & moderate
+    order = np.lexsort((start_s, end_s))
+    cols: Columns = {
+        "start_s": start_s,
+        "end_s": end_s,
+        "day": day,
+        "load": load,
+        "load_basis": basis,
+        "qualifying": qualifying,
+        "sport": s["sport"].to_numpy(dtype=object, na_value=None),
+        "duration_min": dur_min,
+    }
+    return {k: v[order] for k, v in cols.items()}
+
+
+def prepare(
+    daily: pd.DataFrame | None,
+    sessions: pd.DataFrame | None,
+    checkins: pd.DataFrame | None,
+    *,
+    profile: AthleteProfile,
+    th: Thresholds,
+    extra_dates: tuple[datetime.date, ...] = (),
+    at: dict[datetime.date, datetime.datetime] | None = None,
+) -> Prepared:
+    """Canonical tables on one calendar, with each session's load and each day's instant."""
+    tz = ZoneInfo(profile.timezone)
+    d = canonical(daily, DAILY)
+    c = canonical(checkins, CHECKINS, CHECKIN_EXTRAS)
+    raw_s = _with_columns(sessions, SESSIONS)
+    candidates: list[np.datetime64] = []
+    for frame in (d, c):
+        if not frame.empty:
+            vals = _dates(frame["date"])
+            candidates += [vals.min(), vals.max()]
+    starts = pd.to_datetime(raw_s["start"], utc=True).dropna()
+    if not starts.empty:
+        local = starts.dt.tz_convert(tz).dt.tz_localize(None)
+        candidates += [
+            np.datetime64(local.min().date(), "D"),
+            np.datetime64(local.max().date(), "D"),
+        ]
+    candidates += [np.datetime64(x, "D") for x in extra_dates]
+    if not candidates:
+        days = np.zeros(0, dtype="datetime64[D]")
+    else:
+        lo, hi = min(candidates), max(candidates)
+        days = np.arange(lo, hi + np.timedelta64(1, "D"), dtype="datetime64[D]")
+    n = len(days)
+    start_day = days[0] if n else np.datetime64("1970-01-01", "D")
+    d_cal = _columns(d, DAILY, start_day, n, DAILY_USED)
+    c_names = tuple(x for x in CHECKINS.names if x not in ("date", "source")) + CHECKIN_EXTRAS
+    c_cal = _columns(c, CHECKINS, start_day, n, c_names)
+    if profile.hr_rest is None and n:
+        rhr = pd.Series(d_cal["resting_hr_bpm"])
+        rhr_by_day = rhr.rolling(th.baseline_days, min_periods=1).median().ffill().to_numpy()
+    else:
+        rhr_by_day = np.full(n, np.nan if profile.hr_rest is None else profile.hr_rest)
+    s = _sessions(sessions, tz, profile, rhr_by_day, start_day, th)
+    at_s = end_of_day_seconds(days, tz)
+    if at and len(days):
+        for day, instant in at.items():
+            i = int((np.datetime64(day, "D") - start_day).astype("int64"))
+            if 0 <= i < len(days):
+                at_s[i] = int(instant.timestamp())
+    first = int(s["day"].min()) if len(s["day"]) else -1
+    return Prepared(
+        days=days,
+        daily=d_cal,
+        checkins=c_cal,
+        sessions=s,
+        at_s=at_s,
+        first_session_day=first,
+        tz=tz,
+    )

@@ -1,0 +1,245 @@
+"""Result types of the scorer: frozen dataclasses, each with ``to_dict()`` for the JSON contract."""
+
+from __future__ import annotations
+
+import datetime
+import math
+from dataclasses import dataclass
+from typing import Any, Literal
+
+__all__ = [
+    "ACTIONS",
+    "DISCLAIMER",
+    "Action",
+    "AthleteProfile",
+    "Calibration",
+    "Contributor",
+    "DayReadiness",
+    "Recommendation",
+    "StiffnessScore",
+    "StressScore",
+    "Warmth",
+]
+
+Action = Literal[
+    "physiotherapy_assessment",
+    "rest",
+    "relaxation_massage",
+    "therapeutic_massage",
+    "massage_then_stretching",
+    "light_movement_then_stretching",
+    "assisted_stretching",
+    "none",
+]
+ACTIONS: tuple[Action, ...] = (
+    "physiotherapy_assessment",
+    "rest",
+    "relaxation_massage",
+    "therapeutic_massage",
+    "massage_then_stretching",
+    "light_movement_then_stretching",
+    "assisted_stretching",
+    "none",
+)
+
+DISCLAIMER = (
+    "Not medical advice: readiness compares your own wearable data with your own baselines and "
+    "diagnoses nothing. Pain that persists, worsens or keeps returning, or feeling unwell, "
+    "needs a qualified professional."
+)
+
+
+def _num(value: float | None, digits: int = 1) -> float | None:
+    if value is None or not math.isfinite(value):
+        return None
+    return round(float(value), digits)
+
+
+@dataclass(frozen=True, slots=True)
+class AthleteProfile:
+    """What the scorer may know about the athlete beyond the tables."""
+
+    timezone: str = "UTC"  # IANA zone: day boundaries and "end of day" for warmth
+    hr_rest: float | None = None
+    hr_max: float | None = None
+    sex: Literal["male", "female"] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Contributor:
+    """One input to a sub-score, in real units, with the points it added (0–100 scale)."""
+
+    signal: str
+    text: str
+    value: float | None = None
+    unit: str = ""
+    normal_range: tuple[float, float] | None = None
+    sd: float | None = None  # signed deviation in SD units, positive = the worrying direction
+    points: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "signal": self.signal,
+            "value": _num(self.value, 2),
+            "unit": self.unit,
+            "normal_range": (
+                [_num(self.normal_range[0], 2), _num(self.normal_range[1], 2)]
+                if self.normal_range
+                else None
+            ),
+            "sd": _num(self.sd, 2),
+            "points": _num(self.points),
+            "text": self.text,
+        }
+
+
+def confidence_level(value: float, high: float = 0.8, medium: float = 0.5) -> str:
+    """High ≥ 0.8 · Medium 0.5–0.8 · Low < 0.5 (research/scoring.md §9.3)."""
+    if value >= high:
+        return "High"
+    if value >= medium:
+        return "Medium"
+    return "Low"
+
+
+@dataclass(frozen=True, slots=True)
+class StressScore:
+    """``nervous_system_stress``: how guarded the autonomic nervous system looks (0–100)."""
+
+    score: float
+    band: str
+    confidence: float
+    confidence_level: str
+    pattern: str | None
+    contributors: tuple[Contributor, ...]
+    provisional: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "score": _num(self.score),
+            "band": self.band,
+            "confidence": _num(self.confidence, 2),
+            "confidence_level": self.confidence_level,
+            "provisional": self.provisional,
+            "pattern": self.pattern,
+            "contributors": [c.to_dict() for c in self.contributors],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class StiffnessScore:
+    """``physical_stiffness``: how much the tissue needs work, typed ``load`` or ``inactivity``."""
+
+    score: float
+    band: str
+    type: Literal["load", "inactivity"]
+    confidence: float
+    confidence_level: str
+    contributors: tuple[Contributor, ...]
+    provisional: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "score": _num(self.score),
+            "band": self.band,
+            "type": self.type,
+            "confidence": _num(self.confidence, 2),
+            "confidence_level": self.confidence_level,
+            "provisional": self.provisional,
+            "contributors": [c.to_dict() for c in self.contributors],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Warmth:
+    """Readiness to stretch now: 100·exp(−minutes since the last qualifying bout / 20)."""
+
+    score: float
+    band: str
+    minutes_since_activity: float | None
+    evaluated_at: datetime.datetime
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "score": _num(self.score),
+            "band": self.band,
+            "minutes_since_activity": _num(self.minutes_since_activity),
+            "evaluated_at": self.evaluated_at.astimezone(datetime.UTC).strftime(
+                "%Y-%m-%dT%H:%M:%SZ"
+            ),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Recommendation:
+    """The day's one action, the rule that chose it, and why."""
+
+    action: Action
+    rule: str
+    reasons: tuple[str, ...]
+    notes: tuple[str, ...]
+    evidence: tuple[str, ...]
+    options: tuple[Action, ...]
+    rule_action: Action
+    calibrated: bool
+    disclaimer: str = DISCLAIMER
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "action": self.action,
+            "rule": self.rule,
+            "reasons": list(self.reasons),
+            "notes": list(self.notes),
+            "evidence": list(self.evidence),
+            "options": list(self.options),
+            "rule_action": self.rule_action,
+            "calibrated": self.calibrated,
+            "disclaimer": self.disclaimer,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Calibration:
+    """How far the athlete's baselines are, and why anything is null or provisional."""
+
+    valid_nights: int
+    state: Literal["none", "provisional", "building", "full"]
+    segment: str | None
+    reasons: tuple[str, ...]
+    feedback: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "valid_nights": self.valid_nights,
+            "state": self.state,
+            "segment": self.segment,
+            "reasons": list(self.reasons),
+            "feedback": self.feedback,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class DayReadiness:
+    """One day's call: the three sub-scores, the recommendation, and calibration state."""
+
+    date: datetime.date
+    nervous_system_stress: StressScore | None
+    physical_stiffness: StiffnessScore | None
+    warmth: Warmth
+    recommendation: Recommendation
+    calibration: Calibration
+
+    def to_dict(self) -> dict[str, Any]:
+        """Exactly the per-day object of ``readiness score --json``."""
+        return {
+            "date": self.date.isoformat(),
+            "nervous_system_stress": (
+                self.nervous_system_stress.to_dict() if self.nervous_system_stress else None
+            ),
+            "physical_stiffness": (
+                self.physical_stiffness.to_dict() if self.physical_stiffness else None
+            ),
+            "warmth": self.warmth.to_dict(),
+            "recommendation": self.recommendation.to_dict(),
+            "calibration": self.calibration.to_dict(),
+        }

@@ -1,0 +1,151 @@
+"""A real uvicorn server per database backend (SQLite, PostgreSQL), and data builders.
+
+The server runs in a subprocess on a free loopback port, exactly as ``readiness serve`` runs it
+(``uvicorn --factory readiness.api.app:create_app``), configured through the environment. The
+PostgreSQL tier uses a fresh schema per run (dropped afterwards) on the server named by
+``READINESS_TEST_POSTGRES_URL`` (default ``postgresql+psycopg://postgres@127.0.0.1:5432/test``)
+and skips, with the reason, when no server answers there.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from .builders import Athlete
+
+ADMIN_TOKEN = "test-admin-token-" + uuid.uuid4().hex
+MAX_UPLOAD_MB = 1.0
+BACKGROUND_MB = 0.25
+DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@dataclass(frozen=True)
+class Server:
+    """A running service: its base URL and database backend name."""
+
+    url: str
+    backend: str
+    log: Path
+
+    def client(self, key: str | None = None, **kw: object) -> httpx.Client:
+        headers = {"Authorization": f"Bearer {key}"} if key else {}
+        return httpx.Client(base_url=self.url, headers=headers, timeout=60, **kw)  # type: ignore[arg-type]
+
+    def athlete(self, name: str = "A", tz: str = "Europe/Oslo") -> Athlete:
+        with self.client(ADMIN_TOKEN) as c:
+            r = c.post("/v1/athletes", json={"name": name, "timezone": tz})
+            assert r.status_code == 201, r.text
+            body = r.json()
+        return Athlete(id=body["id"], key=body["api_key"], timezone=tz)
+
+
+def _postgres_url() -> Iterator[str]:
+    import sqlalchemy as sa
+
+    base = os.environ.get("READINESS_TEST_POSTGRES_URL", DEFAULT_PG)
+    try:
+        engine = sa.create_engine(base, connect_args={"connect_timeout": 3})
+        with engine.connect() as conn:
+            conn.execute(sa.text("SELECT 1"))
+    except Exception as exc:
+        pytest.skip(f"no PostgreSQL server answers at {base}: {type(exc).__name__}: {exc}")
+    schema = "readiness_test_" + uuid.uuid4().hex[:12]
+    with engine.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in base else "?"
+    try:
+        yield f"{base}{sep}options=-csearch_path%3D{schema}"
+    finally:
+        with engine.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        engine.dispose()
+
+
+def _start(url: str, backend: str, workdir: Path) -> Iterator[Server]:
+    port = _free_port()
+    log = workdir / f"server-{backend}.log"
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "READINESS_ADMIN_TOKEN": ADMIN_TOKEN,
+        "READINESS_MAX_UPLOAD_MB": str(MAX_UPLOAD_MB),
+        "READINESS_BACKGROUND_MB": str(BACKGROUND_MB),
+    }
+    cmd = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "--factory",
+        "readiness.api.app:create_app",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+    ]
+    with log.open("wb") as out:
+        proc = subprocess.Popen(cmd, env=env, cwd=workdir, stdout=out, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        if proc.poll() is not None:
+            pytest.fail(f"server exited with {proc.returncode}:\n{log.read_text()}")
+        try:
+            if httpx.get(base + "/healthz", timeout=2).status_code == 200:
+                break
+        except httpx.TransportError:
+            pass
+        if time.monotonic() > deadline:
+            proc.kill()
+            pytest.fail(f"server did not start in 60 s:\n{log.read_text()}")
+        time.sleep(0.1)
+    try:
+        yield Server(url=base, backend=backend, log=log)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture(
+    scope="session", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
+    """The service on each backend; tests using it run once per backend."""
+    workdir = tmp_path_factory.mktemp(f"server-{request.param}")
+    if request.param == "sqlite":
+        yield from _start(f"sqlite:///{workdir / 'readiness.db'}", "sqlite", workdir)
+    else:
+        for url in _postgres_url():
+            yield from _start(url, "postgres", workdir)
+
+
+@pytest.fixture(scope="session")
+def sqlite_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """One SQLite-backed server, for the tests that need not run on both backends."""
+    workdir = tmp_path_factory.mktemp("server-sqlite-only")
+    yield from _start(f"sqlite:///{workdir / 'readiness.db'}", "sqlite", workdir)

@@ -1,0 +1,96 @@
+"""The dashboard in headless Chromium: sign in, today's action, the chart draws data points.
+
+Needs Debian's ``chromium`` and ``chromium-driver`` (``make browser``); skips without them.
+Saves ``artifacts/dashboard.png``.
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from .builders import checkins_csv, daily_csv, sessions_csv, upload
+from .conftest import Server
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
+FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+    "--window-size=1200,1800",
+)
+
+pytestmark = pytest.mark.browser
+
+
+def _driver():  # type: ignore[no-untyped-def]
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    driver_path = shutil.which("chromedriver")
+    if not chromium or not driver_path:
+        pytest.skip("chromium and chromedriver are not installed (run `make browser`)")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for flag in FLAGS:
+        options.add_argument(flag)
+    return webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
+
+
+def test_dashboard_signs_in_and_draws(sqlite_server: Server) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    a = sqlite_server.athlete("browser")
+    end = a.today() - timedelta(days=1)
+    with sqlite_server.client(a.key) as c:
+        for name, data in (
+            ("d.csv", daily_csv(end, days=80)),
+            ("s.csv", sessions_csv(end, days=80)),
+            ("c.csv", checkins_csv(end)),
+        ):
+            assert upload(c, data, name).status_code == 201
+
+    driver = _driver()
+    try:
+        driver.get(sqlite_server.url + "/")
+        assert "Not medical advice" in driver.find_element(By.ID, "disclaimer").text
+        wait = WebDriverWait(driver, 30)
+        key_input = wait.until(ec.visibility_of_element_located((By.ID, "key")))
+        key_input.send_keys(a.key)
+        driver.find_element(By.CSS_SELECTOR, "#signin-form button").click()
+        wait.until(lambda d: d.find_element(By.ID, "today-action").text.strip() != "")
+        action = driver.find_element(By.ID, "today-action")
+        assert action.get_attribute("data-action")
+        assert a.key not in driver.current_url
+        assert driver.execute_script("return sessionStorage.getItem('readiness.key')") == a.key
+        wait.until(
+            lambda d: int(d.find_element(By.ID, "chart-hrv").get_attribute("data-points")) > 0
+        )
+        wait.until(
+            lambda d: int(d.find_element(By.ID, "chart-scores").get_attribute("data-points")) > 0
+        )
+        canvases = driver.find_elements(By.CSS_SELECTOR, "#chart-hrv canvas, #chart-scores canvas")
+        assert len(canvases) == 2
+        # the chart really painted: some canvas pixels are not blank
+        painted = driver.execute_script(
+            "const c = document.querySelector('#chart-hrv canvas');"
+            "const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+            "let n = 0; for (let i = 3; i < px.length; i += 4) if (px[i] > 0) n++; return n;"
+        )
+        assert painted > 500
+        assert driver.find_element(By.ID, "score-stress").text
+        ARTIFACTS.mkdir(exist_ok=True)
+        driver.save_screenshot(str(ARTIFACTS / "dashboard.png"))
+    finally:
+        driver.quit()

@@ -1,0 +1,66 @@
+"""Property-based checks of the whole API against its own ``/openapi.json``.
+
+No request may produce a 5xx, and every response must match the documented status codes,
+content types and schemas. Bounded: 15 examples per operation (about 230 requests).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from .builders import checkins_csv, daily_csv, upload
+from .conftest import Server
+
+
+@pytest.fixture(scope="module")
+def athlete_key(sqlite_server: Server) -> str:
+    a = sqlite_server.athlete("fuzz")
+    end = a.today() - timedelta(days=1)
+    with sqlite_server.client(a.key) as c:
+        assert upload(c, daily_csv(end, days=30), "d.csv").status_code == 201
+        assert upload(c, checkins_csv(end, days=5), "c.csv").status_code == 201
+    return a.key
+
+
+@pytest.fixture(scope="module")
+def api_schema(sqlite_server: Server) -> schemathesis.BaseSchema:
+    return schemathesis.openapi.from_url(sqlite_server.url + "/openapi.json")
+
+
+CHECKS = [
+    schemathesis.checks.not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
+
+
+def test_api_conforms_to_its_schema(api_schema: schemathesis.BaseSchema, athlete_key: str) -> None:
+    headers = {"Authorization": f"Bearer {athlete_key}"}
+    labels = []
+    for result in api_schema.get_all_operations():
+        operation = result.ok()
+        labels.append(operation.label)
+
+        @given(case=operation.as_strategy())
+        @settings(
+            max_examples=15,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+            derandomize=True,
+            database=None,
+        )
+        def check(case: schemathesis.Case) -> None:
+            case.call_and_validate(headers=headers, checks=CHECKS)
+
+        check()
+    assert "POST /v1/uploads" in labels and "GET /v1/readiness/today" in labels

@@ -1,0 +1,120 @@
+"""Scenario tests: each story in sample_data/MANIFEST.toml gets its expected call.
+
+The story frames come from ``sample_data/story.py`` (``build_story``), imported from the repo
+root; every evaluation instant in the manifest is scored with ``score_days(at=...)``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import importlib
+import sys
+import tomllib
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+from readiness.scoring import AthleteProfile, DayReadiness, score_days
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "sample_data"
+
+#: Where the story's expectation and scoring.md §9.5 disagree (reported to the lead rather than
+#: tuning thresholds to the data). Stress week, days 5–7: the body-signal score is ≥ 80 (HRV
+#: 7-day mean ≥ 2.5 SD below its range, RHR up) with 11–15 h of 7-night sleep debt, which is
+#: row R2 ("rest, optional short relaxation massage later") — not row R3.
+KNOWN_DISAGREEMENTS: dict[tuple[str, str], tuple[str, str]] = {
+    ("stress_week_guarded", "2026-03-27"): ("R2", "rest"),
+    ("stress_week_guarded", "2026-03-28"): ("R2", "rest"),
+    ("stress_week_guarded", "2026-03-29"): ("R2", "rest"),
+}
+
+
+def _story_module() -> ModuleType:
+    if not (SAMPLE / "story.py").exists():
+        pytest.skip("sample_data/story.py not present")
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    return importlib.import_module("sample_data.story")
+
+
+@pytest.fixture(scope="module")
+def story() -> Any:
+    return _story_module().build_story()
+
+
+def _manifest() -> list[dict[str, Any]]:
+    path = SAMPLE / "MANIFEST.toml"
+    if not path.exists():
+        return []
+    with path.open("rb") as fh:
+        stories: list[dict[str, Any]] = tomllib.load(fh).get("story", [])
+    return stories
+
+
+def _cases() -> list[tuple[str, datetime.datetime]]:
+    return [(s["name"], at) for s in _manifest() for at in s.get("evaluate_times", [])]
+
+
+@pytest.fixture(scope="module")
+def profile(story: Any) -> AthleteProfile:
+    a = story.athlete
+    return AthleteProfile(timezone=a.timezone, hr_rest=a.hr_rest, hr_max=a.hr_max, sex=a.sex)
+
+
+def _score(story: Any, profile: AthleteProfile, at: datetime.datetime) -> DayReadiness:
+    return score_days(story.daily, story.sessions, story.checkins, at=at, profile=profile)[0]
+
+
+@pytest.mark.parametrize(("name", "at"), _cases(), ids=lambda v: str(v))
+def test_story_gets_its_expected_action(
+    story: Any, profile: AthleteProfile, name: str, at: datetime.datetime
+) -> None:
+    spec = next(s for s in _manifest() if s["name"] == name)
+    day = _score(story, profile, at)
+    assert day.date == at.astimezone(profile_tz(profile)).date()
+    rec = day.recommendation
+    known = KNOWN_DISAGREEMENTS.get((name, day.date.isoformat()))
+    if known is not None:
+        assert (rec.rule, rec.action) == known, day.to_dict()
+        assert any("relaxation massage" in n for n in rec.notes)
+        return
+    if spec.get("acceptable"):
+        assert rec.action in spec["acceptable"], (rec.rule, rec.reasons)
+    if spec.get("expected_confidence") == "low":
+        for sub in (day.nervous_system_stress, day.physical_stiffness):
+            if sub is not None:
+                assert sub.confidence_level == "Low" and sub.provisional, sub
+        assert day.calibration.state in ("none", "provisional")
+
+
+def profile_tz(profile: AthleteProfile) -> datetime.tzinfo:
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(profile.timezone)
+
+
+def test_every_expected_action_story_is_covered() -> None:
+    stories = _manifest()
+    if not stories:
+        pytest.skip("sample_data/MANIFEST.toml not present")
+    expected = {s.get("expected_action") for s in stories} - {None}
+    assert {
+        "relaxation_massage",
+        "therapeutic_massage",
+        "light_movement_then_stretching",
+        "assisted_stretching",
+        "physiotherapy_assessment",
+        "rest",
+    } <= expected
+
+
+def test_stress_week_reads_as_guarded(story: Any, profile: AthleteProfile) -> None:
+    spec = next((s for s in _manifest() if s["name"] == "stress_week_guarded"), None)
+    if spec is None:
+        pytest.skip("no stress_week_guarded story")
+    for at in spec["evaluate_times"]:
+        ns = _score(story, profile, at).nervous_system_stress
+        assert ns is not None and ns.band == "guarded"
+        assert ns.pattern in ("guarded-sympathetic", "accumulating")
