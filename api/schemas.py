@@ -20,6 +20,7 @@ __all__ = [
     "CheckinIn",
     "CheckinPublic",
     "DailyPublic",
+    "DayReadinessPublic",
     "FeedbackIn",
     "FeedbackPublic",
     "Health",
@@ -194,3 +195,59 @@ class FeedbackPublic(BaseModel):
     helped: int
     note: str | None
     created: datetime
+
+
+class _Open(BaseModel):
+    """Documented members; the scorer may add more (kept as they are)."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+class ContributorPublic(_Open):
+    signal: str
+    text: str
+    value: float | None = None
+    unit: str = ""
+    normal_range: list[float | None] | None = None
+    sd: float | None = None
+    points: float | None = None
+
+
+class SubScorePublic(_Open):
+    score: float | None
+    band: str
+    confidence: float | None = None
+    confidence_level: str | None = None
+    contributors: list[ContributorPublic] = []
+
+
+class WarmthPublic(_Open):
+    score: float | None
+    band: str
+    minutes_since_activity: float | None = None
+    evaluated_at: str | None = Field(default=None, description="Instant warmth was evaluated at")
+
+
+class RecommendationPublic(_Open):
+    action: str = Field(examples=["relaxation_massage"])
+    rule: str
+    reasons: list[str]
+    notes: list[str] = []
+    evidence: list[str] = []
+    disclaimer: str
+
+
+class CalibrationPublic(_Open):
+    valid_nights: int
+    state: str
+
+
+class DayReadinessPublic(_Open):
+    """One day's call — exactly the per-day object of ``readiness score --json``."""
+
+    date: date
+    nervous_system_stress: SubScorePublic | None
+    physical_stiffness: SubScorePublic | None
+    warmth: WarmthPublic
+    recommendation: RecommendationPublic
+    calibration: CalibrationPublic

@@ -15,7 +15,7 @@ import logging
 import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from enum import Enum
 from typing import Literal
@@ -35,18 +35,20 @@ from .store import apply_result
 __all__ = ["Outcome", "Received", "UploadService", "read_for"]
 
 _log = logging.getLogger("readiness.api")
+#: Warnings kept per upload; the rest are summarised in one last entry.
+MAX_WARNINGS = 200
 
 
 @dataclass(frozen=True, slots=True)
 class Received:
-    """An upload's bytes, as counted while streaming."""
+    """An upload's bytes (as counted while streaming), its name and content hash."""
 
     data: bytes
     filename: str
+    sha256: str = field(init=False)
 
-    @property
-    def sha256(self) -> str:
-        return hashlib.sha256(self.data).hexdigest()
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "sha256", hashlib.sha256(self.data).hexdigest())
 
 
 class Outcome(Enum):
@@ -97,7 +99,11 @@ def _fill(upload: Upload, result: IngestResult) -> None:
     upload.days = len(result.daily)
     upload.sessions = len(result.sessions)
     upload.checkins = len(result.checkins)
-    upload.warnings = [w.to_dict() for w in result.warnings]
+    warnings = [w.to_dict() for w in result.warnings[:MAX_WARNINGS]]
+    if len(result.warnings) > MAX_WARNINGS:
+        more = len(result.warnings) - MAX_WARNINGS
+        warnings.append({"file": upload.filename, "message": f"... and {more} more warning(s)"})
+    upload.warnings = warnings
     upload.finished = utcnow()
 
 

@@ -16,9 +16,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from .fit_definition import Definition, FieldDef
 from .fit_messages import FIT_EPOCH_OFFSET, Column
 from .fit_profile_index import FieldSpec, MessageSpec
-from .fit_walk import Definition, FieldDef
 
 __all__ = [
     "TupleTimestampError",
@@ -96,8 +96,7 @@ def _enum(values: F64, invalid: npt.NDArray[Any], names: Mapping[int, str] | Non
     if len(column) <= 64:
         labels = {}
         for key in set(column[~invalid[:, 0]].tolist()):
-            k = int(key)
-            labels[key] = names.get(k, str(k))
+            labels[key] = names.get(int(key), str(int(key))) if math.isfinite(key) else None
         flags = invalid[:, 0].tolist()
         out[:] = [None if bad else labels[v] for v, bad in zip(column.tolist(), flags, strict=True)]
         return out

@@ -22,7 +22,7 @@ from .errors import CorruptFileError
 from .fit_profile_index import BaseTypeSpec, base_type, known_base_type
 
 if TYPE_CHECKING:
-    from .fit_walk import Definition, FieldDef
+    from .fit_definition import Definition, FieldDef
 
 __all__ = ["DEVELOPER_MESSAGES", "DevRegistry"]
 

@@ -13,19 +13,21 @@ from fastapi import APIRouter, Path
 from readiness.api.deps import CurrentAthlete, DateRangeDep, PaginationDep, SessionDep
 from readiness.api.errors import NotFoundError
 from readiness.api.readiness_store import read_day, read_range, read_today
-from readiness.api.schemas import page_of
+from readiness.api.schemas import DayReadinessPublic, page_of
 
 from .problems import problems
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/readiness", tags=["readiness"])
-ReadinessPage = page_of(dict[str, Any], "ReadinessPage")
+ReadinessPage = page_of(DayReadinessPublic, "ReadinessPage")
 
 
 @router.get(
     "/today",
     summary="Today's readiness in your timezone, with warmth evaluated now",
+    response_model=DayReadinessPublic,
+    response_model_exclude_unset=True,
     responses=problems(401, 404),
 )
 def get_today(athlete: CurrentAthlete, session: SessionDep) -> dict[str, Any]:
@@ -38,6 +40,8 @@ def get_today(athlete: CurrentAthlete, session: SessionDep) -> dict[str, Any]:
 @router.get(
     "/{day}",
     summary="The readiness of one day",
+    response_model=DayReadinessPublic,
+    response_model_exclude_unset=True,
     responses=problems(401, 404, 422),
 )
 def get_day(
@@ -55,6 +59,7 @@ def get_day(
     "",
     summary="Readiness for a range of days (oldest first, paged)",
     response_model=ReadinessPage,
+    response_model_exclude_unset=True,
     responses=problems(401, 422),
 )
 def get_range(

@@ -8,7 +8,9 @@ from fastapi import APIRouter, Response, status
 from readiness.api.db import lock_athlete
 from readiness.api.deps import (
     CurrentAthlete,
+    DateRange,
     DateRangeDep,
+    Pagination,
     PaginationDep,
     SessionDep,
     check_entry_day,
@@ -21,6 +23,7 @@ from readiness.api.store import upsert_checkin
 from readiness.ingest import CHECKINS, DAILY, SESSIONS, Table
 from readiness.ingest.records import to_records
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from .problems import problems
 
@@ -33,12 +36,9 @@ CheckinPage = page_of(CheckinPublic, "CheckinPage")
 
 
 def _page(
-    session: SessionDep,
-    athlete: Athlete,
-    table: Table,
-    span: DateRangeDep,
-    page: PaginationDep,
+    session: Session, athlete: Athlete, table: Table, span: DateRange, page: Pagination
 ) -> dict[str, Any]:
+    """One page of ``table`` rows of the athlete within ``span``, as JSON rows, and the count."""
     cls = ROW_CLASSES[table.name]
     where = (cls.athlete_id == athlete.id, cls.date >= span.start, cls.date <= span.end)
     count = session.scalar(select(func.count()).select_from(cls).where(*where)) or 0

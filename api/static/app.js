@@ -21,6 +21,10 @@
     return ACTIONS[action] || String(action || "").replace(/_/g, " ");
   }
 
+  function plural(n, word) {
+    return n + " " + word + (n === 1 ? "" : "s");
+  }
+
   function isoDay(d) {
     const pad = (n) => String(n).padStart(2, "0");
     return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate());
@@ -122,18 +126,25 @@
     setText($("today-date"), day.date);
     setText($("today-action"), words(rec.action));
     $("today-action").dataset.action = rec.action || "";
+    if (rec.action in ACTIONS) $("feedback-form").elements.action.value = rec.action;
     fillList($("today-reasons"), rec.reasons);
     fillList($("today-notes"), rec.notes);
     showScore("score-stress", day.nervous_system_stress);
     const st = day.physical_stiffness;
     showScore("score-stiffness", st, st && st.type ? st.type : "");
     const w = day.warmth;
+    const mins = w && w.minutes_since_activity;
     showScore("score-warmth", w && { score: w.score, band: w.band },
-      w && w.minutes_since_activity != null ? Math.round(w.minutes_since_activity) + " min since activity" : "");
+      mins == null ? "" : mins < 24 * 60 ? Math.round(mins) + " min since activity"
+        : "no activity in the last day");
     const cal = day.calibration || {};
     setText($("today-calibration"), cal.state
       ? "Baseline: " + cal.state + " (" + cal.valid_nights + " valid nights)" : "");
     if (rec.disclaimer) setText($("disclaimer"), rec.disclaimer);
+    const gap = lastDay ? Math.round((Date.parse(day.date) - Date.parse(lastDay)) / 864e5) : 0;
+    $("today-stale").hidden = gap <= 2;
+    setText($("today-stale"), "Your latest data is from " + lastDay + " (" + gap +
+      " days ago): upload a recent export for a call that reflects today.");
   }
 
   /* ---------- 90-day chart ---------- */
@@ -305,8 +316,8 @@
         setText($("upload-status"), "Could not read it: " + ((body.error && body.error.detail) || "failed"));
       } else {
         const again = status === 200 ? " (already uploaded before)" : "";
-        setText($("upload-status"), body.filename + ": " + body.days + " days, " + body.sessions +
-          " sessions, " + body.checkins + " check-ins" + again);
+        setText($("upload-status"), body.filename + ": " + plural(body.days, "day") + ", " +
+          plural(body.sessions, "session") + ", " + plural(body.checkins, "check-in") + again);
       }
       fillList($("upload-warnings"), (body.warnings || []).map((w) => w.message));
       await refresh();

@@ -46,10 +46,10 @@ def _driver():  # type: ignore[no-untyped-def]
     return webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
 
 
-def test_dashboard_signs_in_and_draws(sqlite_server: Server) -> None:
+def test_dashboard_signs_in_and_draws(sqlite_server: Server, tmp_path: Path) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
-    from selenium.webdriver.support.ui import WebDriverWait
+    from selenium.webdriver.support.ui import Select, WebDriverWait
 
     a = sqlite_server.athlete("browser")
     end = a.today() - timedelta(days=1)
@@ -92,5 +92,30 @@ def test_dashboard_signs_in_and_draws(sqlite_server: Server) -> None:
         assert driver.find_element(By.ID, "score-stress").text
         ARTIFACTS.mkdir(exist_ok=True)
         driver.save_screenshot(str(ARTIFACTS / "dashboard.png"))
+
+        # upload through the form: progress, counts and the upload's warnings
+        extra = tmp_path / "extra.csv"
+        extra.write_bytes(b"date,steps,mystery\n" + f"{end},9000,1\n".encode())
+        driver.find_element(By.ID, "upload-file").send_keys(str(extra))
+        driver.find_element(By.CSS_SELECTOR, "#upload-form button").click()
+        wait.until(lambda d: "1 day," in d.find_element(By.ID, "upload-status").text)
+        assert "mystery" in driver.find_element(By.ID, "upload-warnings").text
+
+        # a painful check-in through the form changes today's call
+        Select(driver.find_element(By.NAME, "pain")).select_by_value("5")
+        driver.find_element(By.NAME, "pain_site").send_keys("left knee")
+        driver.find_element(By.CSS_SELECTOR, "#checkin-form button").click()
+        wait.until(
+            lambda d: (
+                d.find_element(By.ID, "today-action").get_attribute("data-action")
+                == "physiotherapy_assessment"
+            )
+        )
+        assert driver.find_element(By.ID, "today-action").text == "See a physiotherapist"
+
+        # "did it help?"
+        driver.find_element(By.CSS_SELECTOR, "#feedback-form button").click()
+        wait.until(lambda d: "Thanks" in d.find_element(By.ID, "feedback-status").text)
+        driver.save_screenshot(str(ARTIFACTS / "dashboard-after-checkin.png"))
     finally:
         driver.quit()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -82,7 +83,7 @@ def test_rmssd_filters_pads_range_and_jumps() -> None:
     rr = np.array([0.80, 0.82, 0.81, 65.535, np.nan, 0.83, 1.5, 0.84, 0.85] * 10)
     clean = []
     flat = [x for x in rr if np.isfinite(x) and x < 65.5]
-    for a, b in zip(flat, flat[1:], strict=False):
+    for a, b in itertools.pairwise(flat):
         if 0.3 <= a <= 2 and 0.3 <= b <= 2 and abs(b - a) <= 0.2 * a:
             clean.append(b - a)
     assert rmssd_ms(rr) == pytest.approx(float(np.sqrt(np.mean(np.square(clean))) * 1000))
