@@ -18,6 +18,7 @@ from fastapi.staticfiles import StaticFiles
 
 from .db import open_database
 from .errors import install_handlers
+from .headers import SecurityHeadersMiddleware
 from .limits import BodyLimitMiddleware
 from .routes import health_router, v1
 from .settings import Settings
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health_router)
     app.include_router(v1)
     app.add_middleware(BodyLimitMiddleware, limit=settings.max_upload_bytes, paths=("/v1/uploads",))
+    app.add_middleware(SecurityHeadersMiddleware)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

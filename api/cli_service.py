@@ -40,11 +40,11 @@ def register(sub: Any) -> None:
 def run_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from .db import open_database
     from .settings import Settings
 
     settings = Settings()
-    open_database(settings).dispose()  # migrate once, before any worker starts
+    if not _database_ready(settings):
+        return EXIT_BAD_INPUT
     uvicorn.run(
         APP_FACTORY,
         factory=True,
@@ -54,6 +54,22 @@ def run_serve(args: argparse.Namespace) -> int:
         proxy_headers=True,
     )
     return 0
+
+
+def _database_ready(settings: Any) -> bool:
+    """Migrate once, before any worker starts; one readable line when the database is down."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from .db import open_database
+
+    try:
+        open_database(settings).dispose()
+    except SQLAlchemyError as exc:
+        orig = getattr(exc, "orig", None)
+        reason = str(orig) if orig is not None else str(exc)
+        print(f"readiness: cannot use the database: {reason.strip()}", file=sys.stderr)
+        return False
+    return True
 
 
 def _read_manifest(manifest: Path) -> tuple[dict[str, Any], list[Path]]:
@@ -84,6 +100,8 @@ def run_demo(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     spec, files = _read_manifest(manifest)
     settings = Settings()
+    if not _database_ready(settings):
+        return EXIT_BAD_INPUT
     db = open_database(settings)
     try:
         with db.sessions() as s, s.begin():

@@ -8,7 +8,6 @@ dates, instants stay UTC, missing stays missing.
 from __future__ import annotations
 
 import math
-from datetime import UTC, datetime
 from typing import Any
 
 import pandas as pd
@@ -73,18 +72,12 @@ def row_values(table: Table, frame: pd.DataFrame) -> list[dict[str, Any]]:
     return out
 
 
-def _from_db(kind: str, value: Any) -> Any:
-    if kind == "instant" and isinstance(value, datetime) and value.tzinfo is None:
-        return value.replace(tzinfo=UTC)  # SQLite drops the zone; we only ever store UTC
-    return value
-
-
 def rows_frame(table: Table, rows: list[Any]) -> pd.DataFrame:
     """A frame in ``table``'s schema (dtypes, order) from ORM rows, ``upload_id`` kept."""
     kinds = {c.name: c.kind for c in table.columns}
     data: list[dict[str, Any]] = []
     for r in rows:
-        rec = {n: _from_db(k, getattr(r, n)) for n, k in kinds.items()}
+        rec = {n: getattr(r, n) for n in kinds}
         for tname, cname in _NOT_NULL_TEXT:
             if tname == table.name and rec.get(cname) == "":
                 rec[cname] = None

@@ -10,7 +10,7 @@ its stored evaluation is older than :data:`TODAY_TTL`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -115,12 +115,6 @@ def refresh(session: Session, athlete: Athlete) -> int:
     return len(scored)
 
 
-def _aware(value: datetime | None) -> datetime | None:
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=UTC)  # SQLite drops the zone; stored values are UTC
-    return value
-
-
 def _upsert(session: Session, values: dict[str, Any]) -> None:
     dialect = session.get_bind().dialect.name
     stmt = (pg_insert if dialect == "postgresql" else sqlite_insert)(ReadinessRow).values(values)
@@ -159,7 +153,7 @@ def read_today(
     now = now or utcnow()
     today = local_today(athlete, now)
     row = session.get(ReadinessRow, (athlete.id, today))
-    evaluated = _aware(row.evaluated_at) if row is not None else None
+    evaluated = row.evaluated_at if row is not None else None  # aware UTC (UTCDateTime)
     if (
         row is not None
         and row.data_version == athlete.data_version

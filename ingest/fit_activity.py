@@ -20,13 +20,16 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
-from .fit_messages import FitMessages
+from .fit_messages import FIT_EPOCH_OFFSET, FitMessages
 from .fit_time import LocalClock, last_full_timestamp
 from .options import DEFAULT_HR_MAX, DEFAULT_HR_REST, ReadOptions
 from .trimp import banister_trimp, rmssd_ms
 from .warnings import IngestWarning
 
 __all__ = ["HrProfile", "hr_profile", "session_columns"]
+
+#: FIT date_time values below 0x10000000 are seconds since device power-up, not UTC instants.
+_FIRST_REAL_INSTANT = FIT_EPOCH_OFFSET + 0x10000000
 
 F64 = npt.NDArray[np.float64]
 
@@ -160,6 +163,21 @@ def session_columns(
         "vendor_load": np.where(np.isfinite(tload), tload, tss),
         "rmssd_ms": rmssd,
     }
+    relative = start < _FIRST_REAL_INSTANT
+    if relative.any():
+        # FIT date_time values below 0x10000000 are device-relative (no real clock was set):
+        # such a session has no calendar date, so it is skipped rather than dated 1990.
+        keep = ~relative
+        cols = {k: np.asarray(v)[keep] for k, v in cols.items()}
+        warnings.append(
+            IngestWarning(
+                file=msgs.file,
+                column="start",
+                count=int(relative.sum()),
+                message=f"skipped {int(relative.sum())} session(s) with device-relative "
+                "timestamps (the device clock was never set)",
+            )
+        )
     return cols, warnings
 
 

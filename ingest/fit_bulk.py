@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from .errors import CorruptFileError
 from .fit_columns import (
@@ -32,7 +33,7 @@ from .fit_columns import (
 from .fit_messages import FIT_EPOCH_OFFSET, Column, FitMessages
 from .fit_profile_index import wanted_messages
 from .fit_reference import check_header
-from .fit_walk import Walk, walk
+from .fit_walk import Resolved, Walk, walk
 from .warnings import IngestWarning
 
 __all__ = ["BulkDecoder"]
@@ -49,37 +50,71 @@ class BulkDecoder:
         check_header(data, file)
         w = walk(data, file)
         if w.error is not None:
+            # fitparse decodes as it walks: a timestamp it cannot roll forward before the
+            # damage is what it reports (raises); otherwise the damage itself.
+            cut = w.partial
+            if cut is not None and data[cut - 1] & 0x80:  # it had a compressed header
+                _stamps(w, *_layout(w), file, cut=(len(w.offsets), data[cut - 1] & 0x1F))
+            else:
+                _stamps(w, *_layout(w), file)
             raise w.error
         return FitMessages(file=file, messages=_messages(w, file), warnings=_warnings(w, file))
 
 
-def _messages(w: Walk, file: str) -> dict[str, dict[str, Column]]:
-    specs = wanted_messages()
+Layout = tuple[npt.NDArray[np.uint8], Resolved, dict[int, npt.NDArray[np.int64]]]
+
+
+def _layout(w: Walk) -> Layout:
+    """The file as numpy bytes, the resolved walk, and each definition's message indexes."""
     buf = np.frombuffer(w.data, dtype=np.uint8)
     r = w.resolve()
-    offsets = r.offsets
     order = np.argsort(r.dids, kind="stable")
     dids, starts = np.unique(r.dids[order], return_index=True)
     bounds = [*starts.tolist(), len(order)]
     members = {int(d): order[bounds[i] : bounds[i + 1]] for i, d in enumerate(dids.tolist())}
-    stamps: dict[int, float] = {}
+    return buf, r, members
+
+
+def _stamps(
+    w: Walk,
+    buf: npt.NDArray[np.uint8],
+    r: Resolved,
+    members: dict[int, npt.NDArray[np.int64]],
+    file: str,
+    cut: tuple[int, int] | None = None,
+) -> dict[int, float]:
+    """Raw FIT timestamps of the compressed-header messages, by message index.
+
+    ``cut``: (index, time offset) of a compressed-header record the file ends inside; fitparse
+    still applies its header before it notices the end.
+    """
     compressed = np.flatnonzero(r.time_offset >= 0)
-    if len(compressed):
-        explicit = []
-        for did, index in members.items():
-            got = timestamps_of(buf, offsets[index], w.definitions[did])
-            if got is not None:
-                explicit.append((index, *got))
-        pairs = list(zip(compressed.tolist(), r.time_offset[compressed].tolist(), strict=True))
-        try:
-            stamps = compressed_timestamps(explicit, pairs, w.segment_starts)
-        except TupleTimestampError as exc:
-            raise CorruptFileError(
-                file,
-                "a compressed-timestamp header follows a timestamp field that is not one number",
-                offset=int(offsets[exc.index]) - 1,
-                expected="a 4-byte timestamp before compressed-timestamp records",
-            ) from None
+    if not len(compressed) and cut is None:
+        return {}
+    explicit = []
+    for did, index in members.items():
+        got = timestamps_of(buf, r.offsets[index], w.definitions[did])
+        if got is not None:
+            explicit.append((index, *got))
+    pairs = list(zip(compressed.tolist(), r.time_offset[compressed].tolist(), strict=True))
+    if cut is not None:
+        pairs.append(cut)
+    try:
+        return compressed_timestamps(explicit, pairs, w.segment_starts)
+    except TupleTimestampError as exc:
+        raise CorruptFileError(
+            file,
+            "a compressed-timestamp header follows a timestamp field that is not one number",
+            offset=int(r.offsets[exc.index] if exc.index < len(r.offsets) else w.partial or 0) - 1,
+            expected="a 4-byte timestamp before compressed-timestamp records",
+        ) from None
+
+
+def _messages(w: Walk, file: str) -> dict[str, dict[str, Column]]:
+    specs = wanted_messages()
+    buf, r, members = _layout(w)
+    offsets = r.offsets
+    stamps = _stamps(w, buf, r, members, file)
     parts: dict[int, list[tuple[Any, dict[str, Any]]]] = {}
     for did, index in members.items():
         definition = w.definitions[did]

@@ -59,9 +59,14 @@ def _raw(data: bytes, at: int, fd: FieldDef, big: bool) -> object:
 
 
 def _first(data: bytes, at: int, definition: Definition, number: int) -> object:
-    """``DataMessage.get_raw_value``: the first field with that number, else ``None``."""
+    """``DataMessage.get_raw_value``: the first field with that number, else ``None``.
+
+    A field the file ends inside is absent (fitparse stops reading the message there).
+    """
     for fd in definition.fields:
         if fd.number == number:
+            if at + fd.offset + fd.size > len(data):
+                return None
             return _raw(data, at, fd, definition.big_endian)
     return None
 
@@ -90,7 +95,11 @@ class DevRegistry:
         return total, unreadable
 
     def message(self, data: bytes, at: int, definition: Definition, file: str) -> None:
-        """Apply one developer_data_id / field_description message (content at ``at``)."""
+        """Apply one developer_data_id / field_description message (content at ``at``).
+
+        Like fitparse, a message the file ends inside is applied with the fields it has (the
+        caller then reports the truncation, unless this raised first).
+        """
         if definition.global_number == DEVELOPER_DATA_ID:
             self.types[_first(data, at, definition, 3)] = {}
             return

@@ -75,6 +75,7 @@ class Walk:
     segment_starts: list[int] = field(default_factory=list)  # message index at each header
     definition_events: list[tuple[int, int, int]] = field(default_factory=list)  # (n, k, did)
     error: IngestError | None = None
+    partial: int | None = None  # content offset of a data record the file ends inside
     _intern: dict[bytes, _Hit] = field(default_factory=dict)
     _dids: dict[bytes, int] = field(default_factory=dict)
     dev: DevRegistry = field(default_factory=DevRegistry)
@@ -227,10 +228,10 @@ def _records(w: Walk, pos: int, end: int, file: str) -> int:
                     )
                 length = lengths[k]
                 if length:  # developer_data_id / field_description: read it now
+                    w.dev.message(data, pos + 1, w.definitions[current[k]], file)
                     if pos + length > len(data):
                         raise IndexError
                     add_offset(pos + 1)
-                    w.dev.message(data, pos + 1, w.definitions[current[k]], file)
                     pos += length
                     continue
                 if pos + 1 + unreadable[k] > len(data):
@@ -266,7 +267,8 @@ def _records(w: Walk, pos: int, end: int, file: str) -> int:
                     step[first : first + 32] = hit[2]
     except IndexError:  # a header byte beyond the end of the file
         if pos > len(data) and offsets:
-            pos = offsets.pop() - 1
+            w.partial = offsets.pop()
+            pos = w.partial - 1
         raise TruncatedFileError(
             file,
             "the file ends before its header's data size",
@@ -274,7 +276,8 @@ def _records(w: Walk, pos: int, end: int, file: str) -> int:
             expected=f"records up to byte {end}",
         ) from None
     if pos > len(data):
-        start = offsets.pop() - 1
+        w.partial = offsets.pop()
+        start = w.partial - 1
         raise TruncatedFileError(
             file, "the file ends inside a record", offset=start, expected="a complete record"
         )

@@ -116,8 +116,13 @@ def choose_action(
     stiffness: float,
     warmth: float,
     th: Thresholds,
+    cache: dict[tuple[int, str], FeedbackCalibrator | str] | None = None,
 ) -> Choice:
-    """Pick among ``options`` from feedback dated before ``day``; else keep the rule's action."""
+    """Pick among ``options`` from feedback dated before ``day``; else keep the rule's action.
+
+    ``cache`` (optional, per call of ``score_days``) reuses a model fitted on the same earlier
+    feedback, so scoring a range does not refit for every day.
+    """
     if feedback is None or feedback.empty:
         return Choice(rule_action, False, "rules only: no feedback given", None)
     fb = feedback.copy()
@@ -161,10 +166,18 @@ def choose_action(
         rows["warmth"].to_numpy(),
         fb["action"].to_numpy(dtype=object),
     )
-    try:
-        model = FeedbackCalibrator(C=th.feedback_c, n_splits=th.feedback_splits).fit(X, y)
-    except ValueError as exc:
-        return Choice(rule_action, False, f"rules only: calibration could not fit ({exc})", None)
+    key = (n, str(fb["date"].max()))
+    cached = cache.get(key) if cache is not None else None
+    if cached is None:
+        try:
+            cached = FeedbackCalibrator(C=th.feedback_c, n_splits=th.feedback_splits).fit(X, y)
+        except ValueError as exc:
+            cached = f"rules only: calibration could not fit ({exc})"
+        if cache is not None:
+            cache[key] = cached
+    if isinstance(cached, str):
+        return Choice(rule_action, False, cached, None)
+    model = cached
     if not (model.validation_brier_ < model.baseline_brier_):
         return Choice(
             rule_action,

@@ -140,6 +140,8 @@ class Thresholds:
     deescalate_sd: float = 1.5
     deescalate_stress_max: float = 2.0
     pre_event_h: float = 4.0
+    checkin_personal_min: int = 14  # after 14 check-ins, also a personal z-score (§9.4.2)
+    checkin_usual_sd: float = 0.5  # "worse than usual" beyond 0.5 SD (Flatt, Esco & Nakamura 2018)
 
     # --- calibration from feedback (§9.6) ------------------------------------------------
     feedback_min_days: int = 30

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from .constants import Thresholds
 from .engine import History
 from .types import Contributor
@@ -137,18 +139,32 @@ def stress_contributors(h: History, i: int, th: Thresholds) -> tuple[Contributor
         )
     s = float(h.checkin["stress"][i])
     if _f(s):
-        out.append(
-            Contributor(
-                "stress_checkin",
-                f"You rated stress {s:.0f}/5",
-                s,
-                "1–5",
-                None,
-                None,
-                th.checkin_floor_per_point * (s - 1.0),
-            )
-        )
+        out.append(_checkin(h, i, "stress", th))
     return _by_points(out)
+
+
+def _checkin(h: History, i: int, key: str, th: Thresholds) -> Contributor:
+    """A 1–5 check-in, and — after 14 earlier reports — how it compares with the athlete's usual.
+
+    Someone who always reports 3 is not the same as someone who usually reports 1 (§9.4.2).
+    """
+    v = float(h.checkin[key][i])
+    before = h.checkin[key][:i]
+    before = before[np.isfinite(before)][-th.baseline_days :]
+    text = f"You rated {key} {v:.0f}/5"
+    rng: tuple[float, float] | None = None
+    z: float | None = None
+    if len(before) >= th.checkin_personal_min:
+        mean = float(before.mean())
+        sd = max(float(before.std(ddof=1)), th.checkin_usual_sd)
+        z = (v - mean) / sd
+        k = th.checkin_usual_sd
+        usual = "worse than usual" if z > k else ("better than usual" if z < -k else "about usual")
+        text += f" — {usual} (you usually report {mean:.1f})"
+        rng = (mean - k * sd, mean + k * sd)
+    return Contributor(
+        f"{key}_checkin", text, v, "1–5", rng, z, th.checkin_floor_per_point * (v - 1.0)
+    )
 
 
 def stiffness_contributors(h: History, i: int, th: Thresholds) -> tuple[Contributor, ...]:
@@ -201,20 +217,9 @@ def stiffness_contributors(h: History, i: int, th: Thresholds) -> tuple[Contribu
                 float(sf.l3[i]),
             )
         )
-    for key, label in (("soreness", "soreness"), ("stiffness", "stiffness")):
-        v = float(h.checkin[key][i])
-        if _f(v):
-            out.append(
-                Contributor(
-                    f"{key}_checkin",
-                    f"You rated {label} {v:.0f}/5",
-                    v,
-                    "1–5",
-                    None,
-                    None,
-                    th.checkin_floor_per_point * (v - 1.0),
-                )
-            )
+    for key in ("soreness", "stiffness"):
+        if _f(float(h.checkin[key][i])):
+            out.append(_checkin(h, i, key, th))
     if _f(float(sf.i1[i])):
         out.append(
             Contributor(
@@ -250,4 +255,3 @@ def top_text(items: tuple[Contributor, ...]) -> str:
         return ""
     t = items[0].text
     return t[0].lower() + t[1:] if t else t
-

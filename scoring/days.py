@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .advice import NOTES, RELAXATION_LATER, disagreements, rule_reasons
-from .calibration import choose_action
+from .calibration import FeedbackCalibrator, choose_action
 from .constants import DEFAULT, Thresholds
 from .contributors import stiffness_contributors, stress_contributors
 from .decision import RULES
@@ -112,6 +112,7 @@ def _day(
     i: int,
     feedback: pd.DataFrame | None,
     th: Thresholds,
+    cache: dict[tuple[int, str], FeedbackCalibrator | str],
 ) -> DayReadiness:
     day = h.prepared.days[i]
     st, sf = h.stress, h.stiffness
@@ -168,6 +169,7 @@ def _day(
         stiffness=float(sf.score[i]),
         warmth=w_score,
         th=th,
+        cache=cache,
     )
     reasons = rule_reasons(h, i, rule.id, s_items, t_items, th) + disagreements(h, i, th)
     if choice.reason:
@@ -214,7 +216,8 @@ def score_days(
     feedback: pd.DataFrame | None = None,
     thresholds: Thresholds = DEFAULT,
 ) -> list[DayReadiness]:
-    """Score the requested days (default: the last date with data).
+    """Score the requested days (default: the last date with data), one result per requested
+    date in the order given.
 
     ``at`` (tz-aware) is the instant warmth is evaluated at, for the requested day it falls
     in (athlete-local); other days use their local end of day. With ``at`` and no ``dates``,
@@ -248,8 +251,9 @@ def score_days(
         th=thresholds,
     )
     first = h.prepared.days[0]
-    out = []
+    cache: dict[tuple[int, str], FeedbackCalibrator | str] = {}
+    by_date: dict[datetime.date, DayReadiness] = {}
     for d in wanted:
         i = int((np.datetime64(d, "D") - first).astype("int64"))
-        out.append(_day(h, i, feedback, thresholds))
-    return out
+        by_date[d] = _day(h, i, feedback, thresholds, cache)
+    return [by_date[d] for d in dates]

@@ -49,15 +49,19 @@ def test_cors_allows_only_configured_origins(tmp_path: Path) -> None:
 
 def test_no_cors_by_default_and_dashboard_is_served(tmp_path: Path) -> None:
     app = create_app(_settings(tmp_path))
-    page, health, spec = anyio.run(
+    page, health, spec, docs = anyio.run(
         _requests,
         app,
         [
             ("GET", "/", {"Origin": "https://x.example"}),
             ("GET", "/healthz", {}),
             ("GET", "/openapi.json", {}),
+            ("GET", "/docs", {}),
         ],
     )
+    assert "script-src 'self'" in page.headers["content-security-policy"]
+    assert page.headers["x-content-type-options"] == "nosniff"
+    assert docs.status_code == 200 and "content-security-policy" not in docs.headers
     assert page.status_code == 200 and "access-control-allow-origin" not in page.headers
     assert '<script src="vendor/uplot/uPlot.iife.min.js">' in page.text
     assert health.json() == {"status": "ok", "database": "ok"}

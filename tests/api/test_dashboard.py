@@ -41,6 +41,7 @@ def _driver():  # type: ignore[no-untyped-def]
 
     options = webdriver.ChromeOptions()
     options.binary_location = chromium
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     for flag in FLAGS:
         options.add_argument(flag)
     return webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
@@ -117,5 +118,30 @@ def test_dashboard_signs_in_and_draws(sqlite_server: Server, tmp_path: Path) -> 
         driver.find_element(By.CSS_SELECTOR, "#feedback-form button").click()
         wait.until(lambda d: "Thanks" in d.find_element(By.ID, "feedback-status").text)
         driver.save_screenshot(str(ARTIFACTS / "dashboard-after-checkin.png"))
+        # no script errors and no Content-Security-Policy violations on the way
+        severe = [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+        assert severe == []
+    finally:
+        driver.quit()
+
+
+def test_dashboard_without_data_and_with_a_bad_key(sqlite_server: Server) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    a = sqlite_server.athlete("empty")
+    driver = _driver()
+    try:
+        driver.get(sqlite_server.url + "/")
+        wait = WebDriverWait(driver, 30)
+        driver.find_element(By.ID, "key").send_keys("rdy_wrong")
+        driver.find_element(By.CSS_SELECTOR, "#signin-form button").click()
+        wait.until(lambda d: "not valid" in d.find_element(By.ID, "signin-error").text)
+        assert driver.execute_script("return sessionStorage.getItem('readiness.key')") is None
+        driver.find_element(By.ID, "key").send_keys(a.key)
+        driver.find_element(By.CSS_SELECTOR, "#signin-form button").click()
+        wait.until(lambda d: d.find_element(By.ID, "today-empty").is_displayed())
+        wait.until(lambda d: d.find_element(By.ID, "chart-empty").is_displayed())
+        assert not driver.find_element(By.ID, "today-body").is_displayed()
     finally:
         driver.quit()

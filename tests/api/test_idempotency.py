@@ -44,3 +44,24 @@ def test_eight_identical_uploads_at_once(server: Server) -> None:
     with server.client(a.key) as c:
         assert c.get("/v1/uploads").json()["count"] == 1
         assert c.get("/v1/sessions", params=span).json()["count"] == 20
+
+
+def test_different_files_at_once_lose_nothing(server: Server) -> None:
+    """Concurrent uploads of different files for one athlete are all merged (no lost update)."""
+    a = server.athlete("parallel")
+    end = a.today() - timedelta(days=1)
+    parts = [daily_csv(end - timedelta(days=20 * i), days=20, seed=i) for i in range(6)]
+
+    def send(data: bytes) -> int:
+        with server.client(a.key) as c:
+            return upload(c, data, "part.csv").status_code
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        assert list(pool.map(send, parts)) == [201] * 6
+    span = {"start": str(end - timedelta(days=119)), "end": str(end), "limit": 200}
+    with server.client(a.key) as c:
+        assert c.get("/v1/uploads").json()["count"] == 6
+        days = c.get("/v1/days", params=span).json()
+        assert days["count"] == 120
+        assert len({d["date"] for d in days["data"]}) == 120
+        assert c.get("/v1/readiness", params=span).json()["count"] == 120

@@ -7,8 +7,9 @@
   timestamps, big-endian definitions, developer fields, invalid values per base type, array
   padding, CRCs, truncation, chained files, odd field sizes, strings.
 
-fitparse is slow (~35 s over the shared corpus on a busy 2-core machine), so each real file is
-decoded by it once per session (``_reference``) and the tables are extracted from that decode.
+fitparse is slow (~30 s CPU over the shared corpus; the whole module takes ~33 s on 2 cores),
+so each real file is decoded by it once per session (``_reference``) and its tables are
+extracted from that decode (``read_fit(backend="reference")`` is exactly that; pinned below).
 """
 
 from __future__ import annotations
@@ -512,6 +513,7 @@ def test_compressed_header_after_a_timestamp_read_as_bytes_is_refused() -> None:
         FILE_ID, FILE_ID_DATA, rec, data(1, b"\x01\x02\x03"), hr, compressed(2, 4, b"\x50")
     )
     same_error(blob, CorruptFileError)
+    same_error(blob[:-3], CorruptFileError)  # fitparse fails there before it reaches the end
     # Without a compressed header the same file reads: the bytes as one little-endian number.
     cols = same_outcome(fit_file(FILE_ID, FILE_ID_DATA, rec, data(1, b"\x01\x02\x03")))
     assert cols.messages["record"]["timestamp"].tolist() == [0x030201 + FIT_EPOCH_OFFSET]
@@ -579,3 +581,6 @@ def test_developer_data_fitparse_cannot_read_is_refused() -> None:
     same_error(fit_file(*start, data(2, bytes([0, 0, 0x33]))), CorruptFileError)
     # No usable developer_data_index (0xFF is invalid).
     same_error(fit_file(*start, data(2, bytes([0xFF, 0, UINT8]))), CorruptFileError)
+    # The file ends inside a field_description: fitparse applies what it read, and fails.
+    cut = fit_file(*start, data(2, bytes([0, 0, UINT8])))
+    same_error(cut[:-3], CorruptFileError)

@@ -195,3 +195,13 @@ def test_sessions_match_the_file(path: Path) -> None:
         assert start == pd.Timestamp(m["start_time"] + FIT_EPOCH, unit="s", tz="UTC")
         if m.get("avg_heart_rate") is not None:
             assert avg == m["avg_heart_rate"]
+
+
+@pytest.mark.parametrize(
+    "name", ["fitparse__antfs-dump.63.fit", "fitparse__compressed-speed-distance.fit"]
+)
+def test_device_relative_clock_is_not_dated_1990(name: str) -> None:
+    """FR70 files carry seconds-since-power-up (< 0x10000000): no session gets a fake date."""
+    res = read_bytes((shared_dir("fit") / name).read_bytes(), name, ReadOptions(tz=ZoneInfo("UTC")))
+    assert res.sessions.empty
+    assert any("device-relative" in w.message for w in res.warnings)

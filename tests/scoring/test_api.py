@@ -146,3 +146,52 @@ def test_profile_timezone_moves_day_boundaries() -> None:
     )
     assert str(utc["date"].iloc[0])[:10] == "2025-03-01"
     assert str(oslo["date"].iloc[0])[:10] == "2025-03-02"
+
+
+def test_results_follow_the_requested_order() -> None:
+    wanted = [sy.day(40), sy.day(30), sy.day(40)]
+    out = score_days(sy.daily(50), sy.sessions(50), sy.checkins([]), dates=wanted)
+    assert [o.date for o in out] == wanted
+
+
+def test_feedback_calibration_through_score_days() -> None:
+    # stiff (sitting), calm, warm days: the rules say assisted stretching (R7); this athlete
+    # has rated massage-then-stretching as helpful and stretching alone as not, many times.
+    n = 120
+    daily = sy.daily(n)
+    daily["sedentary_min"] = 700.0
+    daily["longest_sedentary_bout_min"] = 150.0
+    rows = [
+        {
+            "date": sy.day(i),
+            "action": "massage_then_stretching" if i % 2 else "assisted_stretching",
+            "helped": 5 if i % 2 else 1,
+        }
+        for i in range(20, 110)
+    ]
+    sessions = sy.sessions(n)
+    at = sessions["end"].iloc[-1].to_pydatetime() + datetime.timedelta(minutes=5)
+    plain = score_days(daily, sessions, None, at=at)[0]  # type: ignore[arg-type]
+    assert (
+        plain.recommendation.rule == "R7" and plain.recommendation.action == "assisted_stretching"
+    )
+    tuned = score_days(daily, sessions, None, at=at, feedback=pd.DataFrame(rows))[0]  # type: ignore[arg-type]
+    rec = tuned.recommendation
+    assert rec.rule == "R7" and rec.rule_action == "assisted_stretching"
+    assert rec.calibrated and rec.action == "massage_then_stretching"
+    assert rec.action in rec.options
+    assert tuned.calibration.feedback.startswith("calibrated on")
+
+
+def test_checkins_get_a_personal_usual_after_14_reports() -> None:
+    rows = [{"date": sy.day(i), "stress": 1.0} for i in range(20, 49)]
+    rows.append({"date": sy.day(49), "stress": 3.0})
+    out = score_days(sy.daily(50), None, sy.checkins(rows))[0]  # type: ignore[arg-type]
+    assert out.nervous_system_stress is not None
+    c = next(c for c in out.nervous_system_stress.contributors if c.signal == "stress_checkin")
+    assert "worse than usual" in c.text and "usually report 1.0" in c.text
+    assert c.sd is not None and c.sd > 0.5
+    few = score_days(sy.daily(50), None, sy.checkins(rows[-5:]))[0]  # type: ignore[arg-type]
+    assert few.nervous_system_stress is not None
+    c2 = next(c for c in few.nervous_system_stress.contributors if c.signal == "stress_checkin")
+    assert "usual" not in c2.text and c2.sd is None

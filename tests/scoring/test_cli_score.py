@@ -135,3 +135,15 @@ def test_unreadable_file_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert "garbage.bin" in err and len(err.strip().splitlines()) <= 3
     missing = tmp_path / "nope.csv"
     assert main(["score", str(missing)]) == 2
+
+
+def test_feedback_csv(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    paths = [str(p) for p in _write(tmp_path)]
+    good = tmp_path / "feedback.csv"
+    good.write_text("date,action,helped,note\n2025-01-05,assisted_stretching,4,\n", "utf-8")
+    out = _json(capsys, ["score", *paths, "--json", "--feedback", str(good)])
+    assert "1 of 30 labelled days" in out["days"][0]["calibration"]["feedback"]
+    bad = tmp_path / "bad.csv"
+    bad.write_text("day,what\n2025-01-05,x\n", "utf-8")
+    assert main(["score", *paths, "--feedback", str(bad)]) == 2
+    assert "lacks column" in capsys.readouterr().err

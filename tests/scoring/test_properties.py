@@ -6,6 +6,7 @@ import functools
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from readiness.scoring import score_history
@@ -39,26 +40,47 @@ def _equal(a: pd.DataFrame, b: pd.DataFrame) -> None:
     )
 
 
-@SETTINGS
-@given(
-    seed=st.integers(0, 2),
-    day=st.integers(20, N - 1),
-    drop=st.floats(0.0, 1.5),
-    rise=st.floats(0.0, 25.0),
-)
-def test_lower_hrv_or_higher_rhr_never_lowers_stress(
-    seed: int, day: int, drop: float, rise: float
-) -> None:
-    daily, sessions, checkins = _base(seed)
-    before = compute(daily, sessions, checkins).stress.score[day]
+def _worse(daily: pd.DataFrame, day: int, drop: float, rise: float) -> pd.DataFrame:
     worse = daily.copy()
     if np.isfinite(worse.loc[day, "hrv_rmssd_ms"]):
         worse.loc[day, "hrv_rmssd_ms"] = max(3.0, worse.loc[day, "hrv_rmssd_ms"] * np.exp(-drop))
     worse.loc[day, "resting_hr_bpm"] = min(150.0, worse.loc[day, "resting_hr_bpm"] + rise)
-    after = compute(worse, sessions, checkins).stress.score[day]
+    return worse
+
+
+def _assert_not_lower(before: float, after: float) -> None:
     assert np.isnan(before) == np.isnan(after)
     if np.isfinite(before):
         assert after >= before - 1e-9
+
+
+@SETTINGS
+@given(
+    seed=st.integers(0, 2),
+    days=st.lists(st.integers(20, N - 1), min_size=3, max_size=5, unique=True),
+    drop=st.floats(0.0, 1.5),
+    rise=st.floats(0.0, 25.0),
+)
+def test_lower_hrv_or_higher_rhr_never_lowers_stress(
+    seed: int, days: list[int], drop: float, rise: float
+) -> None:
+    daily, sessions, checkins = _base(seed)
+    before = compute(daily, sessions, checkins).stress.score
+    for day in days:
+        after = compute(_worse(daily, day, drop, rise), sessions, checkins).stress.score
+        _assert_not_lower(before[day], after[day])
+
+
+@pytest.mark.parametrize(("drop", "rise"), [(0.4, 0.0), (0.0, 3.0)])
+def test_monotonicity_sweep_over_every_day(drop: float, rise: float) -> None:
+    """The same property on every day of one history (deterministic, catches rare cells)."""
+    daily, sessions, checkins = _base(0)
+    before = compute(daily, sessions, checkins).stress
+    parts = ("score", "p_hrv_chronic", "p_hrv_acute", "p_rhr_chronic", "p_rhr_acute", "p_trend")
+    for day in range(15, N):
+        after = compute(_worse(daily, day, drop, rise), sessions, checkins).stress
+        for part in parts:  # the score and every component on its own
+            _assert_not_lower(getattr(before, part)[day], getattr(after, part)[day])
 
 
 @SETTINGS
