@@ -13,14 +13,10 @@ from readiness.ingest import (
     CHECKINS,
     DAILY,
     SESSIONS,
-    IngestError,
-    IngestResult,
     ReadOptions,
     ReadReport,
-    UnsupportedFormatError,
     expand_paths,
-    merge,
-    read_stream,
+    read_paths,
 )
 from readiness.ingest.records import to_records
 from tqdm import tqdm
@@ -96,32 +92,27 @@ def _read_all(paths: list[Path], options: ReadOptions, progress: bool | None) ->
     total = sum(sizes)
     if progress is None:
         progress = sys.stderr.isatty() and (len(files) >= MANY_FILES or total >= BIG_BYTES)
-    show = progress
-    results: list[IngestResult] = []
-    errors: list[IngestError] = []
     with tqdm(
         total=total,
         unit="B",
         unit_scale=True,
         desc="reading",
         file=sys.stderr,
-        disable=not show,
+        disable=not progress,
         leave=False,
     ) as bar:
         done = 0
-        for path, size in zip(files, sizes, strict=True):
-            bar.set_postfix_str(path.name[-40:], refresh=False)
-            try:
-                if not path.is_file():
-                    raise UnsupportedFormatError(str(path), "no such file")
-                with path.open("rb") as fh:
-                    stream = io.BufferedReader(_Progress(fh, bar), 1024 * 1024)
-                    results.append(read_stream(stream, path.name, options))  # type: ignore[arg-type]
-            except IngestError as exc:
-                errors.append(exc)
+
+        def wrap(fh: BinaryIO) -> BinaryIO:
+            return io.BufferedReader(_Progress(fh, bar), 1024 * 1024)  # type: ignore[return-value]
+
+        def on_file(path: Path, size: int) -> None:
+            nonlocal done
             done += size
+            bar.set_postfix_str(path.name[-40:], refresh=False)
             bar.update(done - bar.n)
-    return ReadReport(result=merge(results), errors=tuple(errors), files_read=len(files))
+
+        return read_paths(paths, options, on_file=on_file, wrap=wrap)
 
 
 def run(args: argparse.Namespace) -> int:

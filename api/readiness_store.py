@@ -5,6 +5,10 @@ changed the athlete's data (upload, check-in, feedback) and stores every day fro
 with data on; rows carry the athlete's ``data_version`` so a stale row is noticed. ``today`` is
 the exception by design: warmth depends on the clock, so today is re-scored (one day only) when
 its stored evaluation is older than :data:`TODAY_TTL`.
+
+Every function that decides which day is *today* takes the service's ``now`` explicitly
+(``Settings.current_time()``: the real clock, or ``READINESS_NOW`` when pinned); only the
+bookkeeping timestamps (``computed_at``) use the real clock.
 """
 
 from __future__ import annotations
@@ -51,8 +55,8 @@ class DaySpan:
     last: date
 
 
-def local_today(athlete: Athlete, now: datetime | None = None) -> date:
-    now = now or utcnow()
+def local_today(athlete: Athlete, now: datetime) -> date:
+    """The athlete's local calendar day at the instant ``now``."""
     return now.astimezone(ZoneInfo(athlete.timezone)).date()
 
 
@@ -84,20 +88,21 @@ def _materialised_days(span: DaySpan, today: date) -> list[date]:
     return [first + timedelta(days=i) for i in range((end - first).days + 1)]
 
 
-def refresh(session: Session, athlete: Athlete) -> int:
+def refresh(session: Session, athlete: Athlete, *, now: datetime) -> int:
     """Re-score every day of ``athlete`` and replace the stored rows; returns how many.
 
-    Runs in the caller's write transaction (after :func:`~readiness.api.db.lock_athlete`).
+    ``now`` is the service's clock (it decides the athlete's today). Runs in the caller's write
+    transaction (after :func:`~readiness.api.db.lock_athlete`).
     """
     session.execute(delete(ReadinessRow).where(ReadinessRow.athlete_id == athlete.id))
     span = data_span(session, athlete.id)
     if span is None:
         return 0
-    days = _materialised_days(span, local_today(athlete))
+    days = _materialised_days(span, local_today(athlete, now))
     scored = score(
         load_result(session, athlete.id), feedback_frame(session, athlete.id), athlete, days
     )
-    now = utcnow()
+    computed = utcnow()
     session.execute(
         insert(ReadinessRow),
         [
@@ -107,7 +112,7 @@ def refresh(session: Session, athlete: Athlete) -> int:
                 "data": obj,
                 "data_version": athlete.data_version,
                 "evaluated_at": None,
-                "computed_at": now,
+                "computed_at": computed,
             }
             for d, obj in scored.items()
         ],
@@ -122,7 +127,7 @@ def _upsert(session: Session, values: dict[str, Any]) -> None:
     session.execute(stmt.on_conflict_do_update(index_elements=["athlete_id", "date"], set_=update))
 
 
-def _ensure_fresh(session: Session, athlete: Athlete) -> Athlete:
+def _ensure_fresh(session: Session, athlete: Athlete, now: datetime) -> Athlete:
     """Re-score everything when a stored row belongs to an older data version."""
     stale = session.scalar(
         select(func.count())
@@ -139,18 +144,15 @@ def _ensure_fresh(session: Session, athlete: Athlete) -> Athlete:
         lock_athlete(session, athlete.id)
         fresh = session.get(Athlete, athlete.id, populate_existing=True)
         assert fresh is not None
-        refresh(session, fresh)
+        refresh(session, fresh, now=now)
     return fresh
 
 
-def read_today(
-    session: Session, athlete: Athlete, now: datetime | None = None
-) -> dict[str, Any] | None:
+def read_today(session: Session, athlete: Athlete, *, now: datetime) -> dict[str, Any] | None:
     """Today's readiness in the athlete's timezone with warmth evaluated ``now``.
 
     ``None`` when the athlete has no data at all.
     """
-    now = now or utcnow()
     today = local_today(athlete, now)
     row = session.get(ReadinessRow, (athlete.id, today))
     evaluated = row.evaluated_at if row is not None else None  # aware UTC (UTCDateTime)
@@ -198,7 +200,7 @@ def _fill(session: Session, athlete: Athlete, days: list[date]) -> dict[date, di
         scored = score(
             load_result(session, athlete.id), feedback_frame(session, athlete.id), athlete, missing
         )
-        now = utcnow()
+        computed = utcnow()
         for d, obj in scored.items():
             _upsert(
                 session,
@@ -208,7 +210,7 @@ def _fill(session: Session, athlete: Athlete, days: list[date]) -> dict[date, di
                     "data": obj,
                     "data_version": athlete.data_version,
                     "evaluated_at": None,
-                    "computed_at": now,
+                    "computed_at": computed,
                 },
             )
         session.commit()
@@ -216,28 +218,40 @@ def _fill(session: Session, athlete: Athlete, days: list[date]) -> dict[date, di
     return found
 
 
-def read_day(session: Session, athlete: Athlete, day: date) -> dict[str, Any] | None:
+def read_day(
+    session: Session, athlete: Athlete, day: date, *, now: datetime
+) -> dict[str, Any] | None:
     """The readiness of ``day`` (stored, or scored now and stored).
 
-    ``None`` when there is no data on or before ``day``, or ``day`` is after today.
+    ``None`` when there is no data on or before ``day``, or ``day`` is after today (at ``now``).
     """
-    athlete = _ensure_fresh(session, athlete)
+    athlete = _ensure_fresh(session, athlete, now)
     span = data_span(session, athlete.id)
-    if span is None or not span.first <= day <= _last_day(span, local_today(athlete)):
+    if span is None or not span.first <= day <= _last_day(span, local_today(athlete, now)):
         return None
     return _fill(session, athlete, [day])[day]
 
 
 def read_range(
-    session: Session, athlete: Athlete, start: date, end: date, *, limit: int, offset: int
+    session: Session,
+    athlete: Athlete,
+    start: date,
+    end: date,
+    *,
+    limit: int,
+    offset: int,
+    now: datetime,
 ) -> tuple[list[dict[str, Any]], int]:
-    """Days in ``[start, end]`` that have a readiness (oldest first): one page, and the count."""
-    athlete = _ensure_fresh(session, athlete)
+    """Days in ``[start, end]`` that have a readiness (oldest first): one page, and the count.
+
+    Days after today (at ``now``) have none.
+    """
+    athlete = _ensure_fresh(session, athlete, now)
     span = data_span(session, athlete.id)
     if span is None:
         return [], 0
     lo = max(start, span.first)
-    hi = min(end, _last_day(span, local_today(athlete)))
+    hi = min(end, _last_day(span, local_today(athlete, now)))
     count = max(0, (hi - lo).days + 1)
     page = [lo + timedelta(days=i) for i in range(offset, min(count, offset + limit))]
     if not page:

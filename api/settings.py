@@ -8,11 +8,17 @@ variable                       meaning                                  default
 ``READINESS_MAX_UPLOAD_MB``    largest accepted upload, in MB           ``50``
 ``READINESS_BACKGROUND_MB``    uploads above this are parsed as a job   ``5``
 ``READINESS_CORS_ORIGINS``     comma-separated allowed browser origins  empty (same origin only)
+``READINESS_NOW``              pin the service's clock to this instant  unset (the real clock)
+                               (ISO 8601 with an offset; demos, tests)
 =============================  =======================================  ==========================
+
+``READINESS_NOW`` is what the service means by "now" when it decides the athlete's *today* and
+evaluates warmth; timestamps of stored rows (``created``, ``finished``) always use the real clock.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated
 
 from pydantic import AliasChoices, Field, field_validator
@@ -44,6 +50,7 @@ class Settings(BaseSettings):
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list, validation_alias=AliasChoices("READINESS_CORS_ORIGINS")
     )
+    now: datetime | None = Field(default=None, validation_alias=AliasChoices("READINESS_NOW"))
 
     @field_validator("database_url")
     @classmethod
@@ -60,6 +67,28 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [o.strip() for o in value.split(",") if o.strip()]
         return value
+
+    @field_validator("now")
+    @classmethod
+    def _aware_instant(cls, value: datetime | None) -> datetime | None:
+        """An instant needs an offset (``2026-06-01T20:00:00+02:00`` or ``...Z``); kept in UTC."""
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(
+                "READINESS_NOW must be an ISO 8601 instant with an offset, "
+                "e.g. 2026-06-01T20:00:00+02:00"
+            )
+        return value.astimezone(UTC)
+
+    def current_time(self) -> datetime:
+        """The service's "now" (aware UTC): ``READINESS_NOW`` when set, else the real clock."""
+        return self.now if self.now is not None else datetime.now(UTC)
+
+    @property
+    def clock_pinned(self) -> bool:
+        """Whether ``READINESS_NOW`` pins the clock."""
+        return self.now is not None
 
     @property
     def max_upload_bytes(self) -> int:

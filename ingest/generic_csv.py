@@ -55,7 +55,6 @@ def looks_like_generic_csv(data: bytes) -> bool:
 def read_generic_csv(stream: BinaryIO, name: str, options: ReadOptions) -> IngestResult:
     """Read a generic CSV (see module docstring)."""
     data = stream.read()
-    del options  # dates in the generic CSV are already local; instants are ISO 8601
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -75,7 +74,9 @@ def read_generic_csv(stream: BinaryIO, name: str, options: ReadOptions) -> Inges
     defaults = {"source": "csv", "device": "manual"}
     if "start" in cols:
         sessions, w = normalize(SESSIONS, frame, file=name, defaults=defaults)
-        return IngestResult(sessions=sessions, warnings=tuple(warnings + w))
+        warnings += w
+        sessions = _complete_sessions(sessions, name, options, warnings)
+        return IngestResult(sessions=sessions, warnings=tuple(warnings))
     if "date" not in cols:
         raise SchemaError(
             name, "no 'date' column", line=1, column="date", expected="a 'date' or 'start' column"
@@ -108,6 +109,30 @@ def read_generic_csv(stream: BinaryIO, name: str, options: ReadOptions) -> Inges
         checkins=checkins if checkins is not None else result.checkins,
         warnings=tuple(warnings),
     )
+
+
+def _complete_sessions(
+    sessions: pd.DataFrame, name: str, options: ReadOptions, warnings: list[IngestWarning]
+) -> pd.DataFrame:
+    """Derive what a hand-written sessions file may leave out: duration, end and local date.
+
+    ``date`` comes from ``start`` in the athlete's timezone (``options.tz``), else UTC with a
+    warning. A ``date`` given in the file is kept as written.
+    """
+    out = sessions.copy()
+    span = (out["end"] - out["start"]).dt.total_seconds()
+    out["duration_s"] = out["duration_s"].fillna(span.where(span >= 0))
+    out["end"] = out["end"].fillna(out["start"] + pd.to_timedelta(out["duration_s"], unit="s"))
+    missing = out["date"].isna()
+    if missing.any():
+        tz = options.tz
+        if tz is None:
+            warnings.append(
+                IngestWarning(name, "sessions without a 'date' are dated by UTC day (pass a tz)")
+            )
+        local = out.loc[missing, "start"].dt.tz_convert(tz or "UTC").dt.tz_localize(None)
+        out.loc[missing, "date"] = local.dt.normalize().astype(out["date"].dtype)
+    return out
 
 
 def _check_dates(frame: pd.DataFrame, name: str) -> None:

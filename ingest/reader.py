@@ -12,6 +12,7 @@ from .errors import EmptyFileError, IngestError, UnsupportedFormatError
 from .formats import FORMATS, HEAD_BYTES, detect
 from .options import ReadOptions
 from .result import IngestResult, merge
+from .warnings import IngestWarning
 
 __all__ = ["ReadReport", "expand_paths", "read_bytes", "read_path", "read_paths", "read_stream"]
 
@@ -31,7 +32,7 @@ def read_stream(stream: BinaryIO, name: str, options: ReadOptions | None = None)
             name,
             "not a supported export",
             offset=0,
-            expected="one of: " + "; ".join(f.description for f in FORMATS),
+            expected="one of: " + "; ".join(f.description.split(" (")[0] for f in FORMATS),
         )
     return fmt.read(stream, name, options)
 
@@ -41,22 +42,33 @@ def read_bytes(data: bytes, name: str, options: ReadOptions | None = None) -> In
     return read_stream(io.BytesIO(data), name, options)
 
 
-def read_path(path: Path, options: ReadOptions | None = None) -> IngestResult:
-    """Read one file from disk."""
+def read_path(
+    path: Path,
+    options: ReadOptions | None = None,
+    *,
+    wrap: Callable[[BinaryIO], BinaryIO] | None = None,
+) -> IngestResult:
+    """Read one file from disk; ``wrap`` may wrap the open file (e.g. to show progress)."""
     with path.open("rb") as fh:
-        return read_stream(fh, path.name, options)
+        return read_stream(wrap(fh) if wrap else fh, path.name, options)
 
 
 def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
     """Files as given, and every non-hidden file under a folder, in sorted order."""
+    for path, _walked in _expand(paths):
+        yield path
+
+
+def _expand(paths: Iterable[Path]) -> Iterator[tuple[Path, bool]]:
+    """Like :func:`expand_paths`, telling whether each file was found by walking a folder."""
     for p in paths:
         if p.is_dir():
             for child in sorted(p.rglob("*")):
                 rel = child.relative_to(p)
                 if child.is_file() and not any(part.startswith(".") for part in rel.parts):
-                    yield child
+                    yield child, True
         else:
-            yield p
+            yield p, False
 
 
 @dataclass(frozen=True)
@@ -73,22 +85,49 @@ def read_paths(
     options: ReadOptions | None = None,
     *,
     on_file: Callable[[Path, int], None] | None = None,
+    wrap: Callable[[BinaryIO], BinaryIO] | None = None,
 ) -> ReadReport:
     """Read every file (folders are walked); a bad file is reported and the others still read.
 
-    ``on_file(path, size)`` is called after each file, for progress bars.
+    A file named on the command line that is no supported format is an error. Inside a folder,
+    such files (notes, scripts, an export's unrelated members) are skipped with one summary
+    warning, as in zips; a *broken* file of a known format is always an error.
+    ``on_file(path, size)`` is called after each file and ``wrap`` wraps each open file, for
+    progress bars.
     """
     results: list[IngestResult] = []
     errors: list[IngestError] = []
+    skipped: list[str] = []
     count = 0
-    for path in expand_paths(paths):
+    for path, walked in _expand(paths):
         count += 1
         try:
             if not path.exists():
                 raise UnsupportedFormatError(str(path), "no such file")
-            results.append(read_path(path, options))
+            results.append(read_path(path, options, wrap=wrap))
+        except UnsupportedFormatError as exc:
+            if walked:
+                skipped.append(path.name)
+            else:
+                errors.append(exc)
         except IngestError as exc:
             errors.append(exc)
         if on_file is not None:
             on_file(path, path.stat().st_size if path.exists() else 0)
+    if skipped:
+        shown = ", ".join(skipped[:5]) + (
+            f" and {len(skipped) - 5} more" if len(skipped) > 5 else ""
+        )
+        results.append(
+            IngestResult(
+                warnings=(
+                    IngestWarning(
+                        file=shown,
+                        message=f"skipped {len(skipped)} file(s) in a folder that are no "
+                        "supported export",
+                        count=len(skipped),
+                    ),
+                )
+            )
+        )
     return ReadReport(result=merge(results), errors=tuple(errors), files_read=count)

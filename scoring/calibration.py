@@ -80,7 +80,16 @@ class FeedbackCalibrator(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             base_scores.append(float(brier_score_loss(positive, np.full(len(test), rate))))
         self.validation_brier_ = float(np.mean(scores)) if scores else float("nan")
         self.baseline_brier_ = float(np.mean(base_scores)) if base_scores else float("nan")
-        self.model_ = CalibratedClassifierCV(self._base(), method="sigmoid", cv=3).fit(X, y)
+        # Sigmoid calibration on time-ordered folds (train on the past, calibrate on the next
+        # block); when an early block holds one outcome only, stratified 3-fold instead.
+        try:
+            self.model_ = CalibratedClassifierCV(
+                self._base(), method="sigmoid", cv=TimeSeriesSplit(n_splits=self.n_splits)
+            ).fit(X, y)
+            self.calibration_cv_ = "time-ordered"
+        except ValueError:
+            self.model_ = CalibratedClassifierCV(self._base(), method="sigmoid", cv=3).fit(X, y)
+            self.calibration_cv_ = "stratified 3-fold"
         return self
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:

@@ -254,4 +254,6 @@ def top_text(items: tuple[Contributor, ...]) -> str:
     if not items:
         return ""
     t = items[0].text
-    return t[0].lower() + t[1:] if t else t
+    if len(t) > 1 and t[1].islower():  # "Session …" → "session …", but keep "HRV …"
+        return t[0].lower() + t[1:]
+    return t

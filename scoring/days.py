@@ -15,6 +15,7 @@ from .constants import DEFAULT, Thresholds
 from .contributors import stiffness_contributors, stress_contributors
 from .decision import RULES
 from .engine import BANDS, WARMTH_BANDS, History, compute
+from .robust import unusual_night
 from .types import (
     AthleteProfile,
     Calibration,
@@ -26,6 +27,9 @@ from .types import (
     confidence_level,
 )
 from .warmth import warmth_band
+
+#: Rules on whose days the explanation adds the robust multivariate night check.
+CAUTIOUS_RULES = ("R1", "R2", "R3")
 
 __all__ = ["last_date_with_data", "score_days"]
 
@@ -118,6 +122,11 @@ def _day(
     st, sf = h.stress, h.stiffness
     s_items = stress_contributors(h, i, th)
     t_items = stiffness_contributors(h, i, th)
+    rule = RULES[int(h.rule_index[i])]
+    if rule.id in CAUTIOUS_RULES or h.gates.illness[i]:
+        extra = unusual_night(h.night, i, th)
+        if extra is not None:
+            s_items = (*s_items, extra)
     stress = None
     if np.isfinite(st.score[i]):
         b = BANDS[
@@ -158,7 +167,6 @@ def _day(
         minutes_since_activity=minutes if np.isfinite(minutes) else None,
         evaluated_at=datetime.datetime.fromtimestamp(int(h.prepared.at_s[i]), datetime.UTC),
     )
-    rule = RULES[int(h.rule_index[i])]
     choice = choose_action(
         feedback,
         h.frame,

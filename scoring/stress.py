@@ -88,7 +88,7 @@ def stress_scores(
         d_hc = (h.mu - h.mean7) / h.sigma
         d_ha = (h.mu - h.today) / h.sigma
         d_rc = (r.mean7 - r.mu) / r.sigma
-        d_ra = (r.mu - r.today) / r.sigma
+        d_ra = (r.today - r.mu) / r.sigma
         d_tr = -night.slope * th.mean_days / h.sigma
     span = th.points_span_sd
     below = d_hc > k

@@ -73,3 +73,22 @@ def test_cli_bad_file_reported_others_still_read(tmp_path: Path) -> None:
     assert "junk.bin" in out.stderr and "Traceback" not in out.stderr
     assert len(out.stderr.strip().splitlines()) <= 3
     assert json.loads(out.stdout)["daily"][0]["resting_hr_bpm"] == 50
+
+
+def test_sessions_date_end_and_duration_are_derived_in_the_athlete_timezone() -> None:
+    from zoneinfo import ZoneInfo
+
+    from readiness.ingest import ReadOptions
+
+    data = (
+        b"start,end,sport,avg_hr_bpm\n"
+        b"2026-03-01T23:30:00Z,2026-03-02T00:30:00Z,running,150\n"
+        b"2026-03-03T06:00:00Z,,cycling,140\n"
+    )
+    res = read_bytes(data, "s.csv", ReadOptions(tz=ZoneInfo("Europe/Oslo")))
+    assert [str(d.date()) for d in res.sessions["date"]] == ["2026-03-02", "2026-03-03"]
+    assert res.sessions["duration_s"].iloc[0] == 3600
+    assert res.sessions["end"].isna().iloc[1]  # no end and no duration: nothing invented
+    utc = read_bytes(data, "s.csv")
+    assert str(utc.sessions["date"].iloc[0].date()) == "2026-03-01"
+    assert any("UTC day" in w.message for w in utc.warnings)

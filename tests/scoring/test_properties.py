@@ -89,7 +89,10 @@ def test_appending_future_days_changes_no_past_day(seed: int, extra: int, noise:
     daily, sessions, checkins = _base(seed)
     past = score_history(daily, sessions, checkins)
     future_daily = sy.daily(extra, seed=noise, start=sy.day(N), rmssd=35.0, rhr=70.0)
-    future_sessions = sy.sessions(extra, seed=noise, start=sy.day(N))
+    future_sessions = sy.sessions(extra, seed=noise, start=sy.day(N)).assign(
+        avg_hr_bpm=172.0,
+        max_hr_bpm=205.0,  # a new maximum HR must not rescale past loads
+    )
     future_ci = sy.checkins([{"date": sy.day(N), "pain": 5.0, "sick": True, "stress": 5.0}])
     longer = score_history(
         pd.concat([daily, future_daily], ignore_index=True),

@@ -122,6 +122,14 @@ def test_illness_from_two_same_night_signs() -> None:
     daily = _at(sy.daily(60), 59, respiratory_rate_bpm=17.5, skin_temp_dev_c=0.7)
     d = score_days(daily, None, None)[0]  # type: ignore[arg-type]
     assert d.recommendation.rule == "R1"
+    # the explanation adds the robust multivariate night check (MinCovDet), which names the driver
+    assert d.nervous_system_stress is not None
+    night = [c for c in d.nervous_system_stress.contributors if c.signal == "unusual_night"]
+    assert night and "respiratory rate" in night[0].text.split("mostly")[1]
+    assert night[0].value is not None and night[0].value > 3
+    calm = score_days(sy.daily(60), None, None)[0]  # type: ignore[arg-type]
+    assert calm.nervous_system_stress is not None
+    assert all(c.signal != "unusual_night" for c in calm.nervous_system_stress.contributors)
     one_sign = _at(sy.daily(60), 59, skin_temp_dev_c=0.7)
     assert score_days(one_sign, None, None)[0].recommendation.rule != "R1"  # type: ignore[arg-type]
 
