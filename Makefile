@@ -48,6 +48,8 @@ sample-data: install
 
 bench: install
 	$(PY) benchmarks/ingest.py
+	$(PY) benchmarks/scoring.py
+	$(PY) benchmarks/apple_health.py
 
 demo: install
 	$(BIN)/readiness demo

@@ -45,7 +45,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         fail_interrupted(db.sessions, older_than=timedelta(hours=1))
         jobs = ThreadPoolExecutor(max_workers=1, thread_name_prefix="readiness-upload")
         app.state.db = db
-        app.state.uploads = UploadService(db.sessions, settings.background_bytes, jobs)
+        app.state.uploads = UploadService(
+            db.sessions, settings.background_bytes, jobs, clock=settings.current_time
+        )
         try:
             yield
         finally:

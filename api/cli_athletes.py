@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -85,11 +87,19 @@ def data_files(paths: list[Path]) -> list[Path]:
     return [p for p in expand_paths(paths) if p.suffix.lower() not in SKIP_SUFFIXES]
 
 
-def import_paths(db: Database, athlete_id: int, paths: list[Path], *, progress: bool) -> int:
+def import_paths(
+    db: Database,
+    athlete_id: int,
+    paths: list[Path],
+    *,
+    progress: bool,
+    clock: Callable[[], datetime],
+) -> int:
     """Import every data file under ``paths`` for the athlete; returns how many failed.
 
     Files are stored in batches of :data:`BATCH_BYTES` (one transaction and one re-score per
     batch); a file that cannot be read is reported and the others are still imported.
+    ``clock`` is the service's "now" (``Settings.current_time``) for the re-score.
     """
     from tqdm import tqdm
 
@@ -114,7 +124,7 @@ def import_paths(db: Database, athlete_id: int, paths: list[Path], *, progress: 
             file=sys.stderr,
         ) as bar,
     ):
-        service = UploadService(db.sessions, background_bytes=0, jobs=jobs)
+        service = UploadService(db.sessions, background_bytes=0, jobs=jobs, clock=clock)
         for batch in _batches(files):
             items = [Received(p.read_bytes(), p.name) for p in batch]
             by_item = {id(item): path for item, path in zip(items, batch, strict=True)}
@@ -160,12 +170,19 @@ def run_import(args: argparse.Namespace) -> int:
     from .db import open_database
     from .settings import Settings
 
-    db = open_database(Settings())
+    settings = Settings()
+    db = open_database(settings)
     try:
         if not _exists(db, args.athlete):
             print(f"readiness: no athlete {args.athlete}", file=sys.stderr)
             return EXIT_BAD_INPUT
-        failed = import_paths(db, args.athlete, list(args.paths), progress=sys.stderr.isatty())
+        failed = import_paths(
+            db,
+            args.athlete,
+            list(args.paths),
+            progress=sys.stderr.isatty(),
+            clock=settings.current_time,
+        )
     finally:
         db.dispose()
     return EXIT_BAD_INPUT if failed else 0
@@ -178,14 +195,15 @@ def run_today(args: argparse.Namespace) -> int:
     from .settings import Settings
     from .wording import summary_lines
 
-    db = open_database(Settings())
+    settings = Settings()
+    db = open_database(settings)
     try:
         with db.sessions() as s:
             athlete = s.get(Athlete, args.athlete)
             if athlete is None:
                 print(f"readiness: no athlete {args.athlete}", file=sys.stderr)
                 return EXIT_BAD_INPUT
-            day = read_today(s, athlete)
+            day = read_today(s, athlete, now=settings.current_time())
     finally:
         db.dispose()
     if day is None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
@@ -26,6 +26,7 @@ __all__ = [
     "CurrentAthlete",
     "DateRange",
     "DateRangeDep",
+    "NowDep",
     "Pagination",
     "PaginationDep",
     "ServiceDep",
@@ -59,6 +60,14 @@ def _service(request: Request) -> UploadService:
 
 
 SettingsDep = Annotated[Settings, Depends(_settings)]
+
+
+def _now(settings: SettingsDep) -> datetime:
+    """The service's "now" for this request (``READINESS_NOW`` when pinned)."""
+    return settings.current_time()
+
+
+NowDep = Annotated[datetime, Depends(_now)]
 SessionDep = Annotated[Session, Depends(_session)]
 ServiceDep = Annotated[UploadService, Depends(_service)]
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
@@ -116,13 +125,14 @@ class DateRange(BaseModel):
 
 def _date_range(
     athlete: CurrentAthlete,
+    now: NowDep,
     start: Annotated[
         date | None, Query(description="first day (YYYY-MM-DD); default: 90 days before end")
     ] = None,
     end: Annotated[date | None, Query(description="last day (YYYY-MM-DD); default: today")] = None,
 ) -> DateRange:
     if end is None:
-        end = local_today(athlete)
+        end = local_today(athlete, now)
     if start is None:
         try:
             start = end - timedelta(days=DEFAULT_SPAN_DAYS - 1)
@@ -146,10 +156,10 @@ DateRangeDep = Annotated[DateRange, Depends(_date_range)]
 EARLIEST_DAY = date(1990, 1, 1)
 
 
-def check_entry_day(athlete: Athlete, day: date) -> None:
+def check_entry_day(athlete: Athlete, day: date, now: datetime) -> None:
     """A check-in or feedback date must be a real day of the athlete: not before 1990 and not
-    after their local tomorrow (422 otherwise)."""
-    today = local_today(athlete)
+    after their local tomorrow at ``now`` (422 otherwise)."""
+    today = local_today(athlete, now)
     if day < EARLIEST_DAY or day > today + timedelta(days=1):
         raise InvalidRequestError(
             f"the date must be between {EARLIEST_DAY} and {today + timedelta(days=1)}",

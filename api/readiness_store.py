@@ -188,13 +188,18 @@ def read_today(session: Session, athlete: Athlete, *, now: datetime) -> dict[str
 
 
 def _fill(session: Session, athlete: Athlete, days: list[date]) -> dict[date, dict[str, Any]]:
-    """The stored day objects of ``days``, scoring (and storing) the ones not stored yet."""
+    """The stored day objects of ``days``, scoring (and storing) the ones not stored yet.
+
+    A row :func:`read_today` evaluated at an instant (``evaluated_at`` set) is not the day's
+    object — that has warmth at the end of the day, as ``readiness score`` — so it is re-scored
+    (and today's evaluation is redone on the next :func:`read_today`).
+    """
     rows = session.scalars(
         select(ReadinessRow).where(
             ReadinessRow.athlete_id == athlete.id, ReadinessRow.date.in_(days)
         )
     ).all()
-    found = {r.date: r.data for r in rows}
+    found = {r.date: r.data for r in rows if r.evaluated_at is None}
     missing = [d for d in days if d not in found]
     if missing:
         scored = score(

@@ -96,6 +96,17 @@ class AthletePublic(BaseModel):
     created: datetime
     first_day: date | None = Field(default=None, description="First local day with data")
     last_day: date | None = Field(default=None, description="Last local day with data")
+    now: datetime | None = Field(
+        default=None,
+        description="The service's current instant (UTC): the real clock, or READINESS_NOW",
+    )
+    today: date | None = Field(
+        default=None, description="Your local day at `now`: what /v1/readiness/today returns"
+    )
+    clock_pinned: bool = Field(
+        default=False,
+        description="True when the service's clock is pinned (READINESS_NOW, e.g. the demo)",
+    )
 
 
 class WarningPublic(BaseModel):

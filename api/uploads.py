@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import Enum
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -109,11 +109,16 @@ def _fill(upload: Upload, result: IngestResult) -> None:
 
 @dataclass(frozen=True, slots=True)
 class UploadService:
-    """Upload handling bound to a session factory, a size threshold and a job executor."""
+    """Upload handling bound to a session factory, a size threshold and a job executor.
+
+    ``clock`` is the service's "now" (``Settings.current_time``): it decides the athlete's today
+    when the readiness is re-scored after an upload. Row timestamps use the real clock.
+    """
 
     sessions: sessionmaker[Session]
     background_bytes: int
     jobs: Executor
+    clock: Callable[[], datetime] = utcnow
 
     def submit(self, athlete_id: int, received: Received) -> tuple[Upload, Outcome]:
         """Handle one upload (blocking: call it from a worker thread)."""
@@ -144,7 +149,7 @@ class UploadService:
             apply_result(s, athlete_id, [(upload.id, result)], tz=athlete.timezone)
             fresh = s.get(Athlete, athlete_id, populate_existing=True)
             assert fresh is not None
-            refresh(s, fresh)
+            refresh(s, fresh, now=self.clock())
         return upload, Outcome.CREATED
 
     def submit_many(
@@ -198,7 +203,7 @@ class UploadService:
             apply_result(s, athlete_id, pairs, tz=athlete.timezone)
             refreshed = s.get(Athlete, athlete_id, populate_existing=True)
             assert refreshed is not None
-            refresh(s, refreshed)
+            refresh(s, refreshed, now=self.clock())
         return out
 
     def _new(self, athlete_id: int, received: Received, sha: str) -> Upload:
@@ -254,7 +259,7 @@ class UploadService:
                 apply_result(s, athlete.id, [(upload_id, result)], tz=athlete.timezone)
                 fresh = s.get(Athlete, athlete.id, populate_existing=True)
                 assert fresh is not None
-                refresh(s, fresh)
+                refresh(s, fresh, now=self.clock())
         except Exception:
             _log.exception("upload %s: storing failed", upload_id)
             self._fail(upload_id, {"title": "Internal Server Error", "status": 500})

@@ -24,7 +24,7 @@ from .stress import StressArrays, band_code, stress_scores
 from .types import AthleteProfile
 from .warmth import WarmthArrays, warmth_band, warmth_scores
 
-__all__ = ["BANDS", "History", "compute", "score_history"]
+__all__ = ["BANDS", "History", "compute", "deescalation", "score_history"]
 
 BANDS = np.array(["settled", "elevated", "guarded"], dtype=object)
 WARMTH_BANDS = np.array(["cold", "cooling", "warm"], dtype=object)
@@ -65,6 +65,29 @@ def _cause(c: Columns, n: int) -> np.ndarray:
             text = np.array([str(v).strip() if v is not None else "" for v in c[col]], object)
             given = (text != "") & (out == None)  # noqa: E711 - elementwise
             out[given] = text[given]
+    return out
+
+
+def deescalation(
+    band: np.ndarray,
+    stress_ci: np.ndarray,
+    deviations: tuple[np.ndarray, ...],
+    cause: np.ndarray,
+    th: Thresholds,
+) -> np.ndarray:
+    """Days where a check-in may relax an objective "guarded" (research/scoring.md §9.4.3).
+
+    Only when the band is guarded, the athlete rates stress ≤ 2, at most one body-signal
+    deviation is beyond 1.5 SD, and the athlete names a non-training cause (tracker error, late
+    caffeine, a warm room…). The score is not changed; the table reads the band as elevated.
+    """
+    beyond = sum((np.nan_to_num(d, nan=0.0) > th.deescalate_sd).astype(int) for d in deviations)
+    out: np.ndarray = (
+        (band == 2)
+        & (stress_ci <= th.deescalate_stress_max)
+        & (beyond <= th.deescalate_max_components)
+        & (cause != None)  # noqa: E711 - elementwise on an object array
+    )
     return out
 
 
@@ -111,15 +134,12 @@ def compute(
     g = gates(p.checkins, night, th)
     band = band_code(st.score, th)
     cause = _cause(p.checkins, n)
-    beyond = sum(
-        (np.nan_to_num(d, nan=0.0) > th.deescalate_sd).astype(int)
-        for d in (st.d_hrv_chronic, st.d_hrv_acute, st.d_rhr_chronic, st.d_rhr_acute)
-    )
-    deesc = (
-        (band == 2)
-        & (ci["stress"] <= th.deescalate_stress_max)
-        & (beyond <= th.deescalate_max_components)
-        & (cause != None)  # noqa: E711 - elementwise on an object array
+    deesc = deescalation(
+        band,
+        ci["stress"],
+        (st.d_hrv_chronic, st.d_hrv_acute, st.d_rhr_chronic, st.d_rhr_acute),
+        cause,
+        th,
     )
     eff_band = np.where(deesc, 1, band)
     fatigue = ci["fatigue"]

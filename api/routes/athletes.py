@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, status
 from readiness.api.accounts import create_athlete
-from readiness.api.deps import AdminDep, CurrentAthlete, SessionDep
-from readiness.api.readiness_store import data_span
+from readiness.api.deps import AdminDep, CurrentAthlete, NowDep, SessionDep, SettingsDep
+from readiness.api.readiness_store import data_span, local_today
 from readiness.api.schemas import AthleteCreate, AthleteCreated, AthletePublic
 
 from .problems import problems
@@ -35,9 +35,17 @@ def post_athlete(body: AthleteCreate, _admin: AdminDep, session: SessionDep) -> 
 
 
 @router.get("/me", summary="The athlete this API key belongs to", responses=problems(401))
-def get_me(athlete: CurrentAthlete, session: SessionDep) -> AthletePublic:
+def get_me(
+    athlete: CurrentAthlete, session: SessionDep, settings: SettingsDep, now: NowDep
+) -> AthletePublic:
     span = data_span(session, athlete.id)
-    out = AthletePublic.model_validate(athlete)
+    out = AthletePublic.model_validate(athlete).model_copy(
+        update={
+            "now": now,
+            "today": local_today(athlete, now),
+            "clock_pinned": settings.clock_pinned,
+        }
+    )
     if span is not None:
         out = out.model_copy(update={"first_day": span.first, "last_day": span.last})
     return out

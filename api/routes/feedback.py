@@ -7,6 +7,7 @@ from readiness.api.db import lock_athlete
 from readiness.api.deps import (
     CurrentAthlete,
     DateRangeDep,
+    NowDep,
     PaginationDep,
     SessionDep,
     check_entry_day,
@@ -31,9 +32,13 @@ FeedbackPage = page_of(FeedbackPublic, "FeedbackPage")
     responses={200: {"model": FeedbackPublic, "description": "Replaced"}, **problems(401, 422)},
 )
 def post_feedback(
-    body: FeedbackIn, response: Response, athlete: CurrentAthlete, session: SessionDep
+    body: FeedbackIn,
+    response: Response,
+    athlete: CurrentAthlete,
+    session: SessionDep,
+    now: NowDep,
 ) -> FeedbackPublic:
-    check_entry_day(athlete, body.date)
+    check_entry_day(athlete, body.date, now)
     session.rollback()
     with session.begin():
         lock_athlete(session, athlete.id)
@@ -54,7 +59,7 @@ def post_feedback(
         session.flush()
         fresh = session.get(Athlete, athlete.id, populate_existing=True)
         assert fresh is not None
-        refresh(session, fresh)
+        refresh(session, fresh, now=now)
         out = FeedbackPublic.model_validate(row)
     response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
     return out

@@ -10,7 +10,7 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path
-from readiness.api.deps import CurrentAthlete, DateRangeDep, PaginationDep, SessionDep
+from readiness.api.deps import CurrentAthlete, DateRangeDep, NowDep, PaginationDep, SessionDep
 from readiness.api.errors import NotFoundError
 from readiness.api.readiness_store import read_day, read_range, read_today
 from readiness.api.schemas import DayReadinessPublic, page_of
@@ -30,8 +30,8 @@ ReadinessPage = page_of(DayReadinessPublic, "ReadinessPage")
     response_model_exclude_unset=True,
     responses=problems(401, 404),
 )
-def get_today(athlete: CurrentAthlete, session: SessionDep) -> dict[str, Any]:
-    obj = read_today(session, athlete)
+def get_today(athlete: CurrentAthlete, session: SessionDep, now: NowDep) -> dict[str, Any]:
+    obj = read_today(session, athlete, now=now)
     if obj is None:
         raise NotFoundError("no data yet: upload an export first")
     return obj
@@ -48,8 +48,9 @@ def get_day(
     day: Annotated[date, Path(description="YYYY-MM-DD, your local calendar")],
     athlete: CurrentAthlete,
     session: SessionDep,
+    now: NowDep,
 ) -> dict[str, Any]:
-    obj = read_day(session, athlete, day)
+    obj = read_day(session, athlete, day, now=now)
     if obj is None:
         raise NotFoundError(f"no readiness for {day.isoformat()}: no data on or before that day")
     return obj
@@ -63,9 +64,13 @@ def get_day(
     responses=problems(401, 422),
 )
 def get_range(
-    athlete: CurrentAthlete, session: SessionDep, span: DateRangeDep, page: PaginationDep
+    athlete: CurrentAthlete,
+    session: SessionDep,
+    span: DateRangeDep,
+    page: PaginationDep,
+    now: NowDep,
 ) -> object:
     data, count = read_range(
-        session, athlete, span.start, span.end, limit=page.limit, offset=page.offset
+        session, athlete, span.start, span.end, limit=page.limit, offset=page.offset, now=now
     )
     return {"data": data, "count": count}

@@ -10,6 +10,7 @@ from readiness.api.deps import (
     CurrentAthlete,
     DateRange,
     DateRangeDep,
+    NowDep,
     Pagination,
     PaginationDep,
     SessionDep,
@@ -94,9 +95,13 @@ def get_checkins(
     responses={200: {"model": CheckinPublic, "description": "Replaced"}, **problems(401, 422)},
 )
 def post_checkin(
-    body: CheckinIn, response: Response, athlete: CurrentAthlete, session: SessionDep
+    body: CheckinIn,
+    response: Response,
+    athlete: CurrentAthlete,
+    session: SessionDep,
+    now: NowDep,
 ) -> object:
-    check_entry_day(athlete, body.date)
+    check_entry_day(athlete, body.date, now)
     session.rollback()  # end the auth read; the write below is one transaction
     with session.begin():
         lock_athlete(session, athlete.id)
@@ -105,7 +110,7 @@ def post_checkin(
         )
         fresh = session.get(Athlete, athlete.id, populate_existing=True)
         assert fresh is not None
-        refresh(session, fresh)
+        refresh(session, fresh, now=now)
         frame = rows_frame(CHECKINS, [row]).drop(columns=["upload_id"])
     response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
     return to_records(CHECKINS, frame)[0]

@@ -76,6 +76,13 @@
       $("app").hidden = false;
       $("signout").hidden = false;
       lastDay = me.last_day;
+      showClock(me);
+      // entries default to the athlete's today by the service's clock (its timezone, or the
+      // demo's pinned day), not the browser's
+      if (me.today) {
+        $("checkin-form").elements.date.value = me.today;
+        $("feedback-form").elements.date.value = me.today;
+      }
       setText($("who"), "Signed in as " + me.name + " (" + me.timezone + ")" +
         (me.last_day ? " · data " + me.first_day + " to " + me.last_day : ""));
       await refresh();
@@ -83,6 +90,13 @@
       sessionStorage.removeItem(KEY);
       setText($("signin-error"), err.status === 401 ? "That key is not valid." : err.message);
     }
+  }
+
+  /* A small note when the service's clock is pinned (READINESS_NOW, e.g. `readiness demo`). */
+  function showClock(me) {
+    const note = $("demo-clock");
+    note.hidden = !me.clock_pinned;
+    setText(note, me.clock_pinned ? "demo clock: " + me.today : "");
   }
 
   function signOut() {
@@ -265,6 +279,7 @@
   async function refresh() {
     const me = await api("v1/me");
     lastDay = me.last_day;
+    showClock(me);
     await loadToday();
     await loadChart();
   }

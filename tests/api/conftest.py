@@ -28,6 +28,8 @@ ADMIN_TOKEN = "test-admin-token-" + uuid.uuid4().hex
 MAX_UPLOAD_MB = 1.0
 BACKGROUND_MB = 0.25
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+#: The clock of :func:`pinned_server` (READINESS_NOW): a winter morning in Oslo, in the past.
+PINNED_NOW = "2026-03-10T08:00:00+01:00"
 
 
 def _free_port() -> int:
@@ -79,16 +81,22 @@ def _postgres_url() -> Iterator[str]:
         engine.dispose()
 
 
-def _start(url: str, backend: str, workdir: Path) -> Iterator[Server]:
+def _start(
+    url: str, backend: str, workdir: Path, extra_env: dict[str, str] | None = None
+) -> Iterator[Server]:
     port = _free_port()
     log = workdir / f"server-{backend}.log"
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "READINESS_ADMIN_TOKEN": ADMIN_TOKEN,
-        "READINESS_MAX_UPLOAD_MB": str(MAX_UPLOAD_MB),
-        "READINESS_BACKGROUND_MB": str(BACKGROUND_MB),
-    }
+    # the real clock unless asked: a READINESS_NOW of the caller's environment is not inherited
+    env = {k: v for k, v in os.environ.items() if k != "READINESS_NOW"}
+    env.update(
+        {
+            "DATABASE_URL": url,
+            "READINESS_ADMIN_TOKEN": ADMIN_TOKEN,
+            "READINESS_MAX_UPLOAD_MB": str(MAX_UPLOAD_MB),
+            "READINESS_BACKGROUND_MB": str(BACKGROUND_MB),
+            **(extra_env or {}),
+        }
+    )
     cmd = [
         sys.executable,
         "-m",
@@ -149,3 +157,11 @@ def sqlite_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """One SQLite-backed server, for the tests that need not run on both backends."""
     workdir = tmp_path_factory.mktemp("server-sqlite-only")
     yield from _start(f"sqlite:///{workdir / 'readiness.db'}", "sqlite", workdir)
+
+
+@pytest.fixture(scope="session")
+def pinned_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A SQLite-backed server whose clock is pinned to :data:`PINNED_NOW` (READINESS_NOW)."""
+    workdir = tmp_path_factory.mktemp("server-pinned")
+    url = f"sqlite:///{workdir / 'readiness.db'}"
+    yield from _start(url, "sqlite-pinned", workdir, {"READINESS_NOW": PINNED_NOW})

@@ -14,8 +14,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import anyio
 import httpx
 import pytest
+from readiness.api import Settings, create_app
 from readiness.api.cli import main
 
 from .builders import checkins_csv, daily_csv, sessions_csv
@@ -145,9 +147,40 @@ def test_demo_is_idempotent(run: Runner, tmp_path: Path) -> None:
     assert imported is not None and int(imported.group(1)) > 100, first.stderr
     key1 = re.search(r"API key: (rdy_\S+)", first.stdout).group(1)  # type: ignore[union-attr]
     assert "http://127.0.0.1:8000/" in first.stdout
-    second = run(["demo", "--data", str(SAMPLE), "--no-serve"], db, tmp_path)
+    # the story lies in the past: the clock is pinned to the evening of its last day, and said so
+    (clock,) = [line for line in first.stdout.splitlines() if line.startswith("Demo clock")]
+    assert "pinned to 2026-06-01 20:00 Europe/Oslo" in clock and "--real-clock" in clock
+    assert "READINESS_NOW=2026-06-01T18:00:00+00:00 readiness serve" in first.stdout
+    second = run(["demo", "--data", str(SAMPLE), "--no-serve", "--real-clock"], db, tmp_path)
     assert second.returncode == 0, second.stderr
+    assert "Demo clock" not in second.stdout and "READINESS_NOW" not in second.stdout
     assert re.search(r"^0 file\(s\) imported, \d+ already imported, 0 failed", second.stderr, re.M)
     key2 = re.search(r"API key: (rdy_\S+)", second.stdout).group(1)  # type: ignore[union-attr]
     assert "Sample athlete 1 " in first.stdout and "Sample athlete 1 " in second.stdout
     assert key1 != key2  # keys are stored hashed, so each run issues (and shows) a new one
+
+    # on the demo's clock, today's card is the story's last day with a real call
+    pinned = Settings(  # type: ignore[call-arg]
+        _env_file=None, database_url=f"sqlite:///{db}", now="2026-06-01T20:00:00+02:00"
+    )
+    me, today = anyio.run(_get, create_app(pinned), key2, ["/v1/me", "/v1/readiness/today"])
+    assert me["clock_pinned"] is True and me["today"] == "2026-06-01"
+    assert today["date"] == "2026-06-01"
+    assert today["nervous_system_stress"]["score"] is not None
+    assert today["recommendation"]["action"]
+
+
+async def _get(app: object, key: str, paths: list[str]) -> list[dict[str, object]]:
+    """GET ``paths`` from the app in-process (with its lifespan) as the holder of ``key``."""
+    out = []
+    async with app.router.lifespan_context(app):  # type: ignore[attr-defined]
+        transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
+        headers = {"Authorization": f"Bearer {key}"}
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://test", headers=headers
+        ) as c:
+            for path in paths:
+                r = await c.get(path)
+                assert r.status_code == 200, r.text
+                out.append(r.json())
+    return out

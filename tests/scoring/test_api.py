@@ -195,3 +195,27 @@ def test_checkins_get_a_personal_usual_after_14_reports() -> None:
     assert few.nervous_system_stress is not None
     c2 = next(c for c in few.nervous_system_stress.contributors if c.signal == "stress_checkin")
     assert "usual" not in c2.text and c2.sd is None
+
+
+def test_first_days_are_provisional_with_low_confidence() -> None:
+    daily, sessions = sy.daily(10), sy.sessions(10)
+    for k in range(10):
+        d = score_days(daily, sessions, None, dates=[sy.day(k)])[0]  # type: ignore[arg-type]
+        assert d.calibration.state in ("none", "provisional")
+        for sub in (d.nervous_system_stress, d.physical_stiffness):
+            assert sub is None or (sub.provisional and sub.confidence_level == "Low")
+    last = score_days(daily, sessions, None)[0]  # type: ignore[arg-type]
+    assert any("provisional" in r for r in last.calibration.reasons)
+
+
+def test_gaps_lower_confidence_and_are_not_filled_in() -> None:
+    full = sy.daily(90)
+    gappy = full.copy()
+    gappy.loc[84:88, ["hrv_rmssd_ms", "resting_hr_bpm"]] = np.nan
+    a = score_days(full, None, None)[0]  # type: ignore[arg-type]
+    b = score_days(gappy, None, None)[0]  # type: ignore[arg-type]
+    assert a.nervous_system_stress is not None and b.nervous_system_stress is not None
+    assert b.nervous_system_stress.confidence < a.nervous_system_stress.confidence
+    signals = {c.signal for c in b.nervous_system_stress.contributors}
+    assert "hrv_7d" not in signals  # 2 valid nights in 7: no 7-day mean, nothing imputed
+    assert any("gaps lower confidence" in r for r in b.calibration.reasons)

@@ -170,3 +170,49 @@ def test_checkins_escalate_and_disagreement_is_stated() -> None:
     sore = sy.checkins([{"date": sy.day(59), "soreness": 4}])
     s = score_days(daily, None, sore)[0]  # type: ignore[arg-type]
     assert s.physical_stiffness is not None and s.physical_stiffness.score >= 75
+
+
+def test_checkins_relax_guarded_only_under_strict_conditions() -> None:
+    from readiness.scoring import DEFAULT
+    from readiness.scoring.engine import deescalation
+
+    band = np.array([2, 2, 2, 2, 2, 1])
+    stress = np.array([1.0, 3.0, 1.0, 1.0, np.nan, 1.0])
+    one_beyond = (np.full(6, 2.0), np.full(6, 1.0), np.full(6, 1.4), np.full(6, 0.0))
+    cause = np.array(["late caffeine", "late caffeine", None, "warm room", "x", "x"], dtype=object)
+    got = deescalation(band, stress, one_beyond, cause, DEFAULT)
+    # only day 0: guarded, stress ≤ 2, a cause, ≤ 1 signal beyond 1.5 SD
+    assert got.tolist() == [True, False, False, True, False, False]
+    two_beyond = (np.full(6, 2.0), np.full(6, 1.6), np.full(6, 0.0), np.full(6, 0.0))
+    assert not deescalation(band, stress, two_beyond, cause, DEFAULT).any()
+
+
+def test_deescalation_is_stated_and_changes_the_rule_not_the_score() -> None:
+    import dataclasses
+
+    from readiness.scoring import DEFAULT
+
+    daily = sy.daily(60)
+    # clearly guarded: HRV far below, resting HR up and short sleep for five nights
+    daily.loc[55:59, "hrv_rmssd_ms"] = 25.0
+    daily.loc[55:59, "resting_hr_bpm"] = 60.0
+    daily.loc[55:59, "sleep_total_min"] = 300.0
+    calm_ci = sy.checkins([{"date": sy.day(59), "stress": 1.0}])
+    ci = calm_ci.assign(cause=["tracker was loose"])
+    plain = score_days(daily, None, calm_ci)[0]  # type: ignore[arg-type]
+    explained = score_days(daily, None, ci)[0]  # type: ignore[arg-type]
+    assert plain.nervous_system_stress is not None and explained.nervous_system_stress is not None
+    assert explained.nervous_system_stress.band == "guarded"
+    # several signals beyond 1.5 SD: the body wins even with a cause; the disagreement is stated
+    assert explained.recommendation.rule in ("R2", "R3")
+    assert any(
+        "body signals suggest a guarded state" in r for r in explained.recommendation.reasons
+    )
+    # with a looser limit on beyond-1.5-SD signals the same cause relaxes the call: the score
+    # stays, the rule changes, and the output says why
+    loose = dataclasses.replace(DEFAULT, deescalate_max_components=4)
+    relaxed = score_days(daily, None, ci, thresholds=loose)[0]  # type: ignore[arg-type]
+    assert relaxed.nervous_system_stress is not None
+    assert relaxed.nervous_system_stress.score == explained.nervous_system_stress.score
+    assert relaxed.recommendation.rule not in ("R2", "R3")
+    assert any("treated as elevated" in r for r in relaxed.recommendation.reasons)
