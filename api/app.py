@@ -1,7 +1,8 @@
 """``create_app(settings)``: the FastAPI application, its lifespan and its middleware.
 
 Nothing happens at import: the engine, the migrations and the background-job executor are
-created in the lifespan (per worker process) and disposed when it ends.
+created in the lifespan (per worker process) and disposed when it ends. ``/docs`` is Swagger UI
+from the package's own files (``static/vendor/swagger-ui``), so it works offline.
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from .db import open_database
@@ -24,9 +27,11 @@ from .routes import health_router, v1
 from .settings import Settings
 from .uploads import UploadService, fail_interrupted
 
-__all__ = ["STATIC", "create_app"]
+__all__ = ["DOCS_ASSETS", "STATIC", "create_app"]
 
 STATIC = Path(__file__).resolve().parent / "static"
+#: Where Swagger UI's files are served from (a folder of :data:`STATIC`).
+DOCS_ASSETS = "/vendor/swagger-ui"
 VERSION = "0.1.0"
 DESCRIPTION = (
     "Upload wearable exports and get a daily, explainable recovery call. "
@@ -60,11 +65,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Daily recovery call from your own wearable data",
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,  # served below from vendored files, not a CDN
+        redoc_url=None,
     )
     app.state.settings = settings
     install_handlers(app)
     app.include_router(health_router)
     app.include_router(v1)
+    _add_docs(app)
     app.add_middleware(BodyLimitMiddleware, limit=settings.max_upload_bytes, paths=("/v1/uploads",))
     app.add_middleware(SecurityHeadersMiddleware)
     if settings.cors_origins:
@@ -76,3 +84,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
     app.mount("/", StaticFiles(directory=STATIC, html=True), name="dashboard")
     return app
+
+
+def _add_docs(app: FastAPI) -> None:
+    """``GET /docs``: Swagger UI loading its script, style and icon from this service only."""
+
+    @app.get("/docs", include_in_schema=False)
+    def swagger_ui(request: Request) -> HTMLResponse:
+        root = str(request.scope.get("root_path", "")).rstrip("/")
+        assets = root + DOCS_ASSETS
+        return get_swagger_ui_html(
+            openapi_url=root + (app.openapi_url or "/openapi.json"),
+            title=f"{app.title} — API docs",
+            swagger_js_url=f"{assets}/swagger-ui-bundle.js",
+            swagger_css_url=f"{assets}/swagger-ui.css",
+            swagger_favicon_url=f"{assets}/favicon-32x32.png",
+            # no badge fetched from validator.swagger.io
+            swagger_ui_parameters={"validatorUrl": None},
+        )

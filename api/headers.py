@@ -1,8 +1,9 @@
 """Security headers for the dashboard: it holds an API key, so scripts may come only from here.
 
 The Content-Security-Policy allows scripts, styles, images and requests from the service's own
-origin only (uPlot sets styles through the CSSOM, which CSP does not restrict). ``/docs`` and
-``/redoc`` are left alone: FastAPI's documentation pages load Swagger UI / ReDoc from a CDN.
+origin only (uPlot sets styles through the CSSOM, which CSP does not restrict). ``/docs`` is
+left alone: FastAPI's Swagger UI page starts the (vendored, same-origin) bundle with an inline
+script, which this policy would block. (``/redoc`` is not served.)
 """
 
 from __future__ import annotations

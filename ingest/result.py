@@ -58,6 +58,20 @@ def _priority(frame: pd.DataFrame) -> pd.Series:
     return prio
 
 
+#: Day totals that partial files of one device add up to (Garmin writes several monitoring
+#: files a day, each with the running totals so far): within one source and device the largest
+#: value of the day is kept, whatever order the files were read in.
+DAY_TOTALS = ("steps", "active_min", "sedentary_min", "longest_sedentary_bout_min")
+
+
+def _largest_day_totals(rows: pd.DataFrame) -> pd.DataFrame:
+    key = [rows["date"], rows["source"].fillna(""), rows["device"].fillna("")]
+    out = rows.copy()
+    for col in DAY_TOTALS:
+        out[col] = rows.groupby(key, sort=False)[col].transform("max")
+    return out
+
+
 def _combine_daily(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
     """One row per date; per column, the highest-priority source that has a value wins.
 
@@ -67,7 +81,7 @@ def _combine_daily(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
     frames = [f for f in frames if not f.empty]
     if not frames:
         return empty(DAILY)
-    allrows = pd.concat(frames, ignore_index=True)
+    allrows = _largest_day_totals(pd.concat(frames, ignore_index=True))
     allrows["_prio"] = _priority(allrows)
     has_hrv = allrows["hrv_rmssd_ms"].notna() | allrows["hrv_sdnn_ms"].notna()
     allrows["_hrv_first"] = (~has_hrv).astype("int64")

@@ -78,8 +78,9 @@ EPISODES: tuple[EpisodePlan, ...] = (
         None,
         (),
         "daily 08:00 local",
-        "Work crisis: ~5.5 h sleep a night, HRV down ~25 % night by night, RHR +4-6 bpm, "
-        "stress check-ins 4-5, only easy training. Crosses the DST change (2026-03-29).",
+        "A stressful work week: ~6.5 h sleep a night (about an hour short of need), HRV "
+        "~12-16 % down night by night, RHR +3-4 bpm, stress check-ins 4, fatigue 3, only easy "
+        "training. Moderate, not run-down. Crosses the DST change (2026-03-29).",
         local_times=(time(8, 0),),
     ),
     EpisodePlan(
@@ -89,9 +90,10 @@ EPISODES: tuple[EpisodePlan, ...] = (
         "relaxation_massage",
         ("relaxation_massage",),
         "daily 08:00 local",
-        "Days 4-7 of the stress week: HRV 7-day mean clearly below the normal range, RHR up, "
-        "sleep debt, stress 4-5, fatigue only 3, respiratory rate normal (not ill). A guarded "
-        "nervous system: relaxation massage (moderate pressure), not deep tissue or stretching.",
+        "Days 4-7 of the stress week: HRV 7-day mean clearly below the normal range (-12 to "
+        "-14 %), RHR up 3-4 bpm, 5-9 h of 7-night sleep debt, stress 4, fatigue only 3, "
+        "respiratory rate normal (not ill). A guarded nervous system that is not run down (not "
+        "a rest day): relaxation massage (moderate pressure), not deep tissue or stretching.",
         local_times=(time(8, 0),),
     ),
     EpisodePlan(

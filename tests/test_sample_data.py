@@ -186,13 +186,13 @@ def test_stress_week_shape(story: Any) -> None:
     hrv, rhr = _series(story, "hrv_rmssd_ms"), _series(story, "resting_hr_bpm")
     normal = _mean(hrv, date(2026, 2, 23), date(2026, 3, 22))
     drop = 1 - _mean(hrv, date(2026, 3, 23), date(2026, 3, 29)) / normal
-    assert 0.18 <= drop <= 0.30
+    assert 0.10 <= drop <= 0.18  # moderate: guarded, not run-down
     rhr_up = _mean(rhr, date(2026, 3, 23), date(2026, 3, 29)) - _mean(
         rhr, date(2026, 2, 23), date(2026, 3, 22)
     )
-    assert 3.5 <= rhr_up <= 6.5
+    assert 2.5 <= rhr_up <= 4.5
     assert (
-        310 <= _mean(_series(story, "sleep_total_min"), date(2026, 3, 23), date(2026, 3, 29)) <= 350
+        375 <= _mean(_series(story, "sleep_total_min"), date(2026, 3, 23), date(2026, 3, 29)) <= 405
     )
     resp = _series(story, "respiratory_rate_bpm")
     assert abs(_mean(resp, date(2026, 3, 23), date(2026, 3, 29)) - 14.0) < 0.4  # not ill

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import anyio
@@ -83,3 +84,37 @@ def test_no_cors_by_default_and_dashboard_is_served(tmp_path: Path) -> None:
         "/v1/feedback",
         "/healthz",
     }
+
+
+def test_docs_work_offline(tmp_path: Path) -> None:
+    """``/docs`` references only this service: Swagger UI's files are vendored and served."""
+    app = create_app(_settings(tmp_path))
+    (docs,) = anyio.run(_requests, app, [("GET", "/docs", {})])
+    assert docs.status_code == 200 and docs.headers["content-type"].startswith("text/html")
+    html = docs.text
+    assert "SwaggerUIBundle(" in html
+    assert re.findall(r"https?://", html) == []  # no CDN, no validator badge, no other host
+    assert '"validatorUrl": null' in html
+    refs = re.findall(r'(?:src|href)="([^"]+)"', html) + re.findall(r"url: '([^']+)'", html)
+    assert set(refs) == {
+        "/vendor/swagger-ui/swagger-ui-bundle.js",
+        "/vendor/swagger-ui/swagger-ui.css",
+        "/vendor/swagger-ui/favicon-32x32.png",
+        "/openapi.json",
+    }
+    got = anyio.run(
+        _requests, app, [("GET", ref, {}) for ref in sorted(refs)] + [("GET", "/redoc", {})]
+    )
+    *assets, redoc = got
+    for ref, r in zip(sorted(refs), assets, strict=True):
+        assert r.status_code == 200, ref
+    kinds = {ref.rsplit(".", 1)[-1]: r for ref, r in zip(sorted(refs), assets, strict=True)}
+    assert kinds["js"].headers["content-type"].split(";")[0] in {
+        "text/javascript",
+        "application/javascript",
+    }
+    assert len(kinds["js"].content) > 500_000 and b"SwaggerUIBundle" in kinds["js"].content
+    assert kinds["css"].headers["content-type"].startswith("text/css")
+    assert kinds["png"].content.startswith(b"\x89PNG")
+    assert kinds["json"].json()["info"]["title"] == "readiness"
+    assert redoc.status_code == 404  # ReDoc would load from a CDN: not served

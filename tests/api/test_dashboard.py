@@ -7,13 +7,13 @@ Saves ``artifacts/dashboard.png``.
 from __future__ import annotations
 
 import shutil
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
 from .builders import checkins_csv, daily_csv, sessions_csv, upload
-from .conftest import Server
+from .conftest import PINNED_NOW, Server
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 FLAGS = (
@@ -74,6 +74,7 @@ def test_dashboard_signs_in_and_draws(sqlite_server: Server, tmp_path: Path) -> 
         action = driver.find_element(By.ID, "today-action")
         assert action.get_attribute("data-action")
         assert a.key not in driver.current_url
+        assert not driver.find_element(By.ID, "demo-clock").is_displayed()  # the real clock
         assert driver.execute_script("return sessionStorage.getItem('readiness.key')") == a.key
         wait.until(
             lambda d: int(d.find_element(By.ID, "chart-hrv").get_attribute("data-points")) > 0
@@ -143,5 +144,56 @@ def test_dashboard_without_data_and_with_a_bad_key(sqlite_server: Server) -> Non
         wait.until(lambda d: d.find_element(By.ID, "today-empty").is_displayed())
         wait.until(lambda d: d.find_element(By.ID, "chart-empty").is_displayed())
         assert not driver.find_element(By.ID, "today-body").is_displayed()
+    finally:
+        driver.quit()
+
+
+def test_dashboard_notes_a_pinned_clock(pinned_server: Server) -> None:
+    """With READINESS_NOW (the demo), today is the pinned day and a small note says so."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    day = PINNED_NOW[:10]
+    a = pinned_server.athlete("browser pinned")
+    with pinned_server.client(a.key) as c:
+        assert upload(c, daily_csv(date.fromisoformat(day), days=30), "d.csv").status_code == 201
+    driver = _driver()
+    try:
+        driver.get(pinned_server.url + "/")
+        wait = WebDriverWait(driver, 30)
+        driver.find_element(By.ID, "key").send_keys(a.key)
+        driver.find_element(By.CSS_SELECTOR, "#signin-form button").click()
+        wait.until(lambda d: d.find_element(By.ID, "today-date").text == day)
+        note = driver.find_element(By.ID, "demo-clock")
+        assert note.is_displayed() and note.text == f"demo clock: {day}"
+        assert (
+            driver.find_element(By.CSS_SELECTOR, "#checkin-form [name=date]").get_attribute("value")
+            == day
+        )
+        severe = [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+        assert severe == []
+    finally:
+        driver.quit()
+
+
+def test_docs_render_from_this_service_only(sqlite_server: Server) -> None:
+    """Swagger UI renders the API from vendored files: every resource comes from the service."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver = _driver()
+    try:
+        driver.get(sqlite_server.url + "/docs")
+        wait = WebDriverWait(driver, 30)
+        wait.until(lambda d: "readiness" in d.find_element(By.CSS_SELECTOR, ".info .title").text)
+        wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".opblock")) > 10)
+        loaded = driver.execute_script(
+            "return performance.getEntriesByType('resource').map((e) => e.name);"
+        )
+        assert any(u.endswith("/vendor/swagger-ui/swagger-ui-bundle.js") for u in loaded)
+        assert any(u.endswith("/openapi.json") for u in loaded)
+        assert [u for u in loaded if not u.startswith(sqlite_server.url + "/")] == []
+        severe = [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+        assert severe == []
     finally:
         driver.quit()

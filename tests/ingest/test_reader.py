@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from readiness.ingest import CorruptFileError, UnsupportedFormatError, read_paths
+import pandas as pd
+from readiness.ingest import (
+    DAILY,
+    CorruptFileError,
+    IngestResult,
+    UnsupportedFormatError,
+    merge,
+    normalize,
+    read_paths,
+)
 
 
 def test_folder_skips_unsupported_files_with_one_warning(tmp_path: Path) -> None:
@@ -35,3 +44,29 @@ def test_broken_known_format_in_a_folder_is_still_an_error(tmp_path: Path) -> No
     assert len(report.errors) == 1
     assert isinstance(report.errors[0], CorruptFileError)
     assert report.errors[0].file == "broken.fit"
+
+
+def test_partial_monitoring_files_of_one_day_keep_the_largest_totals() -> None:
+    """Garmin writes several monitoring files a day, each with the day's running totals."""
+
+    def day(steps: int, bout: float) -> IngestResult:
+        frame, _ = normalize(
+            DAILY,
+            pd.DataFrame(
+                {
+                    "date": ["2026-01-01"],
+                    "steps": [steps],
+                    "longest_sedentary_bout_min": [bout],
+                    "source": ["fit"],
+                    "device": ["garmin fenix 6s"],
+                }
+            ),
+            file="x.fit",
+        )
+        return IngestResult(daily=frame)
+
+    morning, evening = day(3_000, 95.0), day(11_000, 60.0)
+    for order in ([morning, evening], [evening, morning]):
+        merged = merge(order).daily
+        assert merged["steps"].tolist() == [11_000]
+        assert merged["longest_sedentary_bout_min"].tolist() == [95.0]
