@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .cli_common import EXIT_BAD_INPUT, print_json, tz_arg
+from .cli_common import EXIT_BAD_INPUT, load_settings, print_json, tz_arg
 
 if TYPE_CHECKING:
     from .db import Database
@@ -52,9 +52,8 @@ def register(sub: Any) -> None:
 def run_create(args: argparse.Namespace) -> int:
     from .accounts import create_athlete
     from .db import open_database
-    from .settings import Settings
 
-    db = open_database(Settings())
+    db = open_database(load_settings())
     try:
         with db.sessions() as s, s.begin():
             athlete, key = create_athlete(
@@ -168,9 +167,8 @@ def _batches(files: list[Path]) -> list[list[Path]]:
 
 def run_import(args: argparse.Namespace) -> int:
     from .db import open_database
-    from .settings import Settings
 
-    settings = Settings()
+    settings = load_settings()
     db = open_database(settings)
     try:
         if not _exists(db, args.athlete):
@@ -192,10 +190,9 @@ def run_today(args: argparse.Namespace) -> int:
     from .db import open_database
     from .models import Athlete
     from .readiness_store import read_today
-    from .settings import Settings
     from .wording import summary_lines
 
-    settings = Settings()
+    settings = load_settings()
     db = open_database(settings)
     try:
         with db.sessions() as s:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .cli_common import EXIT_BAD_INPUT
+from .cli_common import EXIT_BAD_INPUT, load_settings
 
 if TYPE_CHECKING:
     from .settings import Settings
@@ -57,9 +57,7 @@ def register(sub: Any) -> None:
 def run_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from .settings import Settings
-
-    settings = Settings()
+    settings = load_settings()
     if not _database_ready(settings):
         return EXIT_BAD_INPUT
     uvicorn.run(
@@ -159,7 +157,6 @@ def run_demo(args: argparse.Namespace) -> int:
     from .cli_athletes import import_paths
     from .db import open_database
     from .models import Athlete
-    from .settings import Settings
 
     manifest = args.data / "MANIFEST.toml"
     if not manifest.is_file():
@@ -171,7 +168,7 @@ def run_demo(args: argparse.Namespace) -> int:
         print(f"readiness: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     spec, files = read.athlete, read.files
-    settings, clock_line = _demo_clock(Settings(), read, args.real_clock)
+    settings, clock_line = _demo_clock(load_settings(), read, args.real_clock)
     if not _database_ready(settings):
         return EXIT_BAD_INPUT
     db = open_database(settings)

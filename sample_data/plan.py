@@ -89,7 +89,7 @@ def offsets(day: date, hard_yesterday: bool, load_yesterday: float) -> Offsets:
             ln_rmssd=_STRESS_LN[k],
             rhr=_STRESS_RHR[k],
             sleep_min=_STRESS_SLEEP[k],
-            bedtime_shift_min=30.0,  # asleep ~23:30, awake early (~06:30)
+            bedtime_shift_min=20.0,  # asleep ~23:20 (never after 23:45), awake ~06:20
             stress=20.0,  # Garmin all-day stress up, not maxed
             noise_scale=0.4,
         )

@@ -35,7 +35,6 @@ ACTIONS = {
 }
 
 
-
 def _module(name: str) -> ModuleType:
     """Import ``sample_data.<name>`` (the folder is not an installed package)."""
     if str(ROOT) not in sys.path:

@@ -19,6 +19,7 @@ import httpx
 import pytest
 from readiness.api import Settings, create_app
 from readiness.api.cli import main
+from readiness.api.cli_service import _read_manifest, demo_instant
 
 from .builders import checkins_csv, daily_csv, sessions_csv
 from .conftest import _free_port
@@ -148,9 +149,10 @@ def test_demo_is_idempotent(run: Runner, tmp_path: Path) -> None:
     key1 = re.search(r"API key: (rdy_\S+)", first.stdout).group(1)  # type: ignore[union-attr]
     assert "http://127.0.0.1:8000/" in first.stdout
     # the story lies in the past: the clock is pinned to the evening of its last day, and said so
+    end = _read_manifest(SAMPLE / "MANIFEST.toml").end
     (clock,) = [line for line in first.stdout.splitlines() if line.startswith("Demo clock")]
-    assert "pinned to 2026-06-01 20:00 Europe/Oslo" in clock and "--real-clock" in clock
-    assert "READINESS_NOW=2026-06-01T18:00:00+00:00 readiness serve" in first.stdout
+    assert f"pinned to {end} 20:00 Europe/Oslo" in clock and "--real-clock" in clock
+    assert re.search(rf"READINESS_NOW={end}T1[89]:00:00\+00:00 readiness serve", first.stdout)
     second = run(["demo", "--data", str(SAMPLE), "--no-serve", "--real-clock"], db, tmp_path)
     assert second.returncode == 0, second.stderr
     assert "Demo clock" not in second.stdout and "READINESS_NOW" not in second.stdout
@@ -160,12 +162,13 @@ def test_demo_is_idempotent(run: Runner, tmp_path: Path) -> None:
     assert key1 != key2  # keys are stored hashed, so each run issues (and shows) a new one
 
     # on the demo's clock, today's card is the story's last day with a real call
+    assert end is not None
     pinned = Settings(  # type: ignore[call-arg]
-        _env_file=None, database_url=f"sqlite:///{db}", now="2026-06-01T20:00:00+02:00"
+        _env_file=None, database_url=f"sqlite:///{db}", now=demo_instant(end, "Europe/Oslo")
     )
     me, today = anyio.run(_get, create_app(pinned), key2, ["/v1/me", "/v1/readiness/today"])
-    assert me["clock_pinned"] is True and me["today"] == "2026-06-01"
-    assert today["date"] == "2026-06-01"
+    assert me["clock_pinned"] is True and me["today"] == str(end) == me["last_day"]
+    assert today["date"] == str(end)
     assert today["nervous_system_stress"]["score"] is not None
     assert today["recommendation"]["action"]
 

@@ -4,8 +4,10 @@ real clock is used. Also the demo's pinned clock (``readiness demo``)."""
 from __future__ import annotations
 
 import json
+import tomllib
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from pydantic import ValidationError
@@ -34,6 +36,7 @@ def _cli_day(
 ) -> dict[str, object]:
     """``readiness score FILES --tz Europe/Oslo --date DAY [extra] --json``: the day object."""
     paths = []
+    tmp_path.mkdir(exist_ok=True)
     for name, data in files.items():
         (tmp_path / name).write_bytes(data)
         paths.append(str(tmp_path / name))
@@ -139,9 +142,14 @@ def test_demo_clock_is_the_evening_of_the_last_story_day() -> None:
     manifest = ROOT / "sample_data" / "MANIFEST.toml"
     if not manifest.is_file():
         pytest.skip("sample_data/MANIFEST.toml is absent (run `make sample-data`)")
+    with manifest.open("rb") as fh:
+        raw = tomllib.load(fh)
     read = _read_manifest(manifest)
-    assert read.end == date(2026, 6, 1) and read.athlete["timezone"] == "Europe/Oslo"
-    assert demo_instant(read.end, "Europe/Oslo") == datetime(2026, 6, 1, 18, tzinfo=UTC)  # CEST
+    assert read.end == raw["end"] and read.athlete["timezone"] == raw["athlete"]["timezone"]
+    assert read.end is not None
+    local = demo_instant(read.end, "Europe/Oslo").astimezone(ZoneInfo("Europe/Oslo"))
+    assert (local.date(), local.hour, local.minute) == (read.end, 20, 0)
+    assert demo_instant(date(2026, 6, 1), "Europe/Oslo") == datetime(2026, 6, 1, 18, tzinfo=UTC)
     assert demo_instant(date(2026, 1, 15), "Europe/Oslo") == datetime(2026, 1, 15, 19, tzinfo=UTC)
 
 
@@ -160,3 +168,35 @@ def test_demo_rejects_a_bad_manifest(
     assert main(["demo", "--data", str(tmp_path), "--no-serve"]) == 2
     err = capsys.readouterr().err
     assert "MANIFEST.toml" in err and message in err
+
+
+def test_cli_today_and_import_follow_the_pinned_clock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.setenv("READINESS_NOW", PINNED_NOW)
+    monkeypatch.chdir(tmp_path)
+    assert main(["athletes", "create", "--name", "Pinned", "--tz", "Europe/Oslo"]) == 0
+    files = {"daily.csv": daily_csv(DAY, days=30), "sessions.csv": sessions_csv(DAY, days=31)}
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    assert main(["import", "--athlete", "1", *(str(tmp_path / n) for n in files)]) == 0
+    capsys.readouterr()
+    assert main(["today", "--athlete", "1", "--json"]) == 0
+    day = json.loads(capsys.readouterr().out)
+    assert day["date"] == DAY.isoformat()
+    assert _instant(day["warmth"]["evaluated_at"]) == PINNED
+    assert day == _cli_day(files, tmp_path / "score", capsys, "--at", PINNED_NOW)
+
+
+def test_cli_names_a_bad_readiness_now(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.setenv("READINESS_NOW", "2026-06-01")  # a day, not an instant
+    with pytest.raises(SystemExit) as exited:
+        main(["today", "--athlete", "1"])
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("readiness: bad configuration READINESS_NOW: ") and "offset" in err
+    assert "Traceback" not in err and not (tmp_path / "cli.db").exists()

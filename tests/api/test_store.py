@@ -47,7 +47,7 @@ def test_failure_while_storing_writes_nothing(
     with ThreadPoolExecutor(1) as jobs:
         service = UploadService(db.sessions, 0, jobs)
 
-        def broken(*_: object) -> int:
+        def broken(*_: object, **__: object) -> int:
             raise RuntimeError("scoring blew up")
 
         monkeypatch.setattr(uploads_module, "refresh", broken)
