@@ -171,7 +171,12 @@ def _activity(msgs: FitMessages, clock: LocalClock) -> DayValues:
         ev_type = atype[is_event][order]
         # A monitoring file covers a day or two; broken clocks must not build a decade of minutes.
         first = max(float(ev_t[0]), float(finite_t.max()) - MAX_SPAN_S)
-        grid = np.arange(first, finite_t.max(), 60.0)
+        # The last state lasts as long as states usually do (≤ 1 h), within its own local day:
+        # without this, activity in a file's last interval would never be counted.
+        step = float(np.median(np.diff(ev_t))) if ev_t.size > 1 else 60.0
+        end = max(float(finite_t.max()), float(ev_t[-1]) + min(max(step, 60.0), 3600.0))
+        grid = np.arange(first, end, 60.0)
+        grid = grid[(grid < finite_t.max()) | (clock.day(grid) == clock.day(ev_t[-1:])[0])]
         state = ev_type[np.searchsorted(ev_t, grid, side="right") - 1]
         sed = state == "sedentary"
         act = np.isin(state, list(_ACTIVE_TYPES))

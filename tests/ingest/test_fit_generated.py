@@ -287,3 +287,31 @@ def test_developer_fields_are_stepped_over(backend: str) -> None:
     assert row["avg_hr_bpm"] == pytest.approx(sum(hr) / len(hr))  # no session avg: from records
     records: list[tuple[float, int | None]] = [(start + i, h) for i, h in enumerate(hr)]
     assert row["trimp"] == pytest.approx(banister(records, 50, 190, "male"))
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_last_state_of_a_partial_monitoring_file_is_counted(backend: str) -> None:
+    """A file that ends on a walk (no midnight summary): that walk still counts, to midnight."""
+    start = _monitoring_start()
+    states = [
+        (0, SED, 0, None, None),
+        (600, WALK, 3, 100.0, 100.0),
+        (615, SED, 4, None, None),
+        (1425, WALK, 3, 200.0, 200.0),
+    ]
+    mon = MonitoringDay(
+        start=start,
+        local_offset_s=7200,
+        states=states,
+        hr=[(m, 60) for m in range(0, 1420, 10)],
+        stress=[],
+        respiration=[],
+        rhr=(47, 52),
+        summary=[],
+    )
+    res = extract(decode_fit(mon.build(), "partial.fit", backend), ReadOptions())
+    day = res.daily.iloc[0]
+    # The waking span runs to the last walk, so the long sit before it is counted.
+    assert day["sedentary_min"] == 1425 - 615
+    assert day["longest_sedentary_bout_min"] == 1425 - 615
+    assert len(res.daily) == 1  # nothing spills into the next day
