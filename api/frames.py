@@ -7,11 +7,11 @@ dates, instants stay UTC, missing stays missing.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import pandas as pd
 from readiness.ingest import CHECKINS, DAILY, SESSIONS, IngestResult, Table, normalize
+from readiness.ingest.records import is_missing, utc_timestamp
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -20,6 +20,7 @@ from .models import CheckinRow, DailyRow, Feedback, SessionRow
 __all__ = [
     "ROW_CLASSES",
     "feedback_frame",
+    "listing_order",
     "load_result",
     "py_value",
     "row_values",
@@ -37,16 +38,12 @@ _NOT_NULL_TEXT = {("sessions", "source"), ("sessions", "device")}
 
 def py_value(kind: str, value: Any) -> Any:
     """A frame cell as the Python value the database column takes (``None`` when missing)."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, float) and math.isnan(value):
+    if is_missing(value):
         return None
     if kind == "date":
         return pd.Timestamp(value).date()
     if kind == "instant":
-        ts = pd.Timestamp(value)
-        ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
-        return ts.to_pydatetime()
+        return utc_timestamp(value).to_pydatetime()
     if kind == "float":
         return float(value)
     if kind == "int":
@@ -72,6 +69,11 @@ def row_values(table: Table, frame: pd.DataFrame) -> list[dict[str, Any]]:
     return out
 
 
+def listing_order(cls: type[DailyRow] | type[SessionRow] | type[CheckinRow]) -> Any:
+    """The column a table's rows are listed by: a session's start, else the day."""
+    return cls.start if cls is SessionRow else cls.date  # type: ignore[union-attr]
+
+
 def rows_frame(table: Table, rows: list[Any]) -> pd.DataFrame:
     """A frame in ``table``'s schema (dtypes, order) from ORM rows, ``upload_id`` kept."""
     kinds = {c.name: c.kind for c in table.columns}
@@ -93,8 +95,9 @@ def load_result(session: Session, athlete_id: int) -> IngestResult:
     frames = {}
     for table in (DAILY, SESSIONS, CHECKINS):
         cls = ROW_CLASSES[table.name]
-        order = cls.start if cls is SessionRow else cls.date  # type: ignore[union-attr]
-        rows = session.scalars(select(cls).where(cls.athlete_id == athlete_id).order_by(order))
+        rows = session.scalars(
+            select(cls).where(cls.athlete_id == athlete_id).order_by(listing_order(cls))
+        )
         frames[table.name] = rows_frame(table, list(rows))
     return IngestResult(
         daily=frames["daily"], sessions=frames["sessions"], checkins=frames["checkins"]

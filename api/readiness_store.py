@@ -88,36 +88,55 @@ def _materialised_days(span: DaySpan, today: date) -> list[date]:
     return [first + timedelta(days=i) for i in range((end - first).days + 1)]
 
 
-def refresh(session: Session, athlete: Athlete, *, now: datetime) -> int:
-    """Re-score every day of ``athlete`` and replace the stored rows; returns how many.
+def refresh(session: Session, athlete_id: int, *, now: datetime) -> Athlete:
+    """Re-score every day of the athlete and replace the stored rows; returns the athlete.
 
+    The athlete is reloaded first (the write moved its ``data_version``, which the rows carry).
     ``now`` is the service's clock (it decides the athlete's today). Runs in the caller's write
     transaction (after :func:`~readiness.api.db.lock_athlete`).
     """
+    athlete = session.get(Athlete, athlete_id, populate_existing=True)
+    assert athlete is not None
     session.execute(delete(ReadinessRow).where(ReadinessRow.athlete_id == athlete.id))
     span = data_span(session, athlete.id)
     if span is None:
-        return 0
+        return athlete
     days = _materialised_days(span, local_today(athlete, now))
-    scored = score(
-        load_result(session, athlete.id), feedback_frame(session, athlete.id), athlete, days
-    )
+    scored = _score_stored(session, athlete, days)
     computed = utcnow()
     session.execute(
         insert(ReadinessRow),
-        [
-            {
-                "athlete_id": athlete.id,
-                "date": d,
-                "data": obj,
-                "data_version": athlete.data_version,
-                "evaluated_at": None,
-                "computed_at": computed,
-            }
-            for d, obj in scored.items()
-        ],
+        [_row(athlete, d, obj, evaluated=None, computed=computed) for d, obj in scored.items()],
     )
-    return len(scored)
+    return athlete
+
+
+def _score_stored(
+    session: Session, athlete: Athlete, days: list[date], *, at: datetime | None = None
+) -> dict[date, dict[str, Any]]:
+    """Score ``days`` from everything stored for ``athlete`` (its tables and its feedback)."""
+    return score(
+        load_result(session, athlete.id), feedback_frame(session, athlete.id), athlete, days, at=at
+    )
+
+
+def _row(
+    athlete: Athlete,
+    day: date,
+    obj: dict[str, Any],
+    *,
+    evaluated: datetime | None,
+    computed: datetime,
+) -> dict[str, Any]:
+    """The stored values of one scored day (``evaluated`` set when warmth is at an instant)."""
+    return {
+        "athlete_id": athlete.id,
+        "date": day,
+        "data": obj,
+        "data_version": athlete.data_version,
+        "evaluated_at": evaluated,
+        "computed_at": computed,
+    }
 
 
 def _upsert(session: Session, values: dict[str, Any]) -> None:
@@ -142,10 +161,7 @@ def _ensure_fresh(session: Session, athlete: Athlete, now: datetime) -> Athlete:
     session.rollback()
     with session.begin():
         lock_athlete(session, athlete.id)
-        fresh = session.get(Athlete, athlete.id, populate_existing=True)
-        assert fresh is not None
-        refresh(session, fresh, now=now)
-    return fresh
+        return refresh(session, athlete.id, now=now)
 
 
 def read_today(session: Session, athlete: Athlete, *, now: datetime) -> dict[str, Any] | None:
@@ -165,24 +181,8 @@ def read_today(session: Session, athlete: Athlete, *, now: datetime) -> dict[str
         return row.data
     if data_span(session, athlete.id) is None:
         return None
-    obj = score(
-        load_result(session, athlete.id),
-        feedback_frame(session, athlete.id),
-        athlete,
-        [today],
-        at=now,
-    )[today]
-    _upsert(
-        session,
-        {
-            "athlete_id": athlete.id,
-            "date": today,
-            "data": obj,
-            "data_version": athlete.data_version,
-            "evaluated_at": now,
-            "computed_at": utcnow(),
-        },
-    )
+    obj = _score_stored(session, athlete, [today], at=now)[today]
+    _upsert(session, _row(athlete, today, obj, evaluated=now, computed=utcnow()))
     session.commit()
     return obj
 
@@ -202,22 +202,10 @@ def _fill(session: Session, athlete: Athlete, days: list[date]) -> dict[date, di
     found = {r.date: r.data for r in rows if r.evaluated_at is None}
     missing = [d for d in days if d not in found]
     if missing:
-        scored = score(
-            load_result(session, athlete.id), feedback_frame(session, athlete.id), athlete, missing
-        )
+        scored = _score_stored(session, athlete, missing)
         computed = utcnow()
         for d, obj in scored.items():
-            _upsert(
-                session,
-                {
-                    "athlete_id": athlete.id,
-                    "date": d,
-                    "data": obj,
-                    "data_version": athlete.data_version,
-                    "evaluated_at": None,
-                    "computed_at": computed,
-                },
-            )
+            _upsert(session, _row(athlete, d, obj, evaluated=None, computed=computed))
         session.commit()
         found.update(scored)
     return found

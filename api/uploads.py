@@ -81,6 +81,24 @@ def _find(session: Session, athlete_id: int, sha: str) -> Upload | None:
     ).one_or_none()
 
 
+def _live_or_clear(session: Session, athlete_id: int, sha: str) -> Upload | None:
+    """In a locked write: the stored upload of this content, unless it failed.
+
+    A live one is returned with the write rolled back (nothing to store); a failed one is
+    deleted so the content can be stored again, and ``None`` is returned.
+    """
+    existing = _find(session, athlete_id, sha)
+    if existing is None:
+        return None
+    if existing.status != "failed":
+        session.expunge(existing)  # keep its loaded state past the rollback
+        session.rollback()
+        return existing
+    session.delete(existing)
+    session.flush()
+    return None
+
+
 def _find_many(session: Session, athlete_id: int, shas: list[str]) -> list[Upload]:
     found: list[Upload] = []
     for i in range(0, len(shas), 500):
@@ -134,22 +152,15 @@ class UploadService:
         result = read_for(athlete, received)  # IngestError → 415/422, nothing written
         with self.sessions() as s, s.begin():
             lock_athlete(s, athlete_id)
-            existing = _find(s, athlete_id, sha)
+            existing = _live_or_clear(s, athlete_id, sha)
             if existing is not None:
-                if existing.status != "failed":
-                    s.expunge(existing)  # keep its loaded state past the rollback
-                    s.rollback()
-                    return existing, Outcome.EXISTING
-                s.delete(existing)
-                s.flush()
+                return existing, Outcome.EXISTING
             upload = self._new(athlete_id, received, sha)
             _fill(upload, result)
             s.add(upload)
             s.flush()
             apply_result(s, athlete_id, [(upload.id, result)], tz=athlete.timezone)
-            fresh = s.get(Athlete, athlete_id, populate_existing=True)
-            assert fresh is not None
-            refresh(s, fresh, now=self.clock())
+            refresh(s, athlete_id, now=self.clock())
         return upload, Outcome.CREATED
 
     def submit_many(
@@ -201,9 +212,7 @@ class UploadService:
                 out.append((item, upload, Outcome.CREATED))
             s.flush()
             apply_result(s, athlete_id, pairs, tz=athlete.timezone)
-            refreshed = s.get(Athlete, athlete_id, populate_existing=True)
-            assert refreshed is not None
-            refresh(s, refreshed, now=self.clock())
+            refresh(s, athlete_id, now=self.clock())
         return out
 
     def _new(self, athlete_id: int, received: Received, sha: str) -> Upload:
@@ -226,14 +235,9 @@ class UploadService:
         sha = received.sha256
         with self.sessions() as s, s.begin():
             lock_athlete(s, athlete.id)
-            existing = _find(s, athlete.id, sha)
+            existing = _live_or_clear(s, athlete.id, sha)
             if existing is not None:
-                if existing.status != "failed":
-                    s.expunge(existing)  # keep its loaded state past the rollback
-                    s.rollback()
-                    return existing, Outcome.EXISTING
-                s.delete(existing)
-                s.flush()
+                return existing, Outcome.EXISTING
             upload = self._new(athlete.id, received, sha)
             s.add(upload)
         self.jobs.submit(self._run_job, athlete, upload.id, received)
@@ -257,9 +261,7 @@ class UploadService:
                     return
                 _fill(upload, result)
                 apply_result(s, athlete.id, [(upload_id, result)], tz=athlete.timezone)
-                fresh = s.get(Athlete, athlete.id, populate_existing=True)
-                assert fresh is not None
-                refresh(s, fresh, now=self.clock())
+                refresh(s, athlete.id, now=self.clock())
         except Exception:
             _log.exception("upload %s: storing failed", upload_id)
             self._fail(upload_id, {"title": "Internal Server Error", "status": 500})

@@ -21,6 +21,7 @@ __all__ = [
     "FieldSpec",
     "MessageSpec",
     "base_type",
+    "field_kind",
     "fitparse_rejects",
     "known_base_type",
     "wanted_messages",
@@ -147,20 +148,23 @@ def fitparse_rejects(global_number: int, number: int, size: int, bt_number: int)
     return number not in _profile_fields().get(global_number, frozenset())
 
 
-def _field_spec(message: str, field: Any) -> FieldSpec:
+def field_kind(message: str, field: Any) -> Kind:
+    """How a fitparse profile ``field`` of ``message`` is represented once decoded."""
     ftype = field.type
-    values = getattr(ftype, "values", None)
-    kind: Kind
     if ftype.name in _TIME_TYPES:
-        kind = "time"
-    elif (message, field.name) in ARRAY_FIELDS:
-        kind = "array"
-    elif ftype.name == "string":
-        kind = "str"
-    elif values:
-        kind = "enum"
-    else:
-        kind = "num"
+        return "time"
+    if (message, field.name) in ARRAY_FIELDS:
+        return "array"
+    if ftype.name == "string":
+        return "str"
+    if getattr(ftype, "values", None):
+        return "enum"
+    return "num"
+
+
+def _field_spec(message: str, field: Any) -> FieldSpec:
+    values = getattr(field.type, "values", None)
+    kind = field_kind(message, field)
     return FieldSpec(
         name=field.name,
         number=field.def_num,

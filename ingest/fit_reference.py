@@ -32,12 +32,12 @@ from .errors import (
     TruncatedFileError,
     UnsupportedFormatError,
 )
-from .fit_messages import ARRAY_FIELDS, FIT_EPOCH_OFFSET, WANTED, Column, FitMessages
+from .fit_messages import FIT_EPOCH_OFFSET, WANTED, Column, FitMessages
+from .fit_profile_index import field_kind
 from .warnings import IngestWarning
 
 __all__ = ["ReferenceDecoder", "check_header"]
 
-_TIME_TYPES = frozenset({"date_time", "local_date_time"})
 
 #: What fitparse raises on damaged bytes: its own errors, and (fitparse bugs on odd definitions,
 #: e.g. an unknown field with a bad size) plain Python errors from inside its parser.
@@ -69,20 +69,10 @@ def _specs() -> dict[int, tuple[str, dict[str, _Spec]]]:
         for f in mtype.fields.values():
             if f.name not in wanted:
                 continue
-            tname = f.type.name
             values = getattr(f.type, "values", None)
             scale = f.scale[0] if isinstance(f.scale, tuple) else f.scale
             offset = f.offset[0] if isinstance(f.offset, tuple) else f.offset
-            if tname in _TIME_TYPES:
-                kind = "time"
-            elif (mtype.name, f.name) in ARRAY_FIELDS:
-                kind = "array"
-            elif tname == "string":
-                kind = "str"
-            elif values:
-                kind = "enum"
-            else:
-                kind = "num"
+            kind = field_kind(mtype.name, f)
             fields[f.name] = (kind, float(scale or 1), float(offset or 0), values or None)
         out[num] = (mtype.name, fields)
     return out

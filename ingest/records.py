@@ -9,20 +9,29 @@ import pandas as pd
 
 from .schema import Table
 
-__all__ = ["to_records"]
+__all__ = ["is_missing", "to_records", "utc_timestamp"]
+
+
+def is_missing(value: Any) -> bool:
+    """True for a frame cell that stands for "no value": None, ``pd.NA``, ``pd.NaT`` or NaN."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, float) and math.isnan(value)
+
+
+def utc_timestamp(value: Any) -> pd.Timestamp:
+    """An instant cell as a UTC timestamp (a naive one is read as UTC already)."""
+    ts = pd.Timestamp(value)
+    return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
 
 
 def _cell(kind: str, value: Any) -> Any:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, float) and math.isnan(value):
+    if is_missing(value):
         return None
     if kind == "date":
         return pd.Timestamp(value).strftime("%Y-%m-%d")
     if kind == "instant":
-        ts = pd.Timestamp(value)
-        ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
-        return ts.strftime("%Y-%m-%dT%H:%M:%SZ")
+        return utc_timestamp(value).strftime("%Y-%m-%dT%H:%M:%SZ")
     if kind == "int":
         return int(value)
     if kind == "float":

@@ -195,8 +195,7 @@ def _workouts(table: CsvTable, options: ReadOptions) -> IngestResult:
             "_raw": [",".join(r) for r in table.rows],
         }
     )
-    frame = frame.sort_values(["start", "_raw"], kind="stable", na_position="last")
-    frame = frame.drop_duplicates(subset=["start"], keep="first").drop(columns=["_raw"])
+    frame = one_per_key(frame, "start", [("_raw", True)]).drop(columns=["_raw"])
     sessions, w = normalize(SESSIONS, frame, file=table.file, defaults=_DEFAULTS)
     return IngestResult(sessions=sessions, warnings=tuple(w))
 

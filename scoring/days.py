@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
 
 from .advice import NOTES, RELAXATION_LATER, disagreements, rule_reasons
-from .calibration import FeedbackCalibrator, choose_action
+from .calibration import choose_action
 from .constants import DEFAULT, Thresholds
 from .contributors import stiffness_contributors, stress_contributors
 from .decision import RULES
@@ -27,6 +28,9 @@ from .types import (
     confidence_level,
 )
 from .warmth import warmth_band
+
+if TYPE_CHECKING:
+    from .feedback_model import FeedbackCalibrator
 
 #: Rules on whose days the explanation adds the robust multivariate night check.
 CAUTIOUS_RULES = ("R1", "R2", "R3")
@@ -111,6 +115,11 @@ def _calibration_reasons(h: History, i: int, th: Thresholds) -> list[str]:
     return out
 
 
+def _band(score: float, th: Thresholds) -> str:
+    """The band name of a finite sub-score (settled, elevated, guarded)."""
+    return str(BANDS[min(2, int(score >= th.band_elevated) + int(score >= th.band_guarded))])
+
+
 def _day(
     h: History,
     i: int,
@@ -129,12 +138,9 @@ def _day(
             s_items = (*s_items, extra)
     stress = None
     if np.isfinite(st.score[i]):
-        b = BANDS[
-            min(2, int(st.score[i] >= th.band_elevated) + int(st.score[i] >= th.band_guarded))
-        ]
         stress = StressScore(
             score=float(st.score[i]),
-            band=str(b),
+            band=_band(float(st.score[i]), th),
             confidence=float(st.confidence[i]),
             confidence_level=confidence_level(
                 float(st.confidence[i]), th.conf_high, th.conf_medium
@@ -145,12 +151,9 @@ def _day(
         )
     stiffness = None
     if np.isfinite(sf.score[i]):
-        b = BANDS[
-            min(2, int(sf.score[i] >= th.band_elevated) + int(sf.score[i] >= th.band_guarded))
-        ]
         stiffness = StiffnessScore(
             score=float(sf.score[i]),
-            band=str(b),
+            band=_band(float(sf.score[i]), th),
             type="load" if sf.is_load[i] else "inactivity",
             confidence=float(sf.confidence[i]),
             confidence_level=confidence_level(

@@ -23,7 +23,7 @@ import numpy as np
 from .constants import Thresholds
 from .types import Action
 
-__all__ = ["RULES", "DecisionInputs", "Rule", "decide", "matching_rules", "rule_by_id"]
+__all__ = ["RULES", "DecisionInputs", "Rule", "decide", "matching_rules"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,14 +140,6 @@ RULES: tuple[Rule, ...] = (
         lambda x, t: np.ones(len(x.warmth), dtype=bool),
     ),
 )
-
-
-def rule_by_id(rule_id: str) -> Rule:
-    """The rule with this id."""
-    for r in RULES:
-        if r.id == rule_id:
-            return r
-    raise KeyError(rule_id)
 
 
 def matching_rules(x: DecisionInputs, th: Thresholds) -> np.ndarray:

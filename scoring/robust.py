@@ -18,7 +18,6 @@ import math
 import warnings
 
 import numpy as np
-from sklearn.covariance import MinCovDet
 
 from .constants import Thresholds
 from .signals import Night
@@ -51,6 +50,8 @@ def unusual_night(night: Night, i: int, th: Thresholds) -> Contributor | None:
     p = len(usable)
     if len(X) <= p * p:
         return None
+    from sklearn.covariance import MinCovDet  # scikit-learn: loaded only when a night needs it
+
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:

@@ -19,14 +19,9 @@ import numpy as np
 from .constants import Thresholds
 from .load import LoadHistory
 from .prepare import Columns
+from .stress import points, weighted_mean
 
 __all__ = ["StiffnessArrays", "stiffness_scores"]
-
-
-def _clip_points(x: np.ndarray, start: float, span: float) -> np.ndarray:
-    with np.errstate(invalid="ignore"):
-        out: np.ndarray = np.clip(100.0 * (x - start) / span, 0.0, 100.0)
-    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,18 +43,6 @@ class StiffnessArrays:
     bout_min: np.ndarray
 
 
-def _weighted(parts: tuple[tuple[np.ndarray, float], ...], n: int) -> np.ndarray:
-    num = np.zeros(n)
-    den = np.zeros(n)
-    for p, w in parts:
-        ok = np.isfinite(p)
-        num += np.where(ok, w * np.nan_to_num(p), 0.0)
-        den += np.where(ok, w, 0.0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out: np.ndarray = np.where(den > 0, num / den, np.nan)
-    return out
-
-
 def stiffness_scores(
     daily: Columns,
     load: LoadHistory,
@@ -71,10 +54,10 @@ def stiffness_scores(
     """Vectorised tissue-load score for every calendar day."""
     n = len(load.daily_load)
     has_sessions = load.history_days >= 0
-    l1 = np.where(has_sessions, _clip_points(load.l1_ratio, 1.0, th.l1_span), np.nan)
-    l2 = _clip_points(load.ratio, 1.0, th.spike_span)
-    l3 = np.where(load.deload, 0.0, _clip_points(load.monotony, th.monotony_from, th.monotony_span))
-    obj_load = _weighted(((l1, th.w_l1), (l2, th.w_l2), (l3, th.w_l3)), n)
+    l1 = np.where(has_sessions, points(load.l1_ratio, 1.0, th.l1_span), np.nan)
+    l2 = points(load.ratio, 1.0, th.spike_span)
+    l3 = np.where(load.deload, 0.0, points(load.monotony, th.monotony_from, th.monotony_span))
+    obj_load = weighted_mean(((l1, th.w_l1), (l2, th.w_l2), (l3, th.w_l3)), n)
     per = th.checkin_floor_per_point
     sore_floor = per * (soreness_ci - 1.0)
     tl_load = np.fmax(obj_load, sore_floor)
@@ -86,9 +69,9 @@ def stiffness_scores(
     with np.errstate(invalid="ignore"):
         sed = np.where(np.isfinite(sed), sed, np.where(estimated >= 0, estimated, np.nan))
     bout = daily["longest_sedentary_bout_min"]
-    i1 = _clip_points(sed, th.inactive_from_min, th.inactive_span_min)
-    i2 = _clip_points(bout, th.bout_from_min, th.bout_span_min)
-    obj_inact = _weighted(((i1, 0.5), (i2, 0.5)), n)
+    i1 = points(sed, th.inactive_from_min, th.inactive_span_min)
+    i2 = points(bout, th.bout_from_min, th.bout_span_min)
+    obj_inact = weighted_mean(((i1, 0.5), (i2, 0.5)), n)
     tl_inact = np.fmax(obj_inact, per * (stiffness_ci - 1.0))
     score = np.fmax(tl_load, tl_inact)
     is_load = np.nan_to_num(tl_load, nan=-1.0) >= np.nan_to_num(tl_inact, nan=-1.0)

@@ -22,7 +22,7 @@ import numpy as np
 from .constants import Thresholds
 from .signals import Night
 
-__all__ = ["PATTERNS", "StressArrays", "band_code", "points", "stress_scores"]
+__all__ = ["PATTERNS", "StressArrays", "band_code", "points", "stress_scores", "weighted_mean"]
 
 PATTERNS = (
     "saturation-benign",
@@ -39,6 +39,19 @@ def points(d: np.ndarray, k: np.ndarray | float, span: float) -> np.ndarray:
     """P(d) = clip(100·(d − k)/span, 0, 100); NaN stays NaN."""
     with np.errstate(invalid="ignore"):
         out: np.ndarray = np.clip(100.0 * (d - k) / span, 0.0, 100.0)
+    return out
+
+
+def weighted_mean(parts: tuple[tuple[np.ndarray, float], ...], n: int) -> np.ndarray:
+    """Σ w·p / Σ w per day over the parts that exist (weights renormalise; NaN when none)."""
+    num = np.zeros(n)
+    den = np.zeros(n)
+    for p, w in parts:
+        ok = np.isfinite(p)
+        num += np.where(ok, w * np.nan_to_num(p), 0.0)
+        den += np.where(ok, w, 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out: np.ndarray = np.where(den > 0, num / den, np.nan)
     return out
 
 
@@ -114,14 +127,7 @@ def stress_scores(
         (p_sl, th.w_sleep),
         (p_tr, th.w_trend),
     )
-    num = np.zeros(len(k))
-    den = np.zeros(len(k))
-    for p, w in comps:
-        ok = np.isfinite(p)
-        num += np.where(ok, w * np.nan_to_num(p), 0.0)
-        den += np.where(ok, w, 0.0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        objective = np.where(den > 0, num / den, np.nan)
+    objective = weighted_mean(comps, len(k))
     # confidence: Σ w·q / Σ w over every declared component (missing ones count as q = 0)
     mat_h = np.clip(h.n / th.full_nights, 0, 1)
     mat_r = np.clip(r.n / th.full_nights, 0, 1)

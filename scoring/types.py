@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import math
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 __all__ = [
     "ACTIONS",
@@ -31,16 +31,8 @@ Action = Literal[
     "assisted_stretching",
     "none",
 ]
-ACTIONS: tuple[Action, ...] = (
-    "physiotherapy_assessment",
-    "rest",
-    "relaxation_massage",
-    "therapeutic_massage",
-    "massage_then_stretching",
-    "light_movement_then_stretching",
-    "assisted_stretching",
-    "none",
-)
+#: Every action, in the order of :data:`Action`.
+ACTIONS: tuple[Action, ...] = get_args(Action)
 
 DISCLAIMER = (
     "Not medical advice: readiness compares your own wearable data with your own baselines and "

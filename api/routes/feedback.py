@@ -12,7 +12,7 @@ from readiness.api.deps import (
     SessionDep,
     check_entry_day,
 )
-from readiness.api.models import Athlete, Feedback, utcnow
+from readiness.api.models import Feedback, utcnow
 from readiness.api.readiness_store import refresh
 from readiness.api.schemas import FeedbackIn, FeedbackPublic, page_of
 from sqlalchemy import func, select
@@ -57,9 +57,7 @@ def post_feedback(
         row.note = body.note
         row.created = utcnow()
         session.flush()
-        fresh = session.get(Athlete, athlete.id, populate_existing=True)
-        assert fresh is not None
-        refresh(session, fresh, now=now)
+        refresh(session, athlete.id, now=now)
         out = FeedbackPublic.model_validate(row)
     response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
     return out

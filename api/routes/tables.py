@@ -16,7 +16,7 @@ from readiness.api.deps import (
     SessionDep,
     check_entry_day,
 )
-from readiness.api.frames import ROW_CLASSES, rows_frame
+from readiness.api.frames import ROW_CLASSES, listing_order, rows_frame
 from readiness.api.models import Athlete
 from readiness.api.readiness_store import refresh
 from readiness.api.schemas import CheckinIn, CheckinPublic, DailyPublic, SessionPublic, page_of
@@ -43,9 +43,8 @@ def _page(
     cls = ROW_CLASSES[table.name]
     where = (cls.athlete_id == athlete.id, cls.date >= span.start, cls.date <= span.end)
     count = session.scalar(select(func.count()).select_from(cls).where(*where)) or 0
-    order = cls.start if table is SESSIONS else cls.date  # type: ignore[union-attr]
     rows = session.scalars(
-        select(cls).where(*where).order_by(order).limit(page.limit).offset(page.offset)
+        select(cls).where(*where).order_by(listing_order(cls)).limit(page.limit).offset(page.offset)
     ).all()
     frame = rows_frame(table, list(rows)).drop(columns=["upload_id"])
     return {"data": to_records(table, frame), "count": count}
@@ -108,9 +107,7 @@ def post_checkin(
         row, created = upsert_checkin(
             session, athlete.id, body.date, body.model_dump(exclude={"date"})
         )
-        fresh = session.get(Athlete, athlete.id, populate_existing=True)
-        assert fresh is not None
-        refresh(session, fresh, now=now)
+        refresh(session, athlete.id, now=now)
         frame = rows_frame(CHECKINS, [row]).drop(columns=["upload_id"])
     response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
     return to_records(CHECKINS, frame)[0]

@@ -24,6 +24,7 @@ from readiness.ingest.formats import detect
 from readiness.ingest.hrv4training import slider_to_checkin
 
 from ..conftest import SHARED, shared_dir
+from .helpers import day_row, file_params
 
 H4T_DIR = SHARED / "exports" / "hrv4training"
 HEADER = (
@@ -45,24 +46,11 @@ def _real() -> list[Path]:
     return sorted(H4T_DIR.glob("*/*.csv")) if H4T_DIR.is_dir() else []
 
 
-def _params() -> list[object]:
-    paths = _real()
-    if not paths:
-        return [pytest.param(None, id="real-fixtures-absent")]
-    return [pytest.param(p, id=p.parent.name) for p in paths]
-
-
 def _raw(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8", newline="") as fh:
         rows = [r for r in csv.reader(fh) if r]
     names = [h.strip() for h in rows[0]]
     return [dict(zip(names, r, strict=False)) for r in rows[1:]]
-
-
-def _day(frame: pd.DataFrame, day: str) -> pd.Series:
-    hit = frame.loc[frame["date"] == pd.Timestamp(day)]
-    assert len(hit) == 1, f"{len(hit)} rows on {day}"
-    return hit.iloc[0]
 
 
 def _row(
@@ -114,7 +102,7 @@ ROWS = [
 # --------------------------------------------------------------------------- real export
 
 
-@pytest.mark.parametrize("path", _params())
+@pytest.mark.parametrize("path", file_params(_real()))
 def test_real_export_values(path: Path) -> None:
     shared_dir("exports", "hrv4training")
     raw = _raw(path)
@@ -125,7 +113,7 @@ def test_real_export_values(path: Path) -> None:
     assert len(res.daily) == len({r["date"] for r in measured}) > 40
     for r in measured:
         day = datetime.strptime(r["date"], "%Y-%d-%m").date().isoformat()  # noqa: DTZ007
-        got = _day(res.daily, day)
+        got = day_row(res.daily, day)
         assert got["hrv_rmssd_ms"] == float(r["rMSSD"])
         assert got["hrv_sdnn_ms"] == float(r["SDNN"])
         assert got["resting_hr_bpm"] == float(r["HR"])
@@ -134,7 +122,7 @@ def test_real_export_values(path: Path) -> None:
     assert len(res.checkins) == len({r["date"] for r in answered})
     for r in answered:
         day = datetime.strptime(r["date"], "%Y-%d-%m").date().isoformat()  # noqa: DTZ007
-        got = _day(res.checkins, day)
+        got = day_row(res.checkins, day)
         if r["muscle_soreness"]:
             assert got["soreness"] == pytest.approx(1 + 0.4 * float(r["muscle_soreness"]))
             assert got["fatigue"] == pytest.approx(1 + 0.4 * float(r["fatigue"]))
@@ -149,9 +137,9 @@ def test_real_known_row() -> None:
     path = _real()[0]
     res = read_bytes(path.read_bytes(), path.name)
     # "2020-22-09,08:21,58.31…,…,45.515717329967195,…": 22 September 2020
-    assert _day(res.daily, "2020-09-22")["hrv_rmssd_ms"] == pytest.approx(45.515717329967195)
+    assert day_row(res.daily, "2020-09-22")["hrv_rmssd_ms"] == pytest.approx(45.515717329967195)
     # "2020-31-03": soreness 3, fatigue 2.3, sleep quality 3 on the app's 0–10 sliders
-    got = _day(res.checkins, "2020-03-31")
+    got = day_row(res.checkins, "2020-03-31")
     assert (got["soreness"], got["fatigue"], got["sleep_quality"]) == pytest.approx(
         (2.2, 1.92, 2.2)
     )
@@ -186,11 +174,11 @@ def test_synthetic_layout_and_scales() -> None:
         "2020-03-31",
         "2020-04-01",
     ]
-    best = _day(res.checkins, "2020-03-30")
+    best = day_row(res.checkins, "2020-03-30")
     assert (best["sleep_quality"], best["soreness"], best["fatigue"]) == (5.0, 1.0, 3.0)
-    worst = _day(res.checkins, "2020-03-31")
+    worst = day_row(res.checkins, "2020-03-31")
     assert (worst["sleep_quality"], worst["soreness"], bool(worst["sick"])) == (1.0, 5.0, True)
-    assert _day(res.checkins, "2020-03-29")["soreness"] == pytest.approx(1.8)
+    assert day_row(res.checkins, "2020-03-29")["soreness"] == pytest.approx(1.8)
     assert slider_to_checkin(None) is None
 
 
@@ -215,7 +203,7 @@ def test_two_measurements_one_day_keeps_the_morning_one() -> None:
         _row("2020-30-03", time="18:10", rmssd=80.0),
         _row("2020-30-03", time="06:55", rmssd=58.0),
     ]
-    assert _day(read_bytes(_file(rows), "m.csv").daily, "2020-03-30")["hrv_rmssd_ms"] == 58.0
+    assert day_row(read_bytes(_file(rows), "m.csv").daily, "2020-03-30")["hrv_rmssd_ms"] == 58.0
 
 
 @settings(max_examples=25, deadline=None)
@@ -236,10 +224,10 @@ def test_nocturnal_rmssd_outranks_the_morning_spot_check() -> None:
         "ring.csv",
     )
     merged = merge([spot, night]).daily
-    row = _day(merged, "2020-03-31")
+    row = day_row(merged, "2020-03-31")
     assert (row["hrv_rmssd_ms"], row["hrv_context"], row["source"]) == (72.0, "nocturnal", "csv")
     assert pd.isna(row["hrv_sdnn_ms"])  # the spot check's SDNN does not travel with it
-    kept = _day(merged, "2020-03-30")
+    kept = day_row(merged, "2020-03-30")
     assert (kept["hrv_rmssd_ms"], kept["hrv_context"]) == (55.0, "morning")
     both: IngestResult = merge([night, spot])
     pd.testing.assert_frame_equal(both.daily, merged)

@@ -23,6 +23,7 @@ from readiness.ingest.intervals_icu import PROFILE_RUN_DAYS, four_to_five
 from readiness.ingest.schema import CHECKINS, DAILY
 
 from ..conftest import SHARED, shared_dir
+from .helpers import day_row, file_params
 
 ICU_DIR = SHARED / "exports" / "intervals_icu"
 BOM = b"\xef\xbb\xbf"
@@ -37,19 +38,6 @@ def _real() -> list[Path]:
     return sorted(ICU_DIR.glob("*/*.csv")) if ICU_DIR.is_dir() else []
 
 
-def _params() -> list[object]:
-    paths = _real()
-    if not paths:
-        return [pytest.param(None, id="real-fixtures-absent")]
-    return [pytest.param(p, id=p.parent.name) for p in paths]
-
-
-def _day(frame: pd.DataFrame, day: str) -> pd.Series:
-    hit = frame.loc[frame["date"] == pd.Timestamp(day)]
-    assert len(hit) == 1, f"{len(hit)} rows on {day}"
-    return hit.iloc[0]
-
-
 def _raw(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8-sig", newline="") as fh:
         return list(csv.DictReader(fh))
@@ -58,7 +46,7 @@ def _raw(path: Path) -> list[dict[str, str]]:
 # --------------------------------------------------------------------------- real export
 
 
-@pytest.mark.parametrize("path", _params())
+@pytest.mark.parametrize("path", file_params(_real()))
 def test_real_wellness_values(path: Path) -> None:
     shared_dir("exports", "intervals_icu")
     data = path.read_bytes()
@@ -70,14 +58,14 @@ def test_real_wellness_values(path: Path) -> None:
     with_hrv = [r for r in raw if r["hrv"]]
     assert len(with_hrv) > 400
     for r in with_hrv:
-        got = _day(daily, r["date"])
+        got = day_row(daily, r["date"])
         assert got["hrv_rmssd_ms"] == float(r["hrv"])
         assert got["hrv_sdnn_ms"] == (float(r["hrvSDNN"]) if r["hrvSDNN"] else got["hrv_sdnn_ms"])
         if r["sleepSecs"]:
             assert got["sleep_total_min"] == pytest.approx(float(r["sleepSecs"]) / 60)
     answered = [r for r in raw if r["soreness"] or r["fatigue"] or r["sleepQuality"]]
     for r in answered:
-        got = _day(checkins, r["date"])
+        got = day_row(checkins, r["date"])
         if r["soreness"]:
             assert got["soreness"] == pytest.approx(1 + (float(r["soreness"]) - 1) * 4 / 3)
         if r["sleepQuality"]:  # 1 = great … 4 = poor, reversed onto 5 = best
@@ -95,10 +83,10 @@ def test_real_known_rows_and_profile_rhr() -> None:
     shared_dir("exports", "intervals_icu")
     path = _real()[0]
     res = read_bytes(path.read_bytes(), path.name)
-    first = _day(res.daily, "2026-03-05")  # the newest row, first in the file
+    first = day_row(res.daily, "2026-03-05")  # the newest row, first in the file
     assert (first["hrv_rmssd_ms"], first["hrv_sdnn_ms"]) == (31.351267, 59.54206)
     assert first["sleep_total_min"] == pytest.approx(23646 / 60)
-    assert _day(res.daily, "2026-03-04")["resting_hr_bpm"] == 52.0
+    assert day_row(res.daily, "2026-03-04")["resting_hr_bpm"] == 52.0
     # restingHR 58 is written on ~3,300 days since 2011 (the athlete's profile value): only
     # values in runs shorter than PROFILE_RUN_DAYS survive.
     raw = sorted((r for r in _raw(path) if r["restingHR"]), key=lambda r: r["date"])
@@ -170,12 +158,12 @@ def test_synthetic_values_and_scales() -> None:
         "2025-03-02",
         "2025-03-03",
     ]
-    top = _day(res.daily, "2025-03-03")
+    top = day_row(res.daily, "2025-03-03")
     assert (top["hrv_rmssd_ms"], top["hrv_sdnn_ms"], top["resting_hr_bpm"]) == (62.5, 80.0, 51.0)
     assert top["sleep_total_min"] == 450.0
-    sdnn_only = _day(res.daily, "2025-03-01")
+    sdnn_only = day_row(res.daily, "2025-03-01")
     assert pd.isna(sdnn_only["hrv_rmssd_ms"]) and sdnn_only["hrv_sdnn_ms"] == 66.6
-    a = _day(res.checkins, "2025-03-03")
+    a = day_row(res.checkins, "2025-03-03")
     # sleepQuality 1 = great → 5; soreness 4 = extreme → 5; fatigue 1 = low → 1; mood 4 = grumpy → 1
     assert (a["sleep_quality"], a["soreness"], a["fatigue"], a["mood"], a["pain"]) == (
         5.0,
@@ -185,7 +173,7 @@ def test_synthetic_values_and_scales() -> None:
         1.0,
     )
     assert a["stress"] == pytest.approx(1 + 4 / 3)
-    b = _day(res.checkins, "2025-03-02")
+    b = day_row(res.checkins, "2025-03-02")
     assert (b["sleep_quality"], b["soreness"], b["mood"]) == (1.0, 1.0, 5.0)
     assert four_to_five(None, best_first=True) is None
 

@@ -30,21 +30,13 @@ from readiness.ingest import (
 from readiness.ingest.formats import detect
 
 from ..conftest import SHARED, shared_dir
+from .helpers import day_row, file_params
 
 OURA_DIR = SHARED / "exports" / "oura"
 
 
-def _trends_files() -> list[object]:
-    paths = sorted(OURA_DIR.glob("*/*trends*.csv")) if OURA_DIR.is_dir() else []
-    if not paths:
-        return [pytest.param(None, id="real-fixtures-absent")]
-    return [pytest.param(p, id=p.parent.name) for p in paths]
-
-
-def _day(frame: pd.DataFrame, day: str) -> pd.Series:
-    hit = frame.loc[frame["date"] == pd.Timestamp(day)]
-    assert len(hit) == 1, f"{len(hit)} rows on {day}"
-    return hit.iloc[0]
+def _trends_files() -> list[Path]:
+    return sorted(OURA_DIR.glob("*/*trends*.csv")) if OURA_DIR.is_dir() else []
 
 
 def _num(cell: str) -> float | None:
@@ -54,7 +46,7 @@ def _num(cell: str) -> float | None:
 # --------------------------------------------------------------------------- real trends CSV
 
 
-@pytest.mark.parametrize("path", _trends_files())
+@pytest.mark.parametrize("path", file_params(_trends_files()))
 def test_real_trends_rows_match_raw_cells(path: Path) -> None:
     shared_dir("exports", "oura")
     with path.open(encoding="utf-8", newline="") as fh:
@@ -64,7 +56,7 @@ def test_real_trends_rows_match_raw_cells(path: Path) -> None:
     assert len(daily) == len({r["date"] for r in raw})
     hrv_seen = 0
     for r in raw:
-        got = _day(daily, r["date"])
+        got = day_row(daily, r["date"])
         rhr = _num(r["Lowest Resting Heart Rate"])
         assert got["resting_hr_bpm"] == rhr or (rhr is None and pd.isna(got["resting_hr_bpm"]))
         hrv = _num(r["Average HRV"])
@@ -96,7 +88,7 @@ def test_real_trends_known_row() -> None:
     path = next(OURA_DIR.glob("*/*trends*.csv"))
     daily = read_bytes(path.read_bytes(), path.name).daily
     # 2022-01-14: bedtime 2022-01-13T23:39:02+02:00 → 11:30:02+02:00, Lowest RHR 49.0, HRV 36
-    row = _day(daily, "2022-01-14")
+    row = day_row(daily, "2022-01-14")
     assert (row["resting_hr_bpm"], row["hrv_rmssd_ms"]) == (49.0, 36.0)
     assert row["sleep_start"] == pd.Timestamp("2022-01-13 21:39:02", tz="UTC")
     assert row["sleep_total_min"] == 579.5  # 34770 s
@@ -229,7 +221,7 @@ def test_legacy_json_units_and_wake_day() -> None:
     assert fmt is not None and fmt.name == "oura_json"
     daily = read_bytes(data, "oura_2021-03-05T10-00-00.json").daily
     assert daily["date"].dt.strftime("%Y-%m-%d").tolist() == ["2021-03-02", "2021-03-03"]
-    night = _day(daily, "2021-03-02")
+    night = day_row(daily, "2021-03-02")
     assert night["hrv_rmssd_ms"] == 52.0  # the longest period, not the nap's 70
     assert night["sleep_total_min"] == 420.0  # 25200 s
     assert night["sleep_in_bed_min"] == 450.0
@@ -239,7 +231,7 @@ def test_legacy_json_units_and_wake_day() -> None:
     assert night["steps"] == 9120
     assert night["active_min"] == 280.0  # activity buckets are already minutes
     assert night["sedentary_min"] == 753.0
-    second = _day(daily, "2021-03-03")
+    second = day_row(daily, "2021-03-03")
     assert pd.isna(second["hrv_rmssd_ms"]) and pd.isna(second["resting_hr_bpm"])
     assert pd.isna(second["hrv_context"])
 
@@ -555,7 +547,7 @@ def test_membership_export_joins_on_day() -> None:
         "2024-05-03",
         "2024-05-04",
     ]
-    first = _day(daily, "2024-05-02")
+    first = day_row(daily, "2024-05-02")
     assert first["hrv_rmssd_ms"] == 48.0  # long_sleep, not the late nap's 80
     assert first["resting_hr_bpm"] == 47.0
     assert first["sleep_total_min"] == 450.0  # 27000 s
@@ -566,8 +558,8 @@ def test_membership_export_joins_on_day() -> None:
     assert first["steps"] == 10432
     assert first["active_min"] == 240.0  # (12000 + 1800 + 600) s
     assert first["sedentary_min"] == 500.0
-    assert _day(daily, "2024-05-03")["hrv_rmssd_ms"] == 41.0  # the deleted period is ignored
-    assert _day(daily, "2024-05-04")["hrv_rmssd_ms"] == 35.0  # a short night is still the night
+    assert day_row(daily, "2024-05-03")["hrv_rmssd_ms"] == 41.0  # the deleted period is ignored
+    assert day_row(daily, "2024-05-04")["hrv_rmssd_ms"] == 35.0  # a short night is still the night
     assert set(daily["source"]) == {"oura"}
     (session,) = res.sessions.itertuples()
     assert session.sport == "cycling" and session.duration_s == 4500.0

@@ -32,6 +32,7 @@ from readiness.ingest import (
 from readiness.ingest.formats import detect
 
 from ..conftest import SHARED, shared_dir
+from .helpers import day_row, file_params
 
 CYCLES_HEADER = (
     "Cycle start time,Cycle end time,Cycle timezone,Recovery score %,Resting heart rate (bpm),"
@@ -47,14 +48,6 @@ WHOOP_DIR = SHARED / "exports" / "whoop"
 
 def _real(name: str) -> list[Path]:
     return sorted(WHOOP_DIR.glob(f"*/{name}")) if WHOOP_DIR.is_dir() else []
-
-
-def _params(name: str) -> list[object]:
-    """One param per real file; a single placeholder (the test skips) when they are absent."""
-    paths = _real(name)
-    if not paths:
-        return [pytest.param(None, id="real-fixtures-absent")]
-    return [pytest.param(p, id=p.parent.name) for p in paths]
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -74,12 +67,6 @@ def _utc(local: str, tz: str) -> pd.Timestamp:
     return pd.Timestamp((naive - _offset(tz)).replace(tzinfo=UTC))
 
 
-def _day(frame: pd.DataFrame, day: str) -> pd.Series:
-    hit = frame.loc[frame["date"] == pd.Timestamp(day)]
-    assert len(hit) == 1, f"{len(hit)} rows on {day}"
-    return hit.iloc[0]
-
-
 def _read(path: Path, tz: str | None = None) -> IngestResult:
     options = ReadOptions(tz=ZoneInfo(tz) if tz else None)
     return read_bytes(path.read_bytes(), path.name, options)
@@ -88,7 +75,7 @@ def _read(path: Path, tz: str | None = None) -> IngestResult:
 # --------------------------------------------------------------------------- real exports
 
 
-@pytest.mark.parametrize("path", _params("physiological_cycles.csv"))
+@pytest.mark.parametrize("path", file_params(_real("physiological_cycles.csv")))
 def test_real_cycles_values_on_wake_dates(path: Path) -> None:
     shared_dir("exports", "whoop")
     raw = _rows(path)
@@ -102,7 +89,7 @@ def test_real_cycles_values_on_wake_dates(path: Path) -> None:
     checked = 0
     for day, rows in by_date.items():
         best = max(rows, key=lambda r: float(r["Asleep duration (min)"]))
-        got = _day(daily, day)
+        got = day_row(daily, day)
         if best["Heart rate variability (ms)"]:
             assert got["hrv_rmssd_ms"] == float(best["Heart rate variability (ms)"])
             assert got["hrv_context"] == "nocturnal"
@@ -127,15 +114,15 @@ def test_real_known_cells() -> None:
     shared_dir("exports", "whoop")
     andrew = _read(WHOOP_DIR / "andrewcxjin_aipi510_dataset" / "physiological_cycles.csv")
     # 2024-11-20 00:40:13 → wake 2024-11-20 09:08:45 (UTC-05:00): RHR 55, HRV 65
-    row = _day(andrew.daily, "2024-11-20")
+    row = day_row(andrew.daily, "2024-11-20")
     assert (row["hrv_rmssd_ms"], row["resting_hr_bpm"]) == (65.0, 55.0)
     assert row["sleep_end"] == pd.Timestamp("2024-11-20 14:08:45", tz="UTC")
     # The DST night: cycle starts 2024-11-03 03:58:11 at UTC-05:00, wakes 11:40:35.
-    assert _day(andrew.daily, "2024-11-03")["sleep_end"] == pd.Timestamp(
+    assert day_row(andrew.daily, "2024-11-03")["sleep_end"] == pd.Timestamp(
         "2024-11-03 16:40:35", tz="UTC"
     )
     # The night before, still UTC-04:00: woke 2024-11-02 11:18:26 → 15:18:26 UTC.
-    assert _day(andrew.daily, "2024-11-02")["sleep_end"] == pd.Timestamp(
+    assert day_row(andrew.daily, "2024-11-02")["sleep_end"] == pd.Timestamp(
         "2024-11-02 15:18:26", tz="UTC"
     )
 
@@ -144,12 +131,12 @@ def test_real_travel_offsets_and_short_evening_sleep() -> None:
     shared_dir("exports", "whoop")
     richy = _read(WHOOP_DIR / "theonerichy_whoop_data" / "physiological_cycles.csv")
     # Cycle 2024-06-15 21:42:59 at UTC+01:00, woke 2024-06-16 06:47:05: HRV 12, RHR 87.
-    row = _day(richy.daily, "2024-06-16")
+    row = day_row(richy.daily, "2024-06-16")
     assert (row["hrv_rmssd_ms"], row["resting_hr_bpm"]) == (12.0, 87.0)
     assert row["sleep_end"] == pd.Timestamp("2024-06-16 05:47:05", tz="UTC")
     celia = _read(WHOOP_DIR / "celiamorse_ml_final_project" / "physiological_cycles.csv")
     # 2024-04-08 has the 659-min night and a 31-min evening "cycle sleep": the night wins.
-    row = _day(celia.daily, "2024-04-08")
+    row = day_row(celia.daily, "2024-04-08")
     assert (row["sleep_total_min"], row["hrv_rmssd_ms"]) == (659.0, 27.0)
 
 
@@ -161,7 +148,7 @@ def test_tz_option_matches_row_offsets_for_a_us_eastern_athlete() -> None:
     pd.testing.assert_frame_equal(own, eastern)
 
 
-@pytest.mark.parametrize("path", _params("sleeps.csv"))
+@pytest.mark.parametrize("path", file_params(_real("sleeps.csv")))
 def test_real_sleeps_skip_naps(path: Path) -> None:
     shared_dir("exports", "whoop")
     raw = _rows(path)
@@ -177,11 +164,11 @@ def test_real_sleeps_skip_naps(path: Path) -> None:
     daily = res.daily
     assert len(daily) == len(longest)
     for day, minutes in longest.items():
-        assert _day(daily, day)["sleep_total_min"] == minutes
+        assert day_row(daily, day)["sleep_total_min"] == minutes
     assert daily["hrv_rmssd_ms"].isna().all()  # sleeps.csv has no HRV
 
 
-@pytest.mark.parametrize("path", _params("workouts.csv"))
+@pytest.mark.parametrize("path", file_params(_real("workouts.csv")))
 def test_real_workouts_are_sessions(path: Path) -> None:
     shared_dir("exports", "whoop")
     raw = _rows(path)
@@ -209,7 +196,7 @@ def test_real_journal_sick_answers() -> None:
     for r in raw:
         start = datetime.strptime(r["Cycle start time"], "%Y-%m-%d %H:%M:%S")  # noqa: DTZ007
         day = (start + timedelta(hours=12)).date().isoformat()
-        assert bool(_day(checkins, day)["sick"]) == (r["Answered yes"] == "true")
+        assert bool(day_row(checkins, day)["sick"]) == (r["Answered yes"] == "true")
     assert checkins["soreness"].isna().all()
 
 
@@ -248,9 +235,9 @@ def test_day_assignment_follows_each_rows_offset() -> None:
         "2024-06-10": 55.0,  # woke 05:00 in Tokyo = 2024-06-09 20:00 UTC
         "2024-06-11": 61.0,
     }
-    tokyo = _day(daily, "2024-06-10")
+    tokyo = day_row(daily, "2024-06-10")
     assert tokyo["sleep_end"] == pd.Timestamp("2024-06-09 20:00:00", tz="UTC")
-    dst = _day(daily, "2024-03-10")
+    dst = day_row(daily, "2024-03-10")
     assert dst["sleep_end"] == pd.Timestamp("2024-03-10 12:00:00", tz="UTC")
     assert dst["sleep_start"] == pd.Timestamp("2024-03-10 04:30:00", tz="UTC")
 

@@ -6,8 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 from readiness.scoring import DEFAULT
-from readiness.scoring.calibration import FeedbackCalibrator, choose_action, feature_matrix
+from readiness.scoring.calibration import choose_action
 from readiness.scoring.engine import compute
+from readiness.scoring.feedback_model import FeedbackCalibrator, feature_matrix
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
