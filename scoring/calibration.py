@@ -9,6 +9,10 @@ allows* (e.g. R7 allows assisted stretching or massage-then-stretching), and onl
 * the model beats the base rate on time-ordered validation (``TimeSeriesSplit``, Brier score);
 * the alternative's calibrated probability of helping beats the rule's action by ≥ 10 points.
 
+The model for a day is fitted on the labelled days up to the last *refit point* before it: the
+first refit point is the 30th labelled day, each next one when the labelled history has grown by
+≥ 20 % and ≥ 10 days. A day's result still depends only on feedback dated before it.
+
 Otherwise the rules stand and the output says why. The model (an L2-regularised logistic
 regression with sigmoid calibration) lives in :mod:`readiness.scoring.feedback_model`, which is
 imported only once enough feedback exists to fit it: scikit-learn loads on demand.
@@ -28,7 +32,7 @@ from .types import ACTIONS, Action
 if TYPE_CHECKING:
     from .feedback_model import FeedbackCalibrator
 
-__all__ = ["Choice", "choose_action"]
+__all__ = ["Choice", "FeedbackCache", "choose_action", "clean_feedback", "refit_size"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +43,81 @@ class Choice:
     calibrated: bool
     state: str
     reason: str | None
+
+
+def clean_feedback(feedback: pd.DataFrame | None) -> pd.DataFrame | None:
+    """Valid feedback rows (known action, a rating, a date), one per date and action, by date."""
+    if feedback is None or feedback.empty:
+        return None
+    fb = feedback.copy()
+    fb["date"] = pd.to_datetime(fb["date"], errors="coerce").dt.normalize()
+    fb["helped"] = pd.to_numeric(fb["helped"], errors="coerce")
+    fb["action"] = fb["action"].astype("string").str.strip()
+    fb = fb.dropna(subset=["date", "helped", "action"])
+    fb = fb.loc[fb["action"].isin(ACTIONS)]
+    fb = fb.sort_values(["date", "action"], kind="stable").drop_duplicates(["date", "action"])
+    return fb.reset_index(drop=True)
+
+
+def refit_size(n: int, th: Thresholds) -> int:
+    """How many of ``n`` labelled days the model is fitted on: the last refit point ≤ n."""
+    size = th.feedback_min_days
+    while True:
+        step = max(th.feedback_refit_min_step, int(np.ceil(size * th.feedback_refit_growth)))
+        if size + step > n:
+            return min(size, n)
+        size += step
+
+
+@dataclass(frozen=True, slots=True)
+class _Fit:
+    """One refit point: the model (or why there is none) and the rated actions' counts."""
+
+    n: int
+    counts: dict[str, int]
+    model: FeedbackCalibrator | None
+    reason: str | None
+
+
+class FeedbackCache:
+    """Feedback cleaned once, and the models fitted so far, for one call of ``score_days``."""
+
+    def __init__(self, feedback: pd.DataFrame | None) -> None:
+        self.labelled = clean_feedback(feedback)
+        dates = self.labelled["date"] if self.labelled is not None else pd.Series([])
+        self.dates = dates.to_numpy(dtype="datetime64[ns]")
+        self.fits: dict[int, _Fit] = {}
+
+    def count_before(self, day: np.datetime64) -> int:
+        when = np.array([day], dtype="datetime64[ns]")
+        return int(np.searchsorted(self.dates, when, side="left")[0])
+
+
+def _fit(fb: pd.DataFrame, history: pd.DataFrame, th: Thresholds) -> _Fit:
+    n = len(fb)
+    counts = {str(k): int(v) for k, v in fb["action"].value_counts().items()}
+    y = (fb["helped"].to_numpy() >= th.feedback_helped_from).astype(int)
+    n_pos, n_neg = int(y.sum()), int(len(y) - y.sum())
+    if min(n_pos, n_neg) < th.feedback_min_per_class:
+        reason = (
+            f"rules only: {n_pos} helped / {n_neg} did not — need ≥ "
+            f"{th.feedback_min_per_class} of each"
+        )
+        return _Fit(n, counts, None, reason)
+    from .feedback_model import FeedbackCalibrator, feature_matrix  # scikit-learn: on demand
+
+    rows = history.set_index(pd.to_datetime(history["date"])).reindex(fb["date"])
+    X = feature_matrix(
+        rows["nervous_system_stress"].to_numpy(),
+        rows["physical_stiffness"].to_numpy(),
+        rows["warmth"].to_numpy(),
+        fb["action"].to_numpy(dtype=object),
+    )
+    try:
+        model = FeedbackCalibrator(C=th.feedback_c, n_splits=th.feedback_splits).fit(X, y)
+    except ValueError as exc:
+        return _Fit(n, counts, None, f"rules only: calibration could not fit ({exc})")
+    return _Fit(n, counts, model, None)
 
 
 def choose_action(
@@ -52,43 +131,33 @@ def choose_action(
     stiffness: float,
     warmth: float,
     th: Thresholds,
-    cache: dict[tuple[int, str], FeedbackCalibrator | str] | None = None,
+    cache: FeedbackCache | None = None,
 ) -> Choice:
     """Pick among ``options`` from feedback dated before ``day``; else keep the rule's action.
 
-    ``cache`` (optional, per call of ``score_days``) reuses a model fitted on the same earlier
-    feedback, so scoring a range does not refit for every day.
+    ``cache`` (one per call of ``score_days``, built from the same ``feedback``) cleans the
+    feedback once and reuses the model fitted at each refit point.
     """
-    if feedback is None or feedback.empty:
+    cache = cache if cache is not None else FeedbackCache(feedback)
+    if cache.labelled is None or cache.labelled.empty:
         return Choice(rule_action, False, "rules only: no feedback given", None)
-    fb = feedback.copy()
-    fb["date"] = pd.to_datetime(fb["date"], errors="coerce").dt.normalize()
-    fb["helped"] = pd.to_numeric(fb["helped"], errors="coerce")
-    fb["action"] = fb["action"].astype("string").str.strip()
-    fb = fb.dropna(subset=["date", "helped", "action"])
-    fb = fb.loc[fb["action"].isin(ACTIONS) & (fb["date"] < pd.Timestamp(day))]
-    fb = fb.sort_values(["date", "action"], kind="stable").drop_duplicates(["date", "action"])
-    n = len(fb)
-    if n < th.feedback_min_days:
-        return Choice(
-            rule_action, False, f"rules only: {n} of {th.feedback_min_days} labelled days", None
-        )
-    if len(options) < 2:
-        return Choice(rule_action, False, "rules only: this rule allows no alternative", None)
-    h = history.set_index(pd.to_datetime(history["date"]))
-    rows = h.reindex(fb["date"])
-    y = (fb["helped"].to_numpy() >= th.feedback_helped_from).astype(int)
-    n_pos, n_neg = int(y.sum()), int(len(y) - y.sum())
-    if min(n_pos, n_neg) < th.feedback_min_per_class:
+    before = cache.count_before(day)
+    if before < th.feedback_min_days:
         return Choice(
             rule_action,
             False,
-            f"rules only: {n_pos} helped / {n_neg} did not — need ≥ "
-            f"{th.feedback_min_per_class} of each",
+            f"rules only: {before} of {th.feedback_min_days} labelled days",
             None,
         )
-    counts = fb["action"].value_counts()
-    thin = [o for o in options if counts.get(o, 0) < th.feedback_min_per_class]
+    if len(options) < 2:
+        return Choice(rule_action, False, "rules only: this rule allows no alternative", None)
+    n = refit_size(before, th)
+    fit = cache.fits.get(n)
+    if fit is None:
+        fit = cache.fits[n] = _fit(cache.labelled.iloc[:n], history, th)
+    if fit.reason is not None:
+        return Choice(rule_action, False, fit.reason, None)
+    thin = [o for o in options if fit.counts.get(o, 0) < th.feedback_min_per_class]
     if thin:
         return Choice(
             rule_action,
@@ -96,26 +165,8 @@ def choose_action(
             f"rules only: too few rated sessions of {', '.join(thin)}",
             None,
         )
-    from .feedback_model import FeedbackCalibrator, feature_matrix  # scikit-learn: on demand
-
-    X = feature_matrix(
-        rows["nervous_system_stress"].to_numpy(),
-        rows["physical_stiffness"].to_numpy(),
-        rows["warmth"].to_numpy(),
-        fb["action"].to_numpy(dtype=object),
-    )
-    key = (n, str(fb["date"].max()))
-    cached = cache.get(key) if cache is not None else None
-    if cached is None:
-        try:
-            cached = FeedbackCalibrator(C=th.feedback_c, n_splits=th.feedback_splits).fit(X, y)
-        except ValueError as exc:
-            cached = f"rules only: calibration could not fit ({exc})"
-        if cache is not None:
-            cache[key] = cached
-    if isinstance(cached, str):
-        return Choice(rule_action, False, cached, None)
-    model = cached
+    model = fit.model
+    assert model is not None
     if not (model.validation_brier_ < model.baseline_brier_):
         return Choice(
             rule_action,
@@ -124,6 +175,8 @@ def choose_action(
             f"(Brier {model.validation_brier_:.3f} vs {model.baseline_brier_:.3f})",
             None,
         )
+    from .feedback_model import feature_matrix
+
     opts = np.array(options, dtype=object)
     Xo = feature_matrix(
         np.full(len(opts), stress), np.full(len(opts), stiffness), np.full(len(opts), warmth), opts

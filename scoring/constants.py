@@ -150,6 +150,10 @@ class Thresholds:
     feedback_margin: float = 0.10  # an alternative must beat the rule's action by 10 points
     feedback_c: float = 0.5  # L2 strength of the logistic regression
     feedback_splits: int = 3
+    # The model is refitted when the labelled history has grown by ≥ 20 % (and ≥ 10 days) since
+    # the last fit, so scoring two years of days fits ~20 models, not one per day.
+    feedback_refit_growth: float = 0.20
+    feedback_refit_min_step: int = 10
 
 
 DEFAULT = Thresholds()

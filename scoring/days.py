@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .advice import NOTES, RELAXATION_LATER, disagreements, rule_reasons
-from .calibration import choose_action
+from .calibration import FeedbackCache, choose_action
 from .constants import DEFAULT, Thresholds
 from .contributors import stiffness_contributors, stress_contributors
 from .decision import RULES
@@ -30,7 +30,7 @@ from .types import (
 from .warmth import warmth_band
 
 if TYPE_CHECKING:
-    from .feedback_model import FeedbackCalibrator
+    pass
 
 #: Rules on whose days the explanation adds the robust multivariate night check.
 CAUTIOUS_RULES = ("R1", "R2", "R3")
@@ -125,7 +125,7 @@ def _day(
     i: int,
     feedback: pd.DataFrame | None,
     th: Thresholds,
-    cache: dict[tuple[int, str], FeedbackCalibrator | str],
+    cache: FeedbackCache,
 ) -> DayReadiness:
     day = h.prepared.days[i]
     st, sf = h.stress, h.stiffness
@@ -262,7 +262,7 @@ def score_days(
         th=thresholds,
     )
     first = h.prepared.days[0]
-    cache: dict[tuple[int, str], FeedbackCalibrator | str] = {}
+    cache = FeedbackCache(feedback)
     by_date: dict[datetime.date, DayReadiness] = {}
     for d in wanted:
         i = int((np.datetime64(d, "D") - first).astype("int64"))

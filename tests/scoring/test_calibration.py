@@ -124,3 +124,40 @@ def test_calibration_only_chooses_among_the_rules_options() -> None:
         th=DEFAULT,
     )
     assert other.action in ("none", "assisted_stretching")
+
+
+def test_refit_points_grow_by_a_fifth_and_at_least_ten_days() -> None:
+    from readiness.scoring.calibration import refit_size
+
+    assert [refit_size(n, DEFAULT) for n in (30, 39, 40, 59, 60, 71, 72, 86, 87)] == [
+        30,
+        30,
+        40,
+        50,
+        60,
+        60,
+        72,
+        72,
+        87,
+    ]
+    points = {refit_size(n, DEFAULT) for n in range(30, 731)}
+    assert len(points) <= 20  # two years of daily feedback: a handful of fits, not one a day
+
+
+def test_feedback_after_a_day_never_changes_that_day() -> None:
+    history = compute(sy.daily(200), sy.sessions(200), None).frame
+    args = {
+        "history": history,
+        "day": np.datetime64(sy.day(120)),
+        "rule_action": "assisted_stretching",
+        "options": ("assisted_stretching", "massage_then_stretching"),
+        "stress": 20.0,
+        "stiffness": 50.0,
+        "warmth": 80.0,
+        "th": DEFAULT,
+    }
+    helped = {"assisted_stretching": 1, "massage_then_stretching": 5}
+    early = choose_action(_feedback(120, helped), **args)  # type: ignore[arg-type]
+    more = choose_action(_feedback(190, helped), **args)  # type: ignore[arg-type]
+    assert early == more
+    assert early.calibrated
