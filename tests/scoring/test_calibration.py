@@ -60,11 +60,11 @@ def _feedback(n: int, helped: dict[str, float], start: int = 0) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def test_choose_action_falls_back_and_says_why() -> None:
-    history = compute(sy.daily(120), sy.sessions(120), None).frame
-    args = {
+def _stretch_day(history: pd.DataFrame, day: int) -> dict[str, object]:
+    """choose_action's arguments for an R7 day (stretching, or massage then stretching)."""
+    return {
         "history": history,
-        "day": np.datetime64(sy.day(119)),
+        "day": np.datetime64(sy.day(day)),
         "rule_action": "assisted_stretching",
         "options": ("assisted_stretching", "massage_then_stretching"),
         "stress": 20.0,
@@ -72,6 +72,10 @@ def test_choose_action_falls_back_and_says_why() -> None:
         "warmth": 80.0,
         "th": DEFAULT,
     }
+
+
+def test_choose_action_falls_back_and_says_why() -> None:
+    args = _stretch_day(compute(sy.daily(120), sy.sessions(120), None).frame, 119)
     none = choose_action(None, **args)  # type: ignore[arg-type]
     assert none.action == "assisted_stretching" and "no feedback" in none.state
     few = choose_action(
@@ -145,17 +149,7 @@ def test_refit_points_grow_by_a_fifth_and_at_least_ten_days() -> None:
 
 
 def test_feedback_after_a_day_never_changes_that_day() -> None:
-    history = compute(sy.daily(200), sy.sessions(200), None).frame
-    args = {
-        "history": history,
-        "day": np.datetime64(sy.day(120)),
-        "rule_action": "assisted_stretching",
-        "options": ("assisted_stretching", "massage_then_stretching"),
-        "stress": 20.0,
-        "stiffness": 50.0,
-        "warmth": 80.0,
-        "th": DEFAULT,
-    }
+    args = _stretch_day(compute(sy.daily(200), sy.sessions(200), None).frame, 120)
     helped = {"assisted_stretching": 1, "massage_then_stretching": 5}
     early = choose_action(_feedback(120, helped), **args)  # type: ignore[arg-type]
     more = choose_action(_feedback(190, helped), **args)  # type: ignore[arg-type]
