@@ -82,7 +82,7 @@ class _Progress(io.RawIOBase):
 
 
 def _read_all(paths: list[Path], options: ReadOptions, progress: bool | None) -> ReadReport:
-    """Like :func:`readiness.ingest.read_paths`, with a byte progress bar on long imports.
+    """:func:`readiness.ingest.read_paths` with a byte progress bar on long imports.
 
     ``progress=None`` shows the bar only when stderr is a terminal and there are many files or
     many bytes (a big zip), so logs and captured output stay clean.

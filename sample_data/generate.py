@@ -18,6 +18,8 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make `sample_data` importable
     sys.path[0] = str(Path(__file__).resolve().parents[1])
 
+from readiness.ingest.schema import CHECKINS
+
 from sample_data.fit_writers import (
     activity_file,
     hrv_status_file,
@@ -30,18 +32,8 @@ from sample_data.story import DEFAULT_SEED, Story, build_story, checkin_row
 __all__ = ["CHECKIN_COLUMNS", "FileSpec", "file_specs", "generate", "main", "manifest_text"]
 
 HERE = Path(__file__).resolve().parent
-CHECKIN_COLUMNS = (
-    "date",
-    "soreness",
-    "stress",
-    "stiffness",
-    "pain",
-    "pain_site",
-    "sick",
-    "fatigue",
-    "mood",
-    "sleep_quality",
-)
+#: The generic check-ins CSV header: the schema's check-in columns, in schema order.
+CHECKIN_COLUMNS = tuple(name for name in CHECKINS.names if name != "source")
 
 
 @dataclass(frozen=True, slots=True)
