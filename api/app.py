@@ -18,14 +18,13 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
-
-from .db import open_database
-from .errors import install_handlers
-from .headers import SecurityHeadersMiddleware
-from .limits import BodyLimitMiddleware
-from .routes import health_router, v1
-from .settings import Settings
-from .uploads import UploadService, fail_interrupted
+from readiness.api.errors import install_handlers
+from readiness.api.middleware.body_limit import BodyLimitMiddleware
+from readiness.api.middleware.security_headers import SecurityHeadersMiddleware
+from readiness.api.routes import health_router, v1
+from readiness.api.services.uploads import UploadService, fail_interrupted
+from readiness.api.settings import Settings
+from readiness.api.storage.engine import open_database
 
 __all__ = ["DOCS_ASSETS", "STATIC", "create_app"]
 

@@ -9,16 +9,15 @@ from typing import Annotated
 from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
+from readiness.api.errors import ForbiddenError, InvalidRequestError, NotAuthenticatedError
+from readiness.api.security import hash_key, tokens_equal
+from readiness.api.services.readiness import local_today
+from readiness.api.services.uploads import UploadService
+from readiness.api.settings import Settings
+from readiness.api.storage.engine import Database
+from readiness.api.storage.models import ApiKey, Athlete
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-
-from .db import Database
-from .errors import ForbiddenError, InvalidRequestError, NotAuthenticatedError
-from .models import ApiKey, Athlete
-from .readiness_store import local_today
-from .security import hash_key, tokens_equal
-from .settings import Settings
-from .uploads import UploadService
 
 __all__ = [
     "MAX_SPAN_DAYS",

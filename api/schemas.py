@@ -1,7 +1,7 @@
 """Request and response bodies (pydantic), kept apart from the database tables.
 
 Row models for ``daily``, ``sessions`` and ``checkins`` are generated from
-:mod:`readiness.ingest.schema`, so the OpenAPI document names every column with its unit.
+:mod:`readiness.ingest.schema.tables`, so the OpenAPI document names every column with its unit.
 """
 
 from __future__ import annotations
@@ -11,7 +11,12 @@ from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model
-from readiness.ingest import CHECKINS, DAILY, SESSIONS, Table
+from readiness.ingest import (
+    CHECKINS,
+    DAILY,
+    SESSIONS,
+    Table,
+)
 
 __all__ = [
     "AthleteCreate",

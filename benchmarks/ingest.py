@@ -31,9 +31,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from readiness.ingest import IngestError, ReadOptions, read_paths
-from readiness.ingest.fit import decode_fit, extract
-from readiness.ingest.fit_bulk import BulkDecoder
-from readiness.ingest.fit_walk import walk
+from readiness.ingest.fit.bulk.decoder import BulkDecoder
+from readiness.ingest.fit.bulk.walk import walk
+from readiness.ingest.fit.reading import decode_fit, extract
 
 ROOT = Path(__file__).resolve().parents[1]
 FOLDERS = (ROOT.parent / "shared" / "fixtures" / "fit", ROOT / "sample_data")

@@ -3,7 +3,7 @@
 Pure: no web framework, no database, no network.
 """
 
-from .errors import (
+from readiness.ingest.errors import (
     ArchiveError,
     ChecksumError,
     CorruptFileError,
@@ -13,11 +13,26 @@ from .errors import (
     TruncatedFileError,
     UnsupportedFormatError,
 )
-from .options import ReadOptions
-from .reader import ReadReport, expand_paths, read_bytes, read_path, read_paths, read_stream
-from .result import IngestResult, merge
-from .schema import CHECKINS, DAILY, SESSIONS, TABLES, Column, Table, normalize
-from .warnings import IngestWarning
+from readiness.ingest.findings import IngestWarning
+from readiness.ingest.options import ReadOptions
+from readiness.ingest.reader import (
+    ReadReport,
+    expand_paths,
+    read_bytes,
+    read_path,
+    read_paths,
+    read_stream,
+)
+from readiness.ingest.result import IngestResult, merge
+from readiness.ingest.schema.tables import (
+    CHECKINS,
+    DAILY,
+    SESSIONS,
+    TABLES,
+    Column,
+    Table,
+    normalize,
+)
 
 __all__ = [
     "CHECKINS",

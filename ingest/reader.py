@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from .errors import EmptyFileError, IngestError, UnsupportedFormatError
-from .formats import FORMATS, HEAD_BYTES, detect
-from .options import ReadOptions
-from .result import IngestResult, merge
-from .warnings import IngestWarning
+from readiness.ingest.errors import EmptyFileError, IngestError, UnsupportedFormatError
+from readiness.ingest.findings import IngestWarning
+from readiness.ingest.options import ReadOptions
+from readiness.ingest.registry import FORMATS, HEAD_BYTES, detect
+from readiness.ingest.result import IngestResult, merge
 
 __all__ = ["ReadReport", "expand_paths", "read_bytes", "read_path", "read_paths", "read_stream"]
 

@@ -8,9 +8,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
-
-from .schema import CHECKINS, DAILY, SESSIONS, Table, empty
-from .warnings import IngestWarning
+from readiness.ingest.findings import IngestWarning
+from readiness.ingest.schema.tables import (
+    CHECKINS,
+    DAILY,
+    SESSIONS,
+    Table,
+    empty,
+)
 
 __all__ = ["SOURCE_PRIORITY", "IngestResult", "merge"]
 

@@ -3,8 +3,8 @@
 ``build_story(seed=...)`` gives, for each of the 120 athlete-local days, the physiology the FIT
 files will carry (night, 15-minute monitoring slots, workouts with 5-s heart rate and RR
 intervals, check-in) and the three schema frames (``daily``, ``sessions``, ``checkins``) passed
-through :func:`readiness.ingest.schema.normalize`: exactly what a correct reader should give back
-from the generated files (within rounding), so scenario tests can use them directly.
+through :func:`readiness.ingest.schema.tables.normalize`: exactly what a correct reader should
+give back from the generated files (within rounding), so scenario tests can use them directly.
 
 Every random draw comes from :class:`random.Random` seeded with ``f"{seed}:{purpose}:{key}"``,
 so the story is identical on every machine and one part can change without shifting the rest.
@@ -18,7 +18,12 @@ from datetime import date, datetime, timedelta
 from typing import Literal
 
 import pandas as pd
-from readiness.ingest.schema import CHECKINS, DAILY, SESSIONS, normalize
+from readiness.ingest.schema.tables import (
+    CHECKINS,
+    DAILY,
+    SESSIONS,
+    normalize,
+)
 
 from .day_slots import Slot, activity_summary, day_slots, night_resp
 from .episodes import EPISODES, EpisodePlan

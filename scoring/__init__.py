@@ -4,11 +4,11 @@ Pure: pandas, numpy and scikit-learn only; no I/O, no web framework, no database
 ``docs/scoring.md`` for every formula and threshold with its reference.
 """
 
-from .constants import DEFAULT, Thresholds
-from .days import last_date_with_data, score_days
-from .decision import RULES, Rule
-from .engine import score_history
-from .types import (
+from readiness.scoring.decision.rules import RULES, Rule
+from readiness.scoring.explain.day import last_date_with_data, score_days
+from readiness.scoring.pipeline import score_history
+from readiness.scoring.thresholds import DEFAULT, Thresholds
+from readiness.scoring.types import (
     ACTIONS,
     DISCLAIMER,
     Action,

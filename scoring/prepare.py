@@ -17,11 +17,15 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
-from readiness.ingest.schema import CHECKINS, DAILY, SESSIONS, Table
-
-from .constants import Thresholds
-from .load import session_trimp
-from .types import AthleteProfile
+from readiness.ingest.schema.tables import (
+    CHECKINS,
+    DAILY,
+    SESSIONS,
+    Table,
+)
+from readiness.scoring.load import session_trimp
+from readiness.scoring.thresholds import Thresholds
+from readiness.scoring.types import AthleteProfile
 
 __all__ = ["Prepared", "canonical", "end_of_day_seconds", "prepare"]
 

@@ -11,10 +11,15 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-
-from .baselines import forward_keys, robust_baseline, rolling_mean, rolling_sd, theil_sen_slope
-from .constants import Thresholds
-from .prepare import Columns
+from readiness.scoring.baselines import (
+    forward_keys,
+    robust_baseline,
+    rolling_mean,
+    rolling_sd,
+    theil_sen_slope,
+)
+from readiness.scoring.prepare import Columns
+from readiness.scoring.thresholds import Thresholds
 
 __all__ = ["Night", "Signal", "SleepState", "night_signals"]
 

@@ -282,7 +282,7 @@ def test_activity_fit_carries_rr_in_padded_five_slot_arrays(story: Any) -> None:
 @pytest.mark.slow
 def test_fit_reader_gives_back_the_story(story: Any) -> None:
     from readiness.ingest import read_paths
-    from readiness.ingest.fit import read_fit
+    from readiness.ingest.fit.reading import read_fit
     from readiness.ingest.options import ReadOptions
 
     options = ReadOptions(tz=ZoneInfo("Europe/Oslo"))
@@ -290,7 +290,7 @@ def test_fit_reader_gives_back_the_story(story: Any) -> None:
     try:
         read_fit(io.BytesIO(probe.read_bytes()), probe.name, options)
     except NotImplementedError:
-        pytest.skip("readiness.ingest.fit.read_fit is not implemented yet")
+        pytest.skip("readiness.ingest.fit.reading.read_fit is not implemented yet")
     report = read_paths([SAMPLE / "fit", SAMPLE / "checkins.csv"], options)
     assert not report.errors
     assert report.files_read == len(_data_files())

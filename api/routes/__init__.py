@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-
-from . import athletes, feedback, health, readiness, tables, uploads
+from readiness.api.routes import (
+    athletes,
+    feedback,
+    health,
+    readiness,
+    tables,
+    uploads,
+)
 
 __all__ = ["health_router", "v1"]
 

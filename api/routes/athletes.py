@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, status
-from readiness.api.accounts import create_athlete
-from readiness.api.deps import AdminDep, CurrentAthlete, NowDep, SessionDep, SettingsDep
-from readiness.api.readiness_store import data_span, local_today
+from readiness.api.deps import (
+    AdminDep,
+    CurrentAthlete,
+    NowDep,
+    SessionDep,
+    SettingsDep,
+)
+from readiness.api.routes.problems import problems
 from readiness.api.schemas import AthleteCreate, AthleteCreated, AthletePublic
-
-from .problems import problems
+from readiness.api.services.accounts import create_athlete
+from readiness.api.services.readiness import data_span, local_today
 
 __all__ = ["router"]
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
-from readiness.api.db import lock_athlete
 from readiness.api.deps import (
     CurrentAthlete,
     DateRangeDep,
@@ -12,12 +11,12 @@ from readiness.api.deps import (
     SessionDep,
     check_entry_day,
 )
-from readiness.api.models import Feedback, utcnow
-from readiness.api.readiness_store import refresh
+from readiness.api.routes.problems import problems
 from readiness.api.schemas import FeedbackIn, FeedbackPublic, page_of
+from readiness.api.services.readiness import refresh
+from readiness.api.storage.engine import lock_athlete
+from readiness.api.storage.models import Feedback, utcnow
 from sqlalchemy import func, select
-
-from .problems import problems
 
 __all__ = ["router"]
 

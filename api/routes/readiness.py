@@ -10,12 +10,17 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path
-from readiness.api.deps import CurrentAthlete, DateRangeDep, NowDep, PaginationDep, SessionDep
+from readiness.api.deps import (
+    CurrentAthlete,
+    DateRangeDep,
+    NowDep,
+    PaginationDep,
+    SessionDep,
+)
 from readiness.api.errors import NotFoundError
-from readiness.api.readiness_store import read_day, read_range, read_today
+from readiness.api.routes.problems import problems
 from readiness.api.schemas import DayReadinessPublic, page_of
-
-from .problems import problems
+from readiness.api.services.readiness import read_day, read_range, read_today
 
 __all__ = ["router"]
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Response, status
-from readiness.api.db import lock_athlete
 from readiness.api.deps import (
     CurrentAthlete,
     DateRange,
@@ -16,17 +15,28 @@ from readiness.api.deps import (
     SessionDep,
     check_entry_day,
 )
-from readiness.api.frames import ROW_CLASSES, listing_order, rows_frame
-from readiness.api.models import Athlete
-from readiness.api.readiness_store import refresh
-from readiness.api.schemas import CheckinIn, CheckinPublic, DailyPublic, SessionPublic, page_of
-from readiness.api.store import upsert_checkin
-from readiness.ingest import CHECKINS, DAILY, SESSIONS, Table
-from readiness.ingest.records import to_records
+from readiness.api.routes.problems import problems
+from readiness.api.schemas import (
+    CheckinIn,
+    CheckinPublic,
+    DailyPublic,
+    SessionPublic,
+    page_of,
+)
+from readiness.api.services.readiness import refresh
+from readiness.api.storage.engine import lock_athlete
+from readiness.api.storage.frames import ROW_CLASSES, listing_order, rows_frame
+from readiness.api.storage.models import Athlete
+from readiness.api.storage.repositories import upsert_checkin
+from readiness.ingest import (
+    CHECKINS,
+    DAILY,
+    SESSIONS,
+    Table,
+)
+from readiness.ingest.schema.records import to_records
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-
-from .problems import problems
 
 __all__ = ["router"]
 

@@ -6,14 +6,19 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Path, Response, UploadFile, status
 from fastapi.concurrency import run_in_threadpool
-from readiness.api.deps import CurrentAthlete, PaginationDep, ServiceDep, SessionDep, SettingsDep
+from readiness.api.deps import (
+    CurrentAthlete,
+    PaginationDep,
+    ServiceDep,
+    SessionDep,
+    SettingsDep,
+)
 from readiness.api.errors import NotFoundError, UploadTooLargeError
-from readiness.api.models import Upload
+from readiness.api.routes.problems import problems
 from readiness.api.schemas import UploadPublic, page_of
-from readiness.api.uploads import Received
+from readiness.api.services.uploads import Received
+from readiness.api.storage.models import Upload
 from sqlalchemy import func, select
-
-from .problems import problems
 
 __all__ = ["router"]
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from .builders import Athlete
+from tests.api.builders import Athlete
 
 ADMIN_TOKEN = "test-admin-token-" + uuid.uuid4().hex
 MAX_UPLOAD_MB = 1.0

@@ -11,12 +11,18 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from pydantic import ValidationError
-from readiness.api.cli import main
-from readiness.api.cli_service import _read_manifest, demo_instant
+from readiness.api.cli.main import main
+from readiness.api.cli.service import _read_manifest, demo_instant
 from readiness.api.settings import Settings
 
-from .builders import assert_problem, checkins_csv, daily_csv, sessions_csv, upload
-from .conftest import PINNED_NOW, Server
+from tests.api.builders import (
+    assert_problem,
+    checkins_csv,
+    daily_csv,
+    sessions_csv,
+    upload,
+)
+from tests.api.conftest import PINNED_NOW, Server
 
 ROOT = Path(__file__).resolve().parents[2]
 #: The pinned instant and the athlete's (Europe/Oslo) day at it.

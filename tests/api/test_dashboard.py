@@ -12,8 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from .builders import checkins_csv, daily_csv, sessions_csv, upload
-from .conftest import PINNED_NOW, Server
+from tests.api.builders import (
+    checkins_csv,
+    daily_csv,
+    sessions_csv,
+    upload,
+)
+from tests.api.conftest import PINNED_NOW, Server
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 FLAGS = (

@@ -17,8 +17,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from .builders import checkins_csv, daily_csv, upload
-from .conftest import ADMIN_TOKEN, Server
+from tests.api.builders import checkins_csv, daily_csv, upload
+from tests.api.conftest import ADMIN_TOKEN, Server
 
 
 @pytest.fixture(scope="module")

@@ -6,12 +6,13 @@ from datetime import date
 
 import pytest
 from pydantic import TypeAdapter, ValidationError
-from readiness.api.errors import (
-    UnprocessableExportError,
-    UnsupportedExportError,
-    from_ingest_error,
+from readiness.api.errors import UnprocessableExportError, UnsupportedExportError, from_ingest_error
+from readiness.api.schemas import (
+    AthleteCreate,
+    CheckinIn,
+    FeedbackIn,
+    Timezone,
 )
-from readiness.api.schemas import AthleteCreate, CheckinIn, FeedbackIn, Timezone
 from readiness.api.security import hash_key, new_key, tokens_equal
 from readiness.api.settings import Settings
 from readiness.ingest import ChecksumError, SchemaError, UnsupportedFormatError

@@ -4,10 +4,15 @@ import re
 
 import numpy as np
 import pandas as pd
-from readiness.ingest import CHECKINS, DAILY, SESSIONS, normalize
-from readiness.ingest.schema import describe
+from readiness.ingest import (
+    CHECKINS,
+    DAILY,
+    SESSIONS,
+    normalize,
+)
+from readiness.ingest.schema.tables import describe
 
-from ..conftest import ROOT
+from tests.conftest import ROOT
 
 
 def test_readme_nomenclature_mirrors_schema() -> None:

@@ -6,7 +6,7 @@ import datetime
 
 import numpy as np
 import pandas as pd
-from readiness.ingest.schema import CHECKINS, DAILY, SESSIONS
+from readiness.ingest.schema.tables import CHECKINS, DAILY, SESSIONS
 
 START = datetime.date(2025, 1, 1)
 

@@ -8,7 +8,12 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from readiness.ingest.schema import CHECKINS, DAILY, SESSIONS, empty
+from readiness.ingest.schema.tables import (
+    CHECKINS,
+    DAILY,
+    SESSIONS,
+    empty,
+)
 from readiness.scoring import (
     ACTIONS,
     RULES,
@@ -18,7 +23,7 @@ from readiness.scoring import (
     score_history,
 )
 
-from . import synthetic as sy
+from tests.scoring import synthetic as sy
 
 DAY_KEYS = {
     "date",

@@ -8,8 +8,8 @@ import pytest
 from readiness.scoring import DEFAULT
 from readiness.scoring.baselines import robust_baseline, rolling_mean, theil_sen_slope
 from readiness.scoring.load import doms_weight, ewma, session_trimp
-from readiness.scoring.stress import points
-from readiness.scoring.warmth import warmth_band, warmth_scores
+from readiness.scoring.subscores.stress import points
+from readiness.scoring.subscores.warmth import warmth_band, warmth_scores
 from scipy.stats import theilslopes
 
 

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from readiness.scoring import score_history
-from readiness.scoring.engine import compute
+from readiness.scoring.pipeline import compute
 
-from . import synthetic as sy
+from tests.scoring import synthetic as sy
 
 N = 70
 SETTINGS = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -15,7 +15,12 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from readiness.scoring import AthleteProfile, DayReadiness, Thresholds, score_days
+from readiness.scoring import (
+    AthleteProfile,
+    DayReadiness,
+    Thresholds,
+    score_days,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "sample_data"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from readiness.scoring import score_days
-from readiness.scoring.engine import compute
+from readiness.scoring.pipeline import compute
 
-from . import synthetic as sy
+from tests.scoring import synthetic as sy
 
 
 def _at(frame: pd.DataFrame, i: int, **values: object) -> pd.DataFrame:
@@ -174,7 +174,7 @@ def test_checkins_escalate_and_disagreement_is_stated() -> None:
 
 def test_checkins_relax_guarded_only_under_strict_conditions() -> None:
     from readiness.scoring import DEFAULT
-    from readiness.scoring.engine import deescalation
+    from readiness.scoring.pipeline import deescalation
 
     band = np.array([2, 2, 2, 2, 2, 1])
     stress = np.array([1.0, 3.0, 1.0, 1.0, np.nan, 1.0])

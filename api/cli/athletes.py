@@ -1,0 +1,217 @@
+"""``readiness athletes create``, ``readiness import`` and ``readiness today``.
+
+They work on the database named by ``DATABASE_URL`` directly (no server needed). The service
+modules are imported when a command runs, so ``readiness ingest`` stays light.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from readiness.api.cli.common import (
+    EXIT_BAD_INPUT,
+    load_settings,
+    print_json,
+    tz_arg,
+)
+
+if TYPE_CHECKING:
+    from readiness.api.storage.engine import Database
+
+__all__ = ["import_paths", "register"]
+
+#: Files in an export folder that are documentation, not data.
+SKIP_SUFFIXES = (".md", ".toml", ".txt", ".license", ".py", ".pyc")
+
+
+def register(sub: Any) -> None:
+    athletes: argparse.ArgumentParser = sub.add_parser("athletes", help="manage athletes")
+    asub = athletes.add_subparsers(dest="athletes_command", required=True, metavar="ACTION")
+    create = asub.add_parser("create", help="create an athlete and print its API key (once)")
+    create.add_argument("--name", required=True)
+    create.add_argument("--tz", required=True, type=tz_arg, help="IANA zone, e.g. Europe/Oslo")
+    create.add_argument("--hr-rest", type=float, default=None, help="resting HR (bpm), for TRIMP")
+    create.add_argument("--hr-max", type=float, default=None, help="maximum HR (bpm), for TRIMP")
+    create.add_argument("--sex", choices=("male", "female"), default=None, help="for TRIMP")
+    create.set_defaults(func=run_create)
+
+    imp: argparse.ArgumentParser = sub.add_parser(
+        "import", help="import exports (files, folders, zips) for an athlete"
+    )
+    imp.add_argument("--athlete", type=int, required=True, metavar="ID")
+    imp.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    imp.set_defaults(func=run_import)
+
+    today: argparse.ArgumentParser = sub.add_parser("today", help="today's call for an athlete")
+    today.add_argument("--athlete", type=int, required=True, metavar="ID")
+    today.add_argument("--json", action="store_true", help="print the day object as JSON")
+    today.set_defaults(func=run_today)
+
+
+def run_create(args: argparse.Namespace) -> int:
+    from readiness.api.services.accounts import create_athlete
+    from readiness.api.storage.engine import open_database
+
+    db = open_database(load_settings())
+    try:
+        with db.sessions() as s, s.begin():
+            athlete, key = create_athlete(
+                s,
+                name=args.name,
+                timezone=args.tz.key,
+                hr_rest=args.hr_rest,
+                hr_max=args.hr_max,
+                sex=args.sex,
+            )
+            athlete_id = athlete.id
+    finally:
+        db.dispose()
+    print(f"athlete {athlete_id} created: {args.name} ({args.tz.key})")
+    print(f"API key (shown once, store it now): {key}")
+    return 0
+
+
+def _exists(db: Database, athlete_id: int) -> bool:
+    from readiness.api.storage.models import Athlete
+
+    with db.sessions() as s:
+        return s.get(Athlete, athlete_id) is not None
+
+
+def data_files(paths: list[Path]) -> list[Path]:
+    """The data files under ``paths`` (folders walked; documentation files skipped)."""
+    from readiness.ingest import expand_paths
+
+    return [p for p in expand_paths(paths) if p.suffix.lower() not in SKIP_SUFFIXES]
+
+
+def import_paths(
+    db: Database,
+    athlete_id: int,
+    paths: list[Path],
+    *,
+    progress: bool,
+    clock: Callable[[], datetime],
+) -> int:
+    """Import every data file under ``paths`` for the athlete; returns how many failed.
+
+    Files are stored in batches of :data:`BATCH_BYTES` (one transaction and one re-score per
+    batch); a file that cannot be read is reported and the others are still imported.
+    ``clock`` is the service's "now" (``Settings.current_time``) for the re-score.
+    """
+    from readiness.api.errors import from_ingest_error
+    from readiness.api.services.uploads import Outcome, Received, UploadService
+    from tqdm import tqdm
+
+    files = data_files(paths)
+    missing = [p for p in files if not p.is_file()]
+    for p in missing:
+        print(f"readiness: {p}: no such file", file=sys.stderr)
+    files = [p for p in files if p.is_file()]
+    failed = len(missing)
+    counts = {"imported": 0, "already imported": 0}
+    with (
+        ThreadPoolExecutor(max_workers=1) as jobs,
+        tqdm(
+            total=sum(p.stat().st_size for p in files),
+            unit="B",
+            unit_scale=True,
+            desc="import",
+            disable=not progress,
+            file=sys.stderr,
+        ) as bar,
+    ):
+        service = UploadService(db.sessions, background_bytes=0, jobs=jobs, clock=clock)
+        for batch in _batches(files):
+            items = [Received(p.read_bytes(), p.name) for p in batch]
+            by_item = {id(item): path for item, path in zip(items, batch, strict=True)}
+
+            def advance(item: Received) -> None:
+                bar.update(len(item.data))
+
+            for item, outcome, how in service.submit_many(athlete_id, items, advance):
+                if how is None:
+                    failed += 1
+                    detail = from_ingest_error(outcome).detail  # type: ignore[arg-type]
+                    bar.write(f"readiness: {detail}", file=sys.stderr)
+                    continue
+                counts["already imported" if how is Outcome.EXISTING else "imported"] += 1
+                if len(files) <= 20:
+                    bar.write(f"{by_item[id(item)]}: {how.name.lower()}")
+    print(
+        f"{counts['imported']} file(s) imported, {counts['already imported']} already imported, "
+        f"{failed} failed",
+        file=sys.stderr,
+    )
+    return failed
+
+
+#: Files stored per transaction by :func:`import_paths`.
+BATCH_BYTES = 64 * 1024 * 1024
+
+
+def _batches(files: list[Path]) -> list[list[Path]]:
+    out: list[list[Path]] = [[]]
+    size = 0
+    for p in files:
+        n = p.stat().st_size
+        if out[-1] and size + n > BATCH_BYTES:
+            out.append([])
+            size = 0
+        out[-1].append(p)
+        size += n
+    return out if out[0] else []
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from readiness.api.storage.engine import open_database
+
+    settings = load_settings()
+    db = open_database(settings)
+    try:
+        if not _exists(db, args.athlete):
+            print(f"readiness: no athlete {args.athlete}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        failed = import_paths(
+            db,
+            args.athlete,
+            list(args.paths),
+            progress=sys.stderr.isatty(),
+            clock=settings.current_time,
+        )
+    finally:
+        db.dispose()
+    return EXIT_BAD_INPUT if failed else 0
+
+
+def run_today(args: argparse.Namespace) -> int:
+    from readiness.api.cli.wording import summary_lines
+    from readiness.api.services.readiness import read_today
+    from readiness.api.storage.engine import open_database
+    from readiness.api.storage.models import Athlete
+
+    settings = load_settings()
+    db = open_database(settings)
+    try:
+        with db.sessions() as s:
+            athlete = s.get(Athlete, args.athlete)
+            if athlete is None:
+                print(f"readiness: no athlete {args.athlete}", file=sys.stderr)
+                return EXIT_BAD_INPUT
+            day = read_today(s, athlete, now=settings.current_time())
+    finally:
+        db.dispose()
+    if day is None:
+        print("readiness: no data yet; import an export first", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if args.json:
+        print_json(day)
+    else:
+        print("\n".join(summary_lines(day)))
+    return 0

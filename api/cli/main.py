@@ -1,0 +1,32 @@
+"""The ``readiness`` entry point: builds the parser from the sub-command modules of this package."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+
+from readiness.api.cli import athletes, ingest, score, service
+
+__all__ = ["main"]
+
+#: Sub-command modules: each has ``register(subparsers)`` which sets ``func`` on its parser.
+COMMANDS = (ingest, score, service, athletes)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="readiness",
+        description="Explainable daily recovery call from watch, ring and strap exports. "
+        "Not medical advice.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for module in COMMANDS:
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    code: int = args.func(args)
+    return code

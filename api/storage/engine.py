@@ -1,0 +1,72 @@
+"""Engine and session factory, built by the app's lifespan or the CLI (never at import).
+
+SQLite gets WAL journaling, a busy timeout and foreign keys; every write transaction starts by
+locking its athlete's row (:func:`lock_athlete`), which serialises writers per athlete on
+PostgreSQL and serialises writers on SQLite, so reads-then-writes never race.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from readiness.api.settings import Settings
+from readiness.api.storage.migrate import upgrade
+from readiness.api.storage.models import Athlete
+from sqlalchemy import Engine, create_engine, event, update
+from sqlalchemy.orm import Session, sessionmaker
+
+__all__ = ["Database", "lock_athlete", "open_database"]
+
+
+@dataclass(frozen=True, slots=True)
+class Database:
+    """The engine and its session factory (``expire_on_commit=False``)."""
+
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cur = dbapi_connection.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``; SQLite connections are shared across the server's threads."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+def open_database(settings: Settings, *, migrate: bool = True) -> Database:
+    """Create the engine, bring the schema up to date (Alembic), and a session factory."""
+    engine = make_engine(settings.database_url)
+    if migrate:
+        upgrade(engine)
+    return Database(engine, sessionmaker(engine, expire_on_commit=False))
+
+
+def lock_athlete(session: Session, athlete_id: int) -> int:
+    """Start a write for ``athlete_id``: bump its ``data_version`` (taking the row's write lock).
+
+    Returns the new version. Call it first in a transaction that changes the athlete's data.
+    """
+    session.execute(
+        update(Athlete)
+        .where(Athlete.id == athlete_id)
+        .values(data_version=Athlete.data_version + 1)
+    )
+    version = session.get(Athlete, athlete_id, populate_existing=True)
+    if version is None:
+        raise LookupError(f"athlete {athlete_id} does not exist")
+    return version.data_version

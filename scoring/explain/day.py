@@ -1,0 +1,279 @@
+"""``score_days``: the public entry point — vectorised history, then one explanation per day."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pandas as pd
+from readiness.scoring.calibration.feedback import FeedbackCache, choose_action
+from readiness.scoring.decision.rules import RULES
+from readiness.scoring.explain.advice import (
+    NOTES,
+    RELAXATION_LATER,
+    disagreements,
+    rule_reasons,
+)
+from readiness.scoring.explain.contributors import stiffness_contributors, stress_contributors
+from readiness.scoring.explain.unusual_night import unusual_night
+from readiness.scoring.pipeline import (
+    BANDS,
+    WARMTH_BANDS,
+    History,
+    compute,
+)
+from readiness.scoring.subscores.warmth import warmth_band
+from readiness.scoring.thresholds import DEFAULT, Thresholds
+from readiness.scoring.types import (
+    AthleteProfile,
+    Calibration,
+    DayReadiness,
+    Recommendation,
+    StiffnessScore,
+    StressScore,
+    Warmth,
+    confidence_level,
+)
+
+if TYPE_CHECKING:
+    pass
+
+#: Rules on whose days the explanation adds the robust multivariate night check.
+CAUTIOUS_RULES = ("R1", "R2", "R3")
+
+__all__ = ["last_date_with_data", "score_days"]
+
+
+def last_date_with_data(
+    daily: pd.DataFrame | None,
+    sessions: pd.DataFrame | None,
+    checkins: pd.DataFrame | None,
+    tz: str = "UTC",
+) -> datetime.date | None:
+    """The latest athlete-local date present in any table, or None when all are empty."""
+    found: list[pd.Timestamp] = []
+    for frame in (daily, checkins):
+        if frame is not None and not frame.empty and "date" in frame:
+            d = pd.to_datetime(frame["date"], errors="coerce").dropna()
+            if not d.empty:
+                found.append(d.max())
+    if sessions is not None and not sessions.empty and "start" in sessions:
+        s = pd.to_datetime(sessions["start"], utc=True, errors="coerce").dropna()
+        if not s.empty:
+            found.append(s.dt.tz_convert(ZoneInfo(tz)).dt.tz_localize(None).max())
+    if not found:
+        return None
+    last: datetime.date = max(found).date()
+    return last
+
+
+def _state(n: int, has_segment: bool, th: Thresholds) -> str:
+    if not has_segment:
+        return "none"
+    if n < th.provisional_nights:
+        return "provisional"
+    if n < th.full_nights:
+        return "building"
+    return "full"
+
+
+def _calibration_reasons(h: History, i: int, th: Thresholds) -> list[str]:
+    hrv = h.night.hrv
+    seg = int(hrv.seg[i])
+    n = int(hrv.n[i])
+    out: list[str] = []
+    if seg < 0:
+        out.append("no HRV recorded yet: the stress score rests on resting HR, sleep and check-ins")
+    else:
+        label = hrv.labels[seg]
+        other = np.nonzero((hrv.seg[: i + 1] != seg) & (hrv.seg[: i + 1] >= 0))[0]
+        if len(other):
+            start = h.prepared.days[int(other[-1]) + 1]
+            old = hrv.labels[int(hrv.seg[int(other[-1])])]
+            out.append(
+                f"new HRV baseline since {start}: {label} is never compared with {old}"
+                " (a device or metric change is not read as stress)"
+            )
+        if n < th.provisional_nights:
+            out.append(
+                f"provisional: {n} valid nights of {label} (band widened to ±1 SD until "
+                f"{th.provisional_nights}; full at {th.full_nights})"
+            )
+        elif n < th.full_nights:
+            out.append(f"building: {n} of {th.full_nights} valid nights of {label}")
+        if hrv.valid7[i] < th.mean_min_valid:
+            out.append(
+                f"only {int(hrv.valid7[i])} valid HRV nights in the last 7 (a 7-day mean needs "
+                f"{th.mean_min_valid}); gaps lower confidence and are never filled in"
+            )
+    if not np.isfinite(h.stress.score[i]):
+        out.append(
+            "nervous_system_stress is null: not enough nights yet (or no HRV, resting HR, sleep "
+            "or stress check-in) for this day"
+        )
+    if not np.isfinite(h.stiffness.score[i]):
+        out.append(
+            "physical_stiffness is null: no training history, activity data or soreness/"
+            "stiffness check-in for this day"
+        )
+    if not np.isfinite(h.warmth.minutes[i]):
+        out.append("warmth: no qualifying bout (≥ 10 min, ≥ moderate) recorded — assumed cold")
+    return out
+
+
+def _band(score: float, th: Thresholds) -> str:
+    """The band name of a finite sub-score (settled, elevated, guarded)."""
+    return str(BANDS[min(2, int(score >= th.band_elevated) + int(score >= th.band_guarded))])
+
+
+def _day(
+    h: History,
+    i: int,
+    feedback: pd.DataFrame | None,
+    th: Thresholds,
+    cache: FeedbackCache,
+) -> DayReadiness:
+    day = h.prepared.days[i]
+    st, sf = h.stress, h.stiffness
+    s_items = stress_contributors(h, i, th)
+    t_items = stiffness_contributors(h, i, th)
+    rule = RULES[int(h.rule_index[i])]
+    if rule.id in CAUTIOUS_RULES or h.gates.illness[i]:
+        extra = unusual_night(h.night, i, th)
+        if extra is not None:
+            s_items = (*s_items, extra)
+    stress = None
+    if np.isfinite(st.score[i]):
+        stress = StressScore(
+            score=float(st.score[i]),
+            band=_band(float(st.score[i]), th),
+            confidence=float(st.confidence[i]),
+            confidence_level=confidence_level(
+                float(st.confidence[i]), th.conf_high, th.conf_medium
+            ),
+            pattern=st.pattern[i],
+            contributors=s_items,
+            provisional=bool(st.provisional[i]),
+        )
+    stiffness = None
+    if np.isfinite(sf.score[i]):
+        stiffness = StiffnessScore(
+            score=float(sf.score[i]),
+            band=_band(float(sf.score[i]), th),
+            type="load" if sf.is_load[i] else "inactivity",
+            confidence=float(sf.confidence[i]),
+            confidence_level=confidence_level(
+                float(sf.confidence[i]), th.conf_high, th.conf_medium
+            ),
+            contributors=t_items,
+            provisional=bool(sf.provisional[i]),
+        )
+    w_score = float(h.warmth.score[i])
+    minutes = float(h.warmth.minutes[i])
+    warmth = Warmth(
+        score=w_score,
+        band=str(WARMTH_BANDS[int(warmth_band(np.array([w_score]), th)[0])]),
+        minutes_since_activity=minutes if np.isfinite(minutes) else None,
+        evaluated_at=datetime.datetime.fromtimestamp(int(h.prepared.at_s[i]), datetime.UTC),
+    )
+    choice = choose_action(
+        feedback,
+        h.frame,
+        day=day,
+        rule_action=rule.action,
+        options=rule.options,
+        stress=float(st.score[i]),
+        stiffness=float(sf.score[i]),
+        warmth=w_score,
+        th=th,
+        cache=cache,
+    )
+    reasons = rule_reasons(h, i, rule.id, s_items, t_items, th) + disagreements(h, i, th)
+    if choice.reason:
+        reasons.append(choice.reason)
+    notes = NOTES[choice.action]
+    if rule.id == "R2" and choice.action == "rest":
+        notes = (*notes, RELAXATION_LATER)
+    rec = Recommendation(
+        action=choice.action,
+        rule=rule.id,
+        reasons=tuple(reasons),
+        notes=notes,
+        evidence=rule.evidence,
+        options=rule.options,
+        rule_action=rule.action,
+        calibrated=choice.calibrated,
+    )
+    seg = int(h.night.hrv.seg[i])
+    cal = Calibration(
+        valid_nights=int(h.night.hrv.n[i]),
+        state=_state(int(h.night.hrv.n[i]), seg >= 0, th),  # type: ignore[arg-type]
+        segment=h.night.hrv.labels[seg] if seg >= 0 else None,
+        reasons=tuple(_calibration_reasons(h, i, th)),
+        feedback=choice.state,
+    )
+    return DayReadiness(
+        date=datetime.date.fromisoformat(str(day)),
+        nervous_system_stress=stress,
+        physical_stiffness=stiffness,
+        warmth=warmth,
+        recommendation=rec,
+        calibration=cal,
+    )
+
+
+def score_days(
+    daily: pd.DataFrame,
+    sessions: pd.DataFrame,
+    checkins: pd.DataFrame,
+    *,
+    dates: Sequence[datetime.date] | None = None,
+    at: datetime.datetime | None = None,
+    profile: AthleteProfile | None = None,
+    feedback: pd.DataFrame | None = None,
+    thresholds: Thresholds = DEFAULT,
+) -> list[DayReadiness]:
+    """Score the requested days (default: the last date with data), one result per requested
+    date in the order given.
+
+    ``at`` (tz-aware) is the instant warmth is evaluated at, for the requested day it falls
+    in (athlete-local); other days use their local end of day. With ``at`` and no ``dates``,
+    the day scored is the local date of ``at``. ``feedback`` (date, action, helped 1–5, note)
+    lets calibration choose among the options a rule allows, using only earlier feedback.
+    Raises ``ValueError`` for a naive ``at``.
+    """
+    profile = profile or AthleteProfile()
+    tz = ZoneInfo(profile.timezone)
+    at_map: dict[datetime.date, datetime.datetime] | None = None
+    if at is not None:
+        if at.tzinfo is None or at.utcoffset() is None:
+            raise ValueError("'at' must be timezone-aware (e.g. 2026-03-05T18:10:00+01:00)")
+        at_day = at.astimezone(tz).date()
+        at_map = {at_day: at}
+        if dates is None:
+            dates = [at_day]
+    if dates is None:
+        last = last_date_with_data(daily, sessions, checkins, profile.timezone)
+        if last is None:
+            return []
+        dates = [last]
+    wanted = sorted(set(dates))
+    h = compute(
+        daily,
+        sessions,
+        checkins,
+        profile=profile,
+        at=at_map,
+        extra_dates=tuple(wanted),
+        th=thresholds,
+    )
+    first = h.prepared.days[0]
+    cache = FeedbackCache(feedback)
+    by_date: dict[datetime.date, DayReadiness] = {}
+    for d in wanted:
+        i = int((np.datetime64(d, "D") - first).astype("int64"))
+        by_date[d] = _day(h, i, feedback, thresholds, cache)
+    return [by_date[d] for d in dates]

@@ -1,0 +1,83 @@
+"""A robust multivariate "unusual night" check (scikit-learn ``MinCovDet``, research §9.6).
+
+On days that already call for caution (an illness gate, rest, or a guarded system) the
+explanation adds how unusual last night was across HRV, resting HR, respiratory rate and skin
+temperature *together*, compared with the athlete's previous 60 nights of the same HRV segment:
+the robust (Minimum Covariance Determinant) Mahalanobis distance, which earlier sick or
+stressed nights in the window cannot inflate, and the signal that drives it.
+
+It explains; it never decides — the gates and the decision table stay rule-based. It needs
+more nights than features squared (n > p², scikit-learn's MinCovDet guidance), so ≥ 17 complete
+nights for four features. Each signal's variance gets a floor of (half its prior day-to-day SD)²
+so a signal that barely varied cannot produce an absurd distance.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+from readiness.scoring.signals import Night
+from readiness.scoring.thresholds import Thresholds
+from readiness.scoring.types import Contributor
+
+__all__ = ["unusual_night"]
+
+_FEATURES = (
+    ("HRV", "ln ms"),
+    ("resting HR", "bpm"),
+    ("respiratory rate", "br/min"),
+    ("skin temperature", "°C"),
+)
+
+
+def unusual_night(night: Night, i: int, th: Thresholds) -> Contributor | None:
+    """The robust distance of night ``i`` from the previous nights, or None if not computable."""
+    cols = np.column_stack([night.hrv.today, night.rhr.today, night.resp.today, night.temp])
+    lo = max(0, i - th.baseline_days)
+    same = night.hrv.seg[lo:i] == night.hrv.seg[i]
+    past = cols[lo:i][same]
+    today = cols[i]
+    # features measured tonight and on most past nights
+    usable = [j for j in range(cols.shape[1]) if math.isfinite(today[j])]
+    usable = [j for j in usable if np.isfinite(past[:, j]).sum() > len(usable) ** 2]
+    if len(usable) < 2:
+        return None
+    X = past[:, usable]
+    X = X[np.isfinite(X).all(axis=1)]
+    p = len(usable)
+    if len(X) <= p * p:
+        return None
+    from sklearn.covariance import MinCovDet  # scikit-learn: loaded only when a night needs it
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            mcd = MinCovDet(random_state=0).fit(X)
+        except (ValueError, np.linalg.LinAlgError):
+            return None
+    if caught or not np.all(np.isfinite(mcd.covariance_)):
+        return None  # a (near-)singular window: no honest distance to report
+    x = today[usable]
+    # a resolution floor of half the prior day-to-day SD per signal, so a signal that barely
+    # varied in the window cannot produce an absurd distance
+    prior = np.array([th.pop_sd_ln_hrv, th.pop_sd_rhr_bpm, th.pop_sd_resp_bpm, th.pop_sd_temp_c])
+    cov = mcd.covariance_ + np.diag((0.5 * prior[usable]) ** 2)
+    diff = x - mcd.location_
+    distance = math.sqrt(float(diff @ np.linalg.solve(cov, diff)))
+    z = diff / np.sqrt(np.diag(cov))
+    k = int(np.nanargmax(np.abs(z)))
+    name, _unit = _FEATURES[usable[k]]
+    names = ", ".join(_FEATURES[j][0] for j in usable)
+    return Contributor(
+        "unusual_night",
+        f"Last night taken together ({names}) sits {distance:.1f} robust SD from your usual "
+        f"nights (MinCovDet over {len(X)} nights); mostly {name} "
+        f"({'higher' if z[k] > 0 else 'lower'}, {abs(float(z[k])):.1f} SD)",
+        distance,
+        "robust Mahalanobis distance",
+        None,
+        distance,
+        None,
+    )
