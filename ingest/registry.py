@@ -2,7 +2,9 @@
 
 Each :class:`Format` has a cheap ``sniff`` on the first bytes and a ``read`` that turns the
 whole file into an :class:`~readiness.ingest.result.IngestResult`. The first format whose sniff
-matches reads the file. Add a vendor by adding one entry to :data:`FORMATS`.
+matches reads the file. Add a vendor by adding one entry to :data:`FORMATS`. Zip archives are
+a format too: their members are judged by this same :func:`detect`, handed to the container
+reader (:mod:`readiness.ingest.containers.zip`) so that containers never import the registry.
 """
 
 from __future__ import annotations
@@ -49,6 +51,11 @@ class Format:
     read: Read
 
 
+def _read_zip(stream: BinaryIO, name: str, options: ReadOptions) -> IngestResult:
+    """A zip archive whose members are judged by :func:`detect` like any file."""
+    return archive.read_zip(stream, name, options, detector=_MEMBERS)
+
+
 FORMATS: tuple[Format, ...] = (
     Format(
         "fit",
@@ -90,7 +97,7 @@ FORMATS: tuple[Format, ...] = (
         "zip",
         "zip archive of any of these formats (nested zips too), e.g. Apple's export.zip",
         archive.looks_like_zip,
-        archive.read_zip,
+        _read_zip,
     ),
     Format(
         "whoop_csv",
@@ -143,3 +150,7 @@ def detect(head: bytes) -> Format | None:
         if fmt.sniff(head):
             return fmt
     return None
+
+
+#: How the zip reader judges its members: by the same detection as any file.
+_MEMBERS = archive.Detector(detect=detect, head_bytes=HEAD_BYTES)

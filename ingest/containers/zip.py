@@ -1,4 +1,8 @@
-"""Zip archives: every member is read through the format registry, nested zips too.
+"""Zip archives: every member is read through an injected format detector, nested zips too.
+
+The caller (the format registry) passes a :class:`Detector`: how many leading bytes judge a
+member and the function that maps them to a format with a ``read``. So this module never
+imports the registry, and the registry can list zip among its formats.
 
 Policy (also in the README):
 
@@ -25,9 +29,10 @@ import io
 import tempfile
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 from readiness.ingest.errors import ArchiveError, IngestError, UnsupportedFormatError
 from readiness.ingest.findings import IngestWarning
@@ -40,6 +45,9 @@ __all__ = [
     "MAX_RATIO",
     "MAX_TOTAL_BYTES",
     "RATIO_MIN_BYTES",
+    "Detector",
+    "MemberFormat",
+    "ReadMember",
     "looks_like_zip",
     "read_zip",
 ]
@@ -57,6 +65,26 @@ MAX_DEPTH = 4
 _SPOOL_BYTES = 32 * 1024 * 1024
 
 
+#: Reads one member: a binary stream positioned at 0, the member's name, the read options.
+ReadMember = Callable[[BinaryIO, str, ReadOptions], IngestResult]
+
+
+class MemberFormat(Protocol):
+    """A format the detector recognised in a member: what reads it."""
+
+    @property
+    def read(self) -> ReadMember: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Detector:
+    """How members are judged by content: their first ``head_bytes`` bytes go to ``detect``,
+    which returns the member's format or ``None`` when it is no supported format."""
+
+    detect: Callable[[bytes], MemberFormat | None]
+    head_bytes: int
+
+
 def looks_like_zip(head: bytes) -> bool:
     """A zip starts with a local file header, or is an empty archive's end record."""
     return head.startswith((b"PK\x03\x04", b"PK\x05\x06"))
@@ -72,8 +100,9 @@ class _Budget:
 
 @dataclass
 class _Walk:
-    """What reading one archive tree collected."""
+    """How one archive tree's members are judged, and what reading them collected."""
 
+    detector: Detector
     results: list[IngestResult] = field(default_factory=list)
     warnings: list[IngestWarning] = field(default_factory=list)
     unsupported: list[str] = field(default_factory=list)
@@ -165,9 +194,11 @@ def _check_caps(info: zipfile.ZipInfo, archive: str, budget: _Budget) -> None:
             )
 
 
-def read_zip(stream: BinaryIO, name: str, options: ReadOptions) -> IngestResult:
+def read_zip(
+    stream: BinaryIO, name: str, options: ReadOptions, *, detector: Detector
+) -> IngestResult:
     """Read every supported member of a zip (see the module docstring for the policy)."""
-    walk = _Walk()
+    walk = _Walk(detector)
     _walk(stream, name, options, _Budget(), walk, depth=1)
     if not walk.results:
         raise UnsupportedFormatError(
@@ -239,8 +270,6 @@ def _read_member(
     walk: _Walk,
     depth: int,
 ) -> None:
-    from readiness.ingest import registry as formats
-
     member = f"{archive}/{info.filename}"
     if info.flag_bits & 0x1:
         walk.warnings.append(IngestWarning(member, "skipped an encrypted member"))
@@ -251,7 +280,7 @@ def _read_member(
                 _Guarded(raw, info.file_size, archive, info.filename),  # type: ignore[arg-type]
                 buffer_size=256 * 1024,
             )
-            head = guarded.read(formats.HEAD_BYTES)
+            head = guarded.read(walk.detector.head_bytes)
             guarded.seek(0)
             if not head:
                 return
@@ -262,7 +291,7 @@ def _read_member(
                     spool.seek(0)
                     _walk(spool, member, options, budget, walk, depth + 1)  # type: ignore[arg-type]
                 return
-            fmt = formats.detect(head)
+            fmt = walk.detector.detect(head)
             if fmt is None:
                 walk.unsupported.append(info.filename)
                 return

@@ -1,25 +1,65 @@
-"""Fast column casts for :func:`readiness.ingest.schema.tables.normalize`.
+"""Cell and column casts for :func:`readiness.ingest.schema.tables.normalize` and the readers.
 
-Readers that hand over plain numpy columns (float, datetime64, object arrays of ``str``) need
-no parsing; these helpers cast them with numpy and give exactly what the general pandas path
-(``schema._to_dtype`` + ``schema._out_of_range``) gives. Anything else returns ``None`` and
-takes the general path.
+* :func:`parse_bool`: the one reading of a true/false cell, used by the tables' ``bool`` columns
+  and by every vendor reader.
+* Fast casts: readers that hand over plain numpy columns (float, datetime64, object arrays of
+  ``str``) need no parsing; these helpers cast them with numpy and give exactly what the general
+  pandas path of ``tables`` (``_to_dtype`` + ``_out_of_range``) gives. Anything else returns
+  ``None`` and takes the general path.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-if TYPE_CHECKING:
-    from readiness.ingest.schema.tables import Column
-
-__all__ = ["fast_cast", "mask_values", "missing_column", "stable_order"]
+__all__ = [
+    "BOOL_FALSE",
+    "BOOL_TRUE",
+    "ColumnSpec",
+    "fast_cast",
+    "mask_values",
+    "missing_column",
+    "parse_bool",
+    "stable_order",
+]
 
 Mask = npt.NDArray[np.bool_]
+
+#: Spellings read as true (compared after stripping, case-insensitively).
+BOOL_TRUE = frozenset({"true", "yes", "1", "y", "t"})
+#: Spellings read as false (compared after stripping, case-insensitively).
+BOOL_FALSE = frozenset({"false", "no", "0", "n", "f"})
+
+
+def parse_bool(text: str) -> bool:
+    """A true/false cell: ``true``/``yes``/``y``/``t``/``1`` or ``false``/``no``/``n``/``f``/``0``.
+
+    Any case, surrounding whitespace ignored. Anything else raises ``ValueError`` (the caller
+    decides whether that is an error or a missing value).
+    """
+    low = text.strip().lower()
+    if low in BOOL_TRUE:
+        return True
+    if low in BOOL_FALSE:
+        return False
+    raise ValueError(text)
+
+
+class ColumnSpec(Protocol):
+    """What a fast cast reads of a table column (a :class:`.tables.Column`)."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def low(self) -> float | None: ...
+    @property
+    def high(self) -> float | None: ...
+    @property
+    def choices(self) -> tuple[str, ...] | None: ...
 
 
 def missing_column(kind: str, dtype: str, n: int) -> Any:
@@ -44,7 +84,7 @@ def _numpy(raw: Any) -> np.ndarray | None:  # type: ignore[type-arg]
     return raw if isinstance(raw, np.ndarray) else None
 
 
-def fast_cast(col: Column, raw: Any) -> tuple[Any, Mask] | None:
+def fast_cast(col: ColumnSpec, raw: Any) -> tuple[Any, Mask] | None:
     """(values at the column's dtype, out-of-range mask), or None for the general path."""
     arr = _numpy(raw)
     if arr is None or arr.ndim != 1:

@@ -30,6 +30,7 @@ from readiness.ingest.schema.casting import (
     fast_cast,
     mask_values,
     missing_column,
+    parse_bool,
     stable_order,
 )
 
@@ -251,26 +252,21 @@ def _to_dtype(col: Column, values: pd.Series) -> pd.Series:
         return s
     if col.kind == "bool":
         if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
-            mapped = values.map(_parse_bool, na_action="ignore")
+            mapped = values.map(_bool_cell, na_action="ignore")
             return mapped.astype("boolean")
         return values.astype("boolean")
     s = values.astype("string")
     return s.str.strip().replace("", pd.NA)
 
 
-_TRUE = {"1", "true", "yes", "y", "t"}
-_FALSE = {"0", "false", "no", "n", "f"}
-
-
-def _parse_bool(v: object) -> bool | None:
+def _bool_cell(v: object) -> bool | None:
+    """A cell of a ``bool`` column: a bool as it is, text through :func:`parse_bool`, else NA."""
     if isinstance(v, bool | np.bool_):
         return bool(v)
-    text = str(v).strip().lower()
-    if text in _TRUE:
-        return True
-    if text in _FALSE:
-        return False
-    return None
+    try:
+        return parse_bool(str(v))
+    except ValueError:
+        return None
 
 
 def normalize(

@@ -25,6 +25,7 @@ from readiness.ingest.errors import (
     SchemaError,
     TruncatedFileError,
 )
+from readiness.ingest.schema.casting import parse_bool
 
 __all__ = [
     "MISSING",
@@ -146,8 +147,8 @@ class CsvTable:
         return self.convert(column, parse, "a number")
 
     def bools(self, column: str) -> list[bool | None]:
-        """``true``/``false`` cells (any case; also yes/no, 1/0)."""
-        return self.convert(column, _parse_bool, "true or false")
+        """True/false cells as :func:`~readiness.ingest.schema.casting.parse_bool` reads them."""
+        return self.convert(column, parse_bool, "true or false")
 
     def naive_datetimes(self, column: str, fmt: str) -> list[datetime | None]:
         """Local wall-clock times written as ``fmt`` (no offset)."""
@@ -183,19 +184,6 @@ def _fmt_words(fmt: str) -> str:
     for code, word in words.items():
         fmt = fmt.replace(code, word)
     return f"a time written as {fmt}"
-
-
-_TRUE = {"true", "yes", "1", "y", "t"}
-_FALSE = {"false", "no", "0", "n", "f"}
-
-
-def _parse_bool(text: str) -> bool:
-    low = text.strip().lower()
-    if low in _TRUE:
-        return True
-    if low in _FALSE:
-        return False
-    raise ValueError(text)
 
 
 def parse_csv(data: bytes, name: str, delimiter: str = ",") -> CsvTable:
