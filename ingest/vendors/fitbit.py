@@ -25,18 +25,17 @@ with a warning).
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any, BinaryIO
 
 import pandas as pd
-from readiness.ingest.errors import EmptyFileError, SchemaError, TruncatedFileError
+from readiness.ingest.errors import EmptyFileError, SchemaError
 from readiness.ingest.findings import IngestWarning
 from readiness.ingest.options import ReadOptions
 from readiness.ingest.result import IngestResult
 from readiness.ingest.schema.tables import DAILY, SESSIONS, normalize
-from readiness.ingest.vendors.garmin_account import load_json
-from readiness.ingest.vendors.garmin_activities import local_to_utc
+from readiness.ingest.vendors.json_documents import load_json
+from readiness.ingest.vendors.strict_csv import CsvTable, header_fields, parse_csv
+from readiness.ingest.vendors.timestamps import local_to_utc
 
 __all__ = [
     "looks_like_fitbit_csv",
@@ -70,9 +69,7 @@ def looks_like_fitbit_json(head: bytes) -> bool:
 
 
 def _csv_header(head: bytes) -> tuple[str, ...]:
-    text = head[:4096].decode("utf-8-sig", errors="replace")
-    line = text.splitlines()[0] if text.strip() else ""
-    return tuple(h.strip().lower() for h in line.split(","))
+    return tuple(header_fields(head) or ())
 
 
 def looks_like_fitbit_csv(head: bytes) -> bool:
@@ -188,72 +185,28 @@ def read_fitbit_json(stream: BinaryIO, name: str, options: ReadOptions) -> Inges
     return IngestResult(sessions=sessions, warnings=(*warnings, *w))
 
 
-def _read_csv(data: bytes, name: str, required: tuple[str, ...]) -> pd.DataFrame:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise SchemaError(name, "not UTF-8 text", offset=exc.start) from exc
-    reader = csv.reader(io.StringIO(text), strict=True)
-    try:
-        rows = [r for r in reader if r and any(c.strip() for c in r)]
-    except csv.Error as exc:
-        raise TruncatedFileError(
-            name, f"broken CSV: {exc}", line=reader.line_num, expected="closed quotes"
-        ) from exc
-    header = [h.strip().lower() for h in rows[0]] if rows else []
-    for col in required:
-        if col not in header:
-            raise SchemaError(
-                name, f"no {col!r} column", line=1, column=col, expected=",".join(required)
-            )
-    for i, row in enumerate(rows[1:], start=2):
-        if len(row) != len(header):
-            raise TruncatedFileError(
-                name,
-                f"row has {len(row)} field(s), the header {len(header)}",
-                line=i,
-                expected=f"{len(header)} fields",
-            )
-    if len(rows) < 2:
-        raise EmptyFileError(name, "a header and no rows", line=2, expected="data rows")
-    return pd.DataFrame(rows[1:], columns=header)
+def _numbers(table: CsvTable, column: str) -> pd.Series:
+    """The numbers of ``column``; a cell that is no number is missing."""
+    return pd.to_numeric(pd.Series(table.cells(column)), errors="coerce")
 
 
 def read_fitbit_csv(stream: BinaryIO, name: str, options: ReadOptions) -> IngestResult:
     """Read ``sleep_score.csv`` or a daily HRV summary CSV (see the module docstring)."""
     del options  # only local dates are read
     data = stream.read()
-    header = _csv_header(data[:4096])
-    if header[:3] == _SLEEP_SCORE:
-        raw = _read_csv(data, name, (*_SLEEP_SCORE, "resting_heart_rate"))
-        rhr = pd.to_numeric(raw["resting_heart_rate"], errors="coerce")
+    table = parse_csv(data, name)
+    if _csv_header(data)[:3] == _SLEEP_SCORE:
+        required = (*_SLEEP_SCORE, "resting_heart_rate")
+        table.require(required, ",".join(required))
+        rhr = _numbers(table, "resting_heart_rate")
         frame = pd.DataFrame(
-            {
-                "stamp": raw["timestamp"],
-                "sleep_score": pd.to_numeric(raw["overall_score"], errors="coerce"),
-                "resting_hr_bpm": rhr.where(rhr > 0),
-            }
+            {"sleep_score": _numbers(table, "overall_score"), "resting_hr_bpm": rhr.where(rhr > 0)}
         )
     else:
-        raw = _read_csv(data, name, _HRV_SUMMARY[:2])
-        frame = pd.DataFrame(
-            {
-                "stamp": raw["timestamp"],
-                "hrv_rmssd_ms": pd.to_numeric(raw["rmssd"], errors="coerce"),
-                "hrv_context": "nocturnal",
-            }
-        )
-    local = _local(frame.pop("stamp"))
-    bad = local.isna()
-    if bad.any():
-        row = int(bad.to_numpy().nonzero()[0][0])
-        raise SchemaError(
-            name,
-            f"unreadable timestamp {raw['timestamp'].iloc[row]!r}",
-            line=row + 2,
-            column="timestamp",
-            expected="YYYY-MM-DDTHH:MM:SS",
-        )
+        table.require(_HRV_SUMMARY[:2], ",".join(_HRV_SUMMARY[:2]))
+        frame = pd.DataFrame({"hrv_rmssd_ms": _numbers(table, "rmssd"), "hrv_context": "nocturnal"})
+    local = _local(pd.Series(table.cells("timestamp")))
+    table.check("timestamp", local.notna(), "YYYY-MM-DDTHH:MM:SS")
     frame["date"] = local.dt.normalize()
     # Several rows for one date: the one with the latest timestamp wins, whatever the order.
     order = local.sort_values(kind="stable").index

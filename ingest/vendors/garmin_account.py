@@ -26,20 +26,15 @@ sit in nested zips and are read by the FIT reader through :mod:`.archive`.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any, BinaryIO
 
 import pandas as pd
-from readiness.ingest.errors import (
-    CorruptFileError,
-    EmptyFileError,
-    SchemaError,
-    TruncatedFileError,
-)
+from readiness.ingest.errors import EmptyFileError, SchemaError
 from readiness.ingest.options import ReadOptions
 from readiness.ingest.result import IngestResult
 from readiness.ingest.schema.tables import DAILY, SESSIONS, normalize
+from readiness.ingest.vendors.json_documents import load_json
 
 __all__ = ["looks_like_garmin_connect_json", "read_garmin_connect_json"]
 
@@ -154,29 +149,6 @@ _READERS: dict[str, Callable[[dict[str, Any]], dict[str, Any] | None]] = {
     "sleep": _sleep,
     "health": _health,
 }
-
-
-def load_json(data: bytes, name: str, expected: str) -> Any:
-    """Parse JSON bytes; errors name the line and column (truncation is told apart)."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise CorruptFileError(name, "not UTF-8 text", offset=exc.start, expected=expected) from exc
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        truncated = exc.pos >= len(text.rstrip()) or (
-            exc.msg.startswith("Unterminated string") and text.find('"', exc.pos + 1) < 0
-        )
-        cls = TruncatedFileError if truncated else CorruptFileError
-        raise cls(
-            name,
-            f"broken JSON at character {exc.colno}: {exc.msg}"
-            + (" (the file ends too early)" if truncated else ""),
-            offset=exc.pos,
-            line=exc.lineno,
-            expected=expected,
-        ) from exc
 
 
 def _activities(doc: list[Any], name: str, options: ReadOptions) -> IngestResult:

@@ -12,24 +12,21 @@ is the local date as written. ``Training Stress Score®`` of ``0.0`` is Garmin's
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-from collections.abc import Mapping
-from datetime import tzinfo
+from collections.abc import Mapping, Sequence
 from typing import BinaryIO
 
-import numpy as np
 import pandas as pd
-from readiness.ingest.errors import EmptyFileError, SchemaError, TruncatedFileError
+from readiness.ingest.errors import SchemaError
 from readiness.ingest.findings import IngestWarning
 from readiness.ingest.options import ReadOptions
 from readiness.ingest.result import IngestResult
 from readiness.ingest.schema.tables import SESSIONS, normalize
+from readiness.ingest.vendors.strict_csv import header_fields, parse_csv
+from readiness.ingest.vendors.timestamps import local_to_utc
 
 __all__ = [
     "HEADER_ALIASES",
-    "local_to_utc",
     "looks_like_garmin_activities",
     "parse_duration",
     "parse_number",
@@ -63,9 +60,10 @@ _MISSING = frozenset({"", "--", "--:--", "--:--:--", "—"})
 _THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
 _DECIMAL_COMMA = re.compile(r"^-?\d+,\d{1,2}$")
 _EXPECTED = "a Garmin Connect Activities.csv header (Activity Type, Date, …)"
+_START = "%Y-%m-%d %H:%M:%S"
 
 
-def _canonical(header: list[str]) -> dict[str, int]:
+def _canonical(header: Sequence[str]) -> dict[str, int]:
     """Canonical field → first column index carrying one of its aliases."""
     found: dict[str, int] = {}
     lowered = [h.strip().lower() for h in header]
@@ -77,15 +75,9 @@ def _canonical(header: list[str]) -> dict[str, int]:
     return found
 
 
-def _first_line(head: bytes) -> list[str]:
-    text = head[:8192].decode("utf-8-sig", errors="replace")
-    line = text.splitlines()[0] if text.strip() else ""
-    return next(csv.reader([line]), [])
-
-
 def looks_like_garmin_activities(head: bytes) -> bool:
     """The header names an activity type and a date column, plus a duration or Garmin's TSS®."""
-    header = _first_line(head)
+    header = header_fields(head) or []
     if len(header) < 4:
         return False
     found = _canonical(header)
@@ -129,47 +121,10 @@ def parse_duration(text: str | None) -> float | None:
     return seconds
 
 
-def local_to_utc(naive: pd.Series, tz: tzinfo | None) -> pd.Series:
-    """Naive local wall-clock times → UTC instants in ``tz`` (UTC when ``tz`` is None).
-
-    Non-existent times (spring-forward gap) move forward; ambiguous ones (fall-back hour) are
-    read as standard time.
-    """
-    if tz is None:
-        return naive.dt.tz_localize("UTC")
-    flags = np.zeros(len(naive), dtype=bool)
-    return naive.dt.tz_localize(tz, ambiguous=flags, nonexistent="shift_forward").dt.tz_convert(
-        "UTC"
-    )
-
-
-def _rows(text: str, name: str) -> list[list[str]]:
-    reader = csv.reader(io.StringIO(text), strict=True)
-    rows: list[list[str]] = []
-    try:
-        for row in reader:
-            rows.append(row)
-    except csv.Error as exc:
-        raise TruncatedFileError(
-            name,
-            f"broken CSV: {exc}",
-            line=reader.line_num,
-            expected="every quoted field closed before the end of the file",
-        ) from exc
-    return rows
-
-
 def read_garmin_activities(stream: BinaryIO, name: str, options: ReadOptions) -> IngestResult:
     """Read a Garmin Connect activity list (see the module docstring)."""
-    data = stream.read()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise SchemaError(name, "not UTF-8 text", offset=exc.start, expected=_EXPECTED) from exc
-    rows = _rows(text, name)
-    if not rows:
-        raise SchemaError(name, "no header", line=1, expected=_EXPECTED)
-    header, body = rows[0], rows[1:]
+    table = parse_csv(stream.read(), name)
+    header = table.header
     found = _canonical(header)
     missing = [k for k in _REQUIRED if k not in found]
     if missing or not ({"time", "elapsed"} & set(found)):
@@ -181,28 +136,10 @@ def read_garmin_activities(stream: BinaryIO, name: str, options: ReadOptions) ->
             column=HEADER_ALIASES[need[0]][0],
             expected=_EXPECTED,
         )
+    starts = pd.to_datetime(table.cells(header[found["date"]]), format=_START, errors="coerce")
+    table.check(header[found["date"]], starts.notna(), "YYYY-MM-DD HH:MM:SS")
     records = []
-    for lineno, row in enumerate(body, start=2):
-        if not row or all(not c.strip() for c in row):
-            continue
-        if len(row) != len(header):
-            raise TruncatedFileError(
-                name,
-                f"row has {len(row)} field(s), the header {len(header)}",
-                line=lineno,
-                expected=f"{len(header)} comma-separated fields",
-            )
-        start = pd.to_datetime(
-            row[found["date"]].strip(), format="%Y-%m-%d %H:%M:%S", errors="coerce"
-        )
-        if pd.isna(start):
-            raise SchemaError(
-                name,
-                f"unreadable start time {row[found['date']]!r}",
-                line=lineno,
-                column=header[found["date"]],
-                expected="YYYY-MM-DD HH:MM:SS",
-            )
+    for row, start in zip(table.rows, starts, strict=True):
         elapsed = parse_duration(row[found["elapsed"]]) if "elapsed" in found else None
         timer = parse_duration(row[found["time"]]) if "time" in found else None
         tss = parse_number(row[found["tss"]]) if "tss" in found else None
@@ -216,21 +153,17 @@ def read_garmin_activities(stream: BinaryIO, name: str, options: ReadOptions) ->
                 "vendor_load": tss if tss else None,
             }
         )
-    if not records:
-        raise EmptyFileError(name, "a header and no activities", line=2, expected="activity rows")
     warnings: list[IngestWarning] = []
     frame = pd.DataFrame(records)
-    if not frame.empty:
-        frame = frame.drop_duplicates(subset=["local_start", "sport"]).reset_index(drop=True)
-        local = pd.to_datetime(frame["local_start"])
-        frame["start"] = local_to_utc(local, options.tz)
-        frame["end"] = frame["start"] + pd.to_timedelta(frame["duration_s"], unit="s")
-        frame["date"] = local.dt.normalize()
-        frame = frame.drop(columns=["local_start"])
-        if options.tz is None:
-            warnings.append(
-                IngestWarning(name, "no timezone given (--tz): local start times read as UTC")
-            )
+    frame = frame.drop_duplicates(subset=["local_start", "sport"]).reset_index(drop=True)
+    local = pd.to_datetime(frame.pop("local_start"))
+    frame["start"] = local_to_utc(local, options.tz)
+    frame["end"] = frame["start"] + pd.to_timedelta(frame["duration_s"], unit="s")
+    frame["date"] = local.dt.normalize()
+    if options.tz is None:
+        warnings.append(
+            IngestWarning(name, "no timezone given (--tz): local start times read as UTC")
+        )
     defaults = {"source": "garmin", "device": "garmin connect"}
     sessions, w = normalize(SESSIONS, frame, file=name, defaults=defaults)
     return IngestResult(sessions=sessions, warnings=(*warnings, *w))

@@ -1,4 +1,5 @@
-"""Strict CSV parsing shared by the vendor-export readers (WHOOP, Oura, HRV4Training, intervals).
+"""Strict CSV parsing shared by every vendor-export CSV reader (WHOOP, Oura, HRV4Training,
+intervals.icu, Fitbit, Garmin).
 
 A vendor CSV is parsed whole into a :class:`CsvTable` (header names stripped of surrounding
 whitespace, blank lines dropped, one trailing empty field tolerated) before any value is used,
@@ -11,12 +12,10 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import TypeVar
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 from readiness.ingest.errors import (
@@ -32,11 +31,8 @@ __all__ = [
     "CsvTable",
     "header_fields",
     "key",
-    "local_date",
     "one_per_key",
     "parse_csv",
-    "parse_utc_offset",
-    "to_utc",
 ]
 
 #: Cell texts that mean "no value" in the vendor exports (compared case-insensitively).
@@ -53,7 +49,7 @@ def key(name: str) -> str:
 def header_fields(head: bytes, delimiter: str = ",") -> list[str] | None:
     """The first line of ``head`` split into normalised names (see :func:`key`), for sniffing."""
     text = head[:16384].decode("utf-8-sig", errors="replace").lstrip("\r\n")
-    line = text.split("\n", 1)[0].rstrip("\r")
+    line = (text.splitlines() or [""])[0]
     if delimiter not in line:
         return None
     try:
@@ -126,14 +122,22 @@ class CsvTable:
             try:
                 out.append(parse(text))
             except (ValueError, OverflowError) as exc:
-                raise SchemaError(
-                    self.file,
-                    f"cannot read {text[:40]!r}",
-                    line=line,
-                    column=column,
-                    expected=expected,
-                ) from exc
+                raise self._bad_cell(text, line, column, expected) from exc
         return out
+
+    def _bad_cell(self, text: str, line: int, column: str, expected: str) -> SchemaError:
+        return SchemaError(
+            self.file, f"cannot read {text[:40]!r}", line=line, column=column, expected=expected
+        )
+
+    def check(self, column: str, ok: Iterable[bool], expected: str) -> None:
+        """Raise a located SchemaError at the first row whose ``column`` cell is not ``ok``.
+
+        For columns converted whole (vectorised) by the reader: ``ok`` holds one flag per row.
+        """
+        for text, line, good in zip(self.cells(column), self.lines, ok, strict=True):
+            if not good:
+                raise self._bad_cell(text, line, column, expected)
 
     def floats(self, column: str, *, zero_is_missing: bool = False) -> list[float | None]:
         """Numbers of ``column``; missing tokens (and 0 when ``zero_is_missing``) become None."""
@@ -273,43 +277,6 @@ def _fit_row(
         line=line,
         expected=f"{width} fields per row",
     )
-
-
-_OFFSET = re.compile(r"^(?:UTC|GMT)?\s*(?:([+-])(\d{1,2})(?::?(\d{2}))?)?$", re.IGNORECASE)
-
-
-def parse_utc_offset(text: str) -> timedelta:
-    """``UTC-04:00`` / ``UTC+05:30`` / ``UTC`` → a timedelta; ``ValueError`` otherwise."""
-    m = _OFFSET.match(text.strip())
-    if not m or not text.strip():
-        raise ValueError(text)
-    sign, hours, minutes = m.groups()
-    if sign is None:
-        return timedelta(0)
-    delta = timedelta(hours=int(hours), minutes=int(minutes or 0))
-    if delta > timedelta(hours=14):
-        raise ValueError(text)
-    return -delta if sign == "-" else delta
-
-
-def to_utc(local: datetime | None, offset: timedelta | None) -> datetime | None:
-    """A naive local wall-clock time and its UTC offset → an aware UTC instant."""
-    if local is None or offset is None:
-        return None
-    return (local - offset).replace(tzinfo=UTC)
-
-
-def local_date(
-    instant: datetime | None, offset: timedelta | None, tz: ZoneInfo | None
-) -> date | None:
-    """The athlete-local date of a UTC instant: in ``tz`` when given, else at the row's offset."""
-    if instant is None:
-        return None
-    if tz is not None:
-        return instant.astimezone(tz).date()
-    if offset is None:
-        return None
-    return (instant + offset).date()
 
 
 def one_per_key(

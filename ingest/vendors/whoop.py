@@ -39,16 +39,8 @@ from readiness.ingest.schema.tables import (
     SESSIONS,
     normalize,
 )
-from readiness.ingest.vendors.strict_csv import (
-    CsvTable,
-    header_fields,
-    key,
-    local_date,
-    one_per_key,
-    parse_csv,
-    parse_utc_offset,
-    to_utc,
-)
+from readiness.ingest.vendors.strict_csv import CsvTable, header_fields, key, one_per_key, parse_csv
+from readiness.ingest.vendors.timestamps import local_date, parse_utc_offset, to_utc
 
 __all__ = ["looks_like_whoop", "read_whoop"]
 

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from readiness.ingest import (
+    CorruptFileError,
     EmptyFileError,
     ReadOptions,
     SchemaError,
@@ -152,6 +153,30 @@ def test_bad_inputs_are_typed() -> None:
         read_bytes(
             b"sleep_log_entry_id,timestamp,overall_score\n1,2026-01-01T07:00:00Z,80\n", "s.csv"
         )
+
+
+def test_csv_errors_come_from_the_shared_strict_parser() -> None:
+    head, *rows = SLEEP_SCORE.splitlines(keepends=True)
+    # A short row inside the file is a schema error at its physical line (blank lines count).
+    with pytest.raises(SchemaError) as info:
+        read_bytes(
+            "".join([head, "\n", rows[0], "1,2026-09-17T07:43:30Z\n", *rows[1:]]).encode(), "s.csv"
+        )
+    assert not isinstance(info.value, TruncatedFileError)
+    assert info.value.line == 4 and info.value.expected == "9 fields per row"
+    with pytest.raises(SchemaError) as info2:
+        read_bytes(
+            "".join([head, "\n\n", rows[0].replace("2026-09-20T08:14:30Z", "x")]).encode(), "s.csv"
+        )
+    assert info2.value.line == 4 and info2.value.column == "timestamp"
+    with pytest.raises(CorruptFileError) as info3:
+        read_bytes((head + rows[0]).encode() + b"1,2026-09-17T07:43:30Z,8\xff1,,,,,,\n", "s.csv")
+    assert info3.value.line == 3 and info3.value.expected == "UTF-8 CSV text"
+    # A trailing delimiter is tolerated, as in every vendor CSV.
+    trailing = "".join([head, *(r.replace("\n", ",\n") for r in rows)]).encode()
+    pd.testing.assert_frame_equal(
+        read_bytes(trailing, "t.csv").daily, read_bytes(SLEEP_SCORE.encode(), "s.csv").daily
+    )
 
 
 def test_real_files_through_read_path() -> None:

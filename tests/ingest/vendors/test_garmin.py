@@ -167,6 +167,25 @@ def test_bad_inputs_are_typed() -> None:
         read_bytes(bytes(range(256)) * 4, "Activities.csv")
 
 
+def test_csv_errors_come_from_the_shared_strict_parser() -> None:
+    header = b"Activity Type,Date,Time,Avg HR\n"
+    row = b"Running,2024-01-01 10:00:00,01:00:00,140\n"
+    with pytest.raises(SchemaError) as info:
+        read_bytes(header + b"Running,2024-01-02 10:00:00\n" + row, "A.csv")
+    assert not isinstance(info.value, TruncatedFileError)
+    assert info.value.line == 2 and info.value.expected == "4 fields per row"
+    with pytest.raises(CorruptFileError) as info2:
+        read_bytes(header + row.replace(b"140", b"1\xff0"), "A.csv")
+    assert info2.value.line == 2 and info2.value.expected == "UTF-8 CSV text"
+    utc = ReadOptions(tz=ZoneInfo("UTC"))
+    plain = read_bytes(header + row, "A.csv", utc).sessions
+    # Old-Mac line ends and a trailing delimiter read like any export.
+    cr_only = (header + row).replace(b"\n", b"\r")
+    pd.testing.assert_frame_equal(read_bytes(cr_only, "A.csv", utc).sessions, plain)
+    trailing = header + row.replace(b"\n", b",\n")
+    pd.testing.assert_frame_equal(read_bytes(trailing, "A.csv", utc).sessions, plain)
+
+
 def _real_swims() -> bytes:
     return (shared_dir("exports", "garmin") / "23flo_swimanalyser/Activities.csv").read_bytes()
 
