@@ -17,8 +17,9 @@ Several measurements on one date: the earliest ``time`` is the morning one.
 0–10 integers and one-decimal values). Mapped linearly onto the schema's 1–5, keeping each
 direction, which already matches the schema: ``muscle_soreness`` (10 = most sore) →
 ``soreness``, ``fatigue`` (10 = most fatigued) → ``fatigue``, ``sleep_quality`` (10 = best) →
-``sleep_quality``; value ``v`` becomes ``1 + 0.4·v``. ``sickness`` (``sick``/``not sick``) →
-``sick``. Training annotations carry no start time and are not imported as sessions.
+``sleep_quality``; value ``v`` becomes ``1 + 0.4·v``. ``sickness`` (``sick``/``not sick``, or
+any spelling :func:`~readiness.ingest.schema.casting.parse_bool` reads) → ``sick``. Training
+annotations carry no start time and are not imported as sessions.
 """
 
 from __future__ import annotations
@@ -31,19 +32,17 @@ from readiness.ingest.errors import SchemaError
 from readiness.ingest.findings import IngestWarning
 from readiness.ingest.options import ReadOptions
 from readiness.ingest.result import IngestResult
+from readiness.ingest.schema.casting import parse_bool
 from readiness.ingest.schema.tables import CHECKINS, DAILY, normalize
-from readiness.ingest.vendors.strict_csv import (
-    CsvTable,
-    header_fields,
-    one_per_key,
-    parse_csv,
-)
+from readiness.ingest.vendors.strict_csv import CsvTable, header_fields, one_per_key, parse_csv
 
 __all__ = ["looks_like_hrv4training", "read_hrv4training", "slider_to_checkin"]
 
 _DEFAULTS = {"source": "hrv4training", "device": "hrv4training"}
 _SIGNATURE = {"time", "hr", "avnn", "sdnn", "rmssd", "pnn50", "lf", "hf", "hrv4t_recovery_points"}
 _DM, _MD = "%Y-%d-%m", "%Y-%m-%d"
+#: The app's own words for the ``sickness`` answer.
+_SICKNESS = {"sick": True, "not sick": False}
 
 
 def looks_like_hrv4training(head: bytes) -> bool:
@@ -71,9 +70,7 @@ def read_hrv4training(stream: BinaryIO, name: str, options: ReadOptions) -> Inge
     times = table.texts("time")
     rmssd = table.floats("rMSSD", zero_is_missing=True)
     sleep_h = table.floats("sleep_time", zero_is_missing=True)
-    sick = [
-        None if s is None else _sick(s, table, i) for i, s in enumerate(table.texts("sickness"))
-    ]
+    sick = table.convert("sickness", _sick, "'sick' or 'not sick'")
     frame = pd.DataFrame(
         {
             "date": days,
@@ -106,19 +103,12 @@ def read_hrv4training(stream: BinaryIO, name: str, options: ReadOptions) -> Inge
     return IngestResult(daily=daily, checkins=checkins, warnings=tuple(warnings + w1 + w2))
 
 
-def _sick(text: str, table: CsvTable, i: int) -> bool:
+def _sick(text: str) -> bool:
+    """The app's ``sick`` / ``not sick`` (inner spaces collapsed), else any true/false spelling."""
     low = " ".join(text.lower().split())
-    if low in ("sick", "yes", "true"):
-        return True
-    if low in ("not sick", "no", "false"):
-        return False
-    raise SchemaError(
-        table.file,
-        f"cannot read {text[:40]!r}",
-        line=table.lines[i],
-        column="sickness",
-        expected="'sick' or 'not sick'",
-    )
+    if low in _SICKNESS:
+        return _SICKNESS[low]
+    return parse_bool(low)
 
 
 def _dates(table: CsvTable) -> tuple[list[date | None], str]:

@@ -28,12 +28,7 @@ from readiness.ingest.findings import IngestWarning
 from readiness.ingest.options import ReadOptions
 from readiness.ingest.result import IngestResult
 from readiness.ingest.schema.tables import CHECKINS, DAILY, normalize
-from readiness.ingest.vendors.strict_csv import (
-    CsvTable,
-    header_fields,
-    one_per_key,
-    parse_csv,
-)
+from readiness.ingest.vendors.strict_csv import CsvTable, header_fields, one_per_key, parse_csv
 
 __all__ = ["PROFILE_RUN_DAYS", "looks_like_intervals_wellness", "read_intervals_wellness"]
 

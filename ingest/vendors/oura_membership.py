@@ -38,12 +38,7 @@ from readiness.ingest.errors import SchemaError
 from readiness.ingest.options import ReadOptions
 from readiness.ingest.result import IngestResult
 from readiness.ingest.schema.tables import DAILY, SESSIONS, normalize
-from readiness.ingest.vendors.strict_csv import (
-    CsvTable,
-    header_fields,
-    one_per_key,
-    parse_csv,
-)
+from readiness.ingest.vendors.strict_csv import CsvTable, header_fields, one_per_key, parse_csv
 
 __all__ = ["KINDS", "looks_like_oura_membership", "read_oura_membership"]
 

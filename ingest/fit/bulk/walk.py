@@ -142,21 +142,26 @@ def walk(data: bytes, file: str) -> Walk:
                 raise TruncatedFileError(
                     file, "the file ends inside its CRC", offset=min(pos, n), expected="2 CRC bytes"
                 )
-            read = data[pos] | (data[pos + 1] << 8)
-            computed = crc16(memoryview(data)[seg_start:pos])
-            if read != computed:
-                raise ChecksumError(
-                    file,
-                    f"file CRC mismatch: computed 0x{computed:04X}, read 0x{read:04X}",
-                    offset=pos,
-                    expected="the CRC-16 of the header and records",
-                )
+            _check_crc(data, seg_start, pos, file, "file", "the header and records")
             pos += 2
             if pos >= n:
                 break
     except IngestError as exc:
         w.error = exc
     return w
+
+
+def _check_crc(data: bytes, start: int, stop: int, file: str, what: str, covers: str) -> None:
+    """The little-endian CRC-16 at ``stop`` must be that of ``data[start:stop]``."""
+    read = data[stop] | (data[stop + 1] << 8)
+    computed = crc16(memoryview(data)[start:stop])
+    if read != computed:
+        raise ChecksumError(
+            file,
+            f"{what} CRC mismatch: computed 0x{computed:04X}, read 0x{read:04X}",
+            offset=stop,
+            expected=f"the CRC-16 of {covers}",
+        )
 
 
 def _header(data: bytes, pos: int, file: str) -> tuple[int, int]:
@@ -186,16 +191,8 @@ def _header(data: bytes, pos: int, file: str) -> tuple[int, int]:
             raise TruncatedFileError(
                 file, "the file ends inside a FIT header", offset=start, expected="a header CRC"
             )
-        read = data[start] | (data[start + 1] << 8)
-        if read != 0:
-            computed = crc16(memoryview(data)[pos:start])
-            if read != computed:
-                raise ChecksumError(
-                    file,
-                    f"header CRC mismatch: computed 0x{computed:04X}, read 0x{read:04X}",
-                    offset=start,
-                    expected="the CRC-16 of the first 12 header bytes, or 0x0000",
-                )
+        if data[start] | data[start + 1]:  # 0x0000: no header CRC written
+            _check_crc(data, pos, start, file, "header", "the first 12 header bytes, or 0x0000")
         start += extra
         if start > n:
             raise TruncatedFileError(
