@@ -1,6 +1,11 @@
 """Read watch, ring and strap exports into the ``daily``, ``sessions`` and ``checkins`` tables.
 
-Pure: no web framework, no database, no network.
+Pure: no web framework, no database, no network. The public API is this module's ``__all__``.
+Inside: the entry points (``reader``), detection by content over the list of formats
+(``registry``), the typed errors (``errors``), warnings (``findings``), read options
+(``options``), the merged result (``result``), TRIMP and RR-interval RMSSD (``physiology``);
+the tables (``schema/``), archives with injected format detection (``containers/``), FIT
+decoding and extraction (``fit/``) and one reader per vendor export (``vendors/``).
 """
 
 from readiness.ingest.errors import (

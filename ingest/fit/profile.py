@@ -27,7 +27,7 @@ __all__ = [
     "wanted_messages",
 ]
 
-#: How a field's decoded values are represented (see ``fit_messages``).
+#: How a field's decoded values are represented (see :mod:`readiness.ingest.fit.messages`).
 Kind = Literal["num", "time", "enum", "str", "array"]
 
 _NUMPY_CODE = {"B": "u1", "b": "i1", "H": "u2", "h": "i2", "I": "u4", "i": "i4"}

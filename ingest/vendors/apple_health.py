@@ -1,4 +1,5 @@
-"""Apple Health ``export.xml`` (alone, or inside ``export.zip`` via :mod:`.archive`).
+"""Apple Health ``export.xml``, alone or inside ``export.zip``
+(:mod:`readiness.ingest.containers.zip`).
 
 The file is streamed with :func:`xml.etree.ElementTree.iterparse`; each top-level element is
 cleared once handled, so memory stays flat for multi-gigabyte exports. Only a few record types

@@ -21,7 +21,7 @@ and ``DI-Connect-Fitness/*_summarizedActivities.json`` (``[{"summarizedActivitie
 names come from independent parsers of real exports (no real sample here).
 
 Identifiers (``userProfilePK``, ``deviceId``, …) are never read. FIT files of the same export
-sit in nested zips and are read by the FIT reader through :mod:`.archive`.
+sit in nested zips and are read by the FIT reader through :mod:`readiness.ingest.containers.zip`.
 """
 
 from __future__ import annotations

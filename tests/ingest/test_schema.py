@@ -4,12 +4,14 @@ import re
 
 import numpy as np
 import pandas as pd
+import pytest
 from readiness.ingest import (
     CHECKINS,
     DAILY,
     SESSIONS,
     normalize,
 )
+from readiness.ingest.schema.casting import BOOL_FALSE, BOOL_TRUE, parse_bool
 from readiness.ingest.schema.tables import describe
 
 from tests.conftest import ROOT
@@ -83,3 +85,20 @@ def test_normalize_drops_out_of_range_with_warning() -> None:
     )
     assert str(frame["date"].dtype) == "datetime64[s]"
     assert str(frame["sleep_start"].dtype) == "datetime64[s, UTC]"
+
+
+def test_one_boolean_parser_for_tables_and_vendor_cells() -> None:
+    for text in ["true", "Yes", " y ", "T", "1"]:
+        assert parse_bool(text) is True
+    for text in ["FALSE", "no", "n", "f", " 0"]:
+        assert parse_bool(text) is False
+    for text in ["", "maybe", "2", "sick"]:
+        with pytest.raises(ValueError, match=f"^{re.escape(text)}$"):
+            parse_bool(text)
+    spellings = sorted(BOOL_TRUE | BOOL_FALSE)
+    frame = pd.DataFrame(
+        {"date": ["2026-01-01"] * (len(spellings) + 1), "sick": [*spellings, "maybe"]}
+    )
+    out, _ = normalize(CHECKINS, frame, file="c.csv")
+    assert out["sick"].tolist()[:-1] == [s in BOOL_TRUE for s in spellings]
+    assert out["sick"].isna().tolist()[-1]

@@ -13,7 +13,8 @@ Error policy (matches python-fitparse, the reference backend):
 * 0 bytes → :class:`EmptyFileError`.
 * fewer bytes than a header, a definition, a record or a CRC needs → :class:`TruncatedFileError`.
 * no ``.FIT`` signature in a chained file's header, a header size of 13 →
-  :class:`CorruptFileError` (the first header is judged by ``fit_reference.check_header``).
+  :class:`CorruptFileError` (the first header is judged by
+  :func:`readiness.ingest.fit.reference.check_header`).
 * header CRC (``0x0000`` allowed) or file CRC mismatch → :class:`ChecksumError`.
 * a data message for an undefined local message, or a definition with a field of size 0 →
   :class:`CorruptFileError`.

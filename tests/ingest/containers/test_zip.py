@@ -8,12 +8,14 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from typing import BinaryIO
 
 import pandas as pd
 import pytest
 from readiness.api.cli import ingest as cli_ingest
 from readiness.ingest import (
     ArchiveError,
+    IngestResult,
     ReadOptions,
     UnsupportedFormatError,
     read_bytes,
@@ -39,6 +41,25 @@ def test_members_are_read_and_merged() -> None:
     res = read_bytes(make_zip({"a/daily.csv": CSV, "b/hrv.csv": HRV}), "x.zip")
     assert len(res.daily) == 3
     assert res.daily.set_index("date").loc["2024-07-21", "hrv_rmssd_ms"] == pytest.approx(29.232)
+
+
+def test_members_are_judged_by_the_injected_detector() -> None:
+    seen: list[bytes] = []
+
+    class _Format:
+        def read(self, stream: BinaryIO, name: str, options: ReadOptions) -> IngestResult:
+            return read_bytes(stream.read(), name, options)
+
+    def detect(head: bytes) -> _Format | None:
+        seen.append(head)
+        return _Format() if head.startswith(b"date,") else None
+
+    detector = archive_mod.Detector(detect=detect, head_bytes=5)
+    data = make_zip({"inner.zip": make_zip({"a.csv": CSV}), "b.csv": HRV})
+    res = archive_mod.read_zip(io.BytesIO(data), "x.zip", ReadOptions(), detector=detector)
+    assert len(res.daily) == 2
+    assert seen == [b"times", b"date,"]  # heads of head_bytes; the nested zip is walked
+    assert any("1 member(s) of unsupported formats: b.csv" in w.message for w in res.warnings)
 
 
 def test_nested_zips_are_read() -> None:

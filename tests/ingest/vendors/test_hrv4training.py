@@ -243,6 +243,12 @@ def test_missing_rmssd_column() -> None:
     assert info.value.column == "rMSSD" and info.value.line == 1
 
 
+def test_sickness_reads_the_apps_words_and_any_boolean_spelling() -> None:
+    rows = [_row("2020-02-04", sick="Not  Sick"), _row("2020-03-04", sick="yes")]
+    got = read_bytes(_file(rows), "m.csv").checkins.set_index("date")["sick"]
+    assert got.tolist() == [False, True]
+
+
 def test_bad_date_and_bad_answer() -> None:
     with pytest.raises(SchemaError) as info:
         read_bytes(_file([*ROWS, _row("2020-45-04")]), "m.csv")
