@@ -15,7 +15,7 @@ from readiness.api.deps import (
     DateRangeDep,
     NowDep,
     PaginationDep,
-    SessionDep,
+    UnitOfWorkDep,
 )
 from readiness.api.errors import NotFoundError
 from readiness.api.routes.problems import problems
@@ -35,8 +35,8 @@ ReadinessPage = page_of(DayReadinessPublic, "ReadinessPage")
     response_model_exclude_unset=True,
     responses=problems(401, 404),
 )
-def get_today(athlete: CurrentAthlete, session: SessionDep, now: NowDep) -> dict[str, Any]:
-    obj = read_today(session, athlete, now=now)
+def get_today(athlete: CurrentAthlete, work: UnitOfWorkDep, now: NowDep) -> dict[str, Any]:
+    obj = read_today(work, athlete, now=now)
     if obj is None:
         raise NotFoundError("no data yet: upload an export first")
     return obj
@@ -52,10 +52,10 @@ def get_today(athlete: CurrentAthlete, session: SessionDep, now: NowDep) -> dict
 def get_day(
     day: Annotated[date, Path(description="YYYY-MM-DD, your local calendar")],
     athlete: CurrentAthlete,
-    session: SessionDep,
+    work: UnitOfWorkDep,
     now: NowDep,
 ) -> dict[str, Any]:
-    obj = read_day(session, athlete, day, now=now)
+    obj = read_day(work, athlete, day, now=now)
     if obj is None:
         raise NotFoundError(f"no readiness for {day.isoformat()}: no data on or before that day")
     return obj
@@ -70,12 +70,12 @@ def get_day(
 )
 def get_range(
     athlete: CurrentAthlete,
-    session: SessionDep,
+    work: UnitOfWorkDep,
     span: DateRangeDep,
     page: PaginationDep,
     now: NowDep,
 ) -> object:
     data, count = read_range(
-        session, athlete, span.start, span.end, limit=page.limit, offset=page.offset, now=now
+        work, athlete, span.start, span.end, limit=page.limit, offset=page.offset, now=now
     )
     return {"data": data, "count": count}

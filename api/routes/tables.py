@@ -12,8 +12,7 @@ from readiness.api.deps import (
     NowDep,
     Pagination,
     PaginationDep,
-    SessionDep,
-    check_entry_day,
+    UnitOfWorkDep,
 )
 from readiness.api.routes.problems import problems
 from readiness.api.schemas import (
@@ -23,20 +22,13 @@ from readiness.api.schemas import (
     SessionPublic,
     page_of,
 )
-from readiness.api.services.readiness import refresh
-from readiness.api.storage.engine import lock_athlete
-from readiness.api.storage.frames import ROW_CLASSES, listing_order, rows_frame
-from readiness.api.storage.models import Athlete
-from readiness.api.storage.repositories import upsert_checkin
+from readiness.api.services.timeline import record_checkin, table_page
 from readiness.ingest import (
     CHECKINS,
     DAILY,
     SESSIONS,
     Table,
 )
-from readiness.ingest.schema.records import to_records
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 __all__ = ["router"]
 
@@ -47,17 +39,13 @@ CheckinPage = page_of(CheckinPublic, "CheckinPage")
 
 
 def _page(
-    session: Session, athlete: Athlete, table: Table, span: DateRange, page: Pagination
+    work: UnitOfWorkDep, athlete_id: int, table: Table, span: DateRange, page: Pagination
 ) -> dict[str, Any]:
     """One page of ``table`` rows of the athlete within ``span``, as JSON rows, and the count."""
-    cls = ROW_CLASSES[table.name]
-    where = (cls.athlete_id == athlete.id, cls.date >= span.start, cls.date <= span.end)
-    count = session.scalar(select(func.count()).select_from(cls).where(*where)) or 0
-    rows = session.scalars(
-        select(cls).where(*where).order_by(listing_order(cls)).limit(page.limit).offset(page.offset)
-    ).all()
-    frame = rows_frame(table, list(rows)).drop(columns=["upload_id"])
-    return {"data": to_records(table, frame), "count": count}
+    data, count = table_page(
+        work, athlete_id, table, span.start, span.end, limit=page.limit, offset=page.offset
+    )
+    return {"data": data, "count": count}
 
 
 @router.get(
@@ -67,9 +55,9 @@ def _page(
     responses=problems(401, 422),
 )
 def get_days(
-    athlete: CurrentAthlete, session: SessionDep, span: DateRangeDep, page: PaginationDep
+    athlete: CurrentAthlete, work: UnitOfWorkDep, span: DateRangeDep, page: PaginationDep
 ) -> object:
-    return _page(session, athlete, DAILY, span, page)
+    return _page(work, athlete.id, DAILY, span, page)
 
 
 @router.get(
@@ -79,9 +67,9 @@ def get_days(
     responses=problems(401, 422),
 )
 def get_sessions(
-    athlete: CurrentAthlete, session: SessionDep, span: DateRangeDep, page: PaginationDep
+    athlete: CurrentAthlete, work: UnitOfWorkDep, span: DateRangeDep, page: PaginationDep
 ) -> object:
-    return _page(session, athlete, SESSIONS, span, page)
+    return _page(work, athlete.id, SESSIONS, span, page)
 
 
 @router.get(
@@ -91,9 +79,9 @@ def get_sessions(
     responses=problems(401, 422),
 )
 def get_checkins(
-    athlete: CurrentAthlete, session: SessionDep, span: DateRangeDep, page: PaginationDep
+    athlete: CurrentAthlete, work: UnitOfWorkDep, span: DateRangeDep, page: PaginationDep
 ) -> object:
-    return _page(session, athlete, CHECKINS, span, page)
+    return _page(work, athlete.id, CHECKINS, span, page)
 
 
 @router.post(
@@ -107,17 +95,11 @@ def post_checkin(
     body: CheckinIn,
     response: Response,
     athlete: CurrentAthlete,
-    session: SessionDep,
+    work: UnitOfWorkDep,
     now: NowDep,
 ) -> object:
-    check_entry_day(athlete, body.date, now)
-    session.rollback()  # end the auth read; the write below is one transaction
-    with session.begin():
-        lock_athlete(session, athlete.id)
-        row, created = upsert_checkin(
-            session, athlete.id, body.date, body.model_dump(exclude={"date"})
-        )
-        refresh(session, athlete.id, now=now)
-        frame = rows_frame(CHECKINS, [row]).drop(columns=["upload_id"])
+    row, created = record_checkin(
+        work, athlete, body.date, body.model_dump(exclude={"date"}), now=now
+    )
     response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
-    return to_records(CHECKINS, frame)[0]
+    return row
