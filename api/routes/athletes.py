@@ -3,13 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, status
-from readiness.api.deps import (
-    AdminDep,
-    CurrentAthlete,
-    NowDep,
-    SettingsDep,
-    UnitOfWorkDep,
-)
+from readiness.api.deps import AdminDep, CurrentAthlete, NowDep, SettingsDep, UnitOfWorkDep
 from readiness.api.routes.problems import problems
 from readiness.api.schemas import AthleteCreate, AthleteCreated, AthletePublic
 from readiness.api.services.accounts import create_athlete

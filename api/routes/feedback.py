@@ -3,13 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
-from readiness.api.deps import (
-    CurrentAthlete,
-    DateRangeDep,
-    NowDep,
-    PaginationDep,
-    UnitOfWorkDep,
-)
+from readiness.api.deps import CurrentAthlete, DateRangeDep, NowDep, PaginationDep, UnitOfWorkDep
 from readiness.api.routes.problems import problems
 from readiness.api.schemas import FeedbackIn, FeedbackPublic, page_of
 from readiness.api.services.feedback import rate, ratings_page

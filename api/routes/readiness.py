@@ -10,13 +10,7 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path
-from readiness.api.deps import (
-    CurrentAthlete,
-    DateRangeDep,
-    NowDep,
-    PaginationDep,
-    UnitOfWorkDep,
-)
+from readiness.api.deps import CurrentAthlete, DateRangeDep, NowDep, PaginationDep, UnitOfWorkDep
 from readiness.api.errors import NotFoundError
 from readiness.api.routes.problems import problems
 from readiness.api.schemas import DayReadinessPublic, page_of

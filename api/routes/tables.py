@@ -2,33 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Response, status
-from readiness.api.deps import (
-    CurrentAthlete,
-    DateRange,
-    DateRangeDep,
-    NowDep,
-    Pagination,
-    PaginationDep,
-    UnitOfWorkDep,
-)
+from readiness.api.deps import CurrentAthlete, DateRangeDep, NowDep, PaginationDep, UnitOfWorkDep
 from readiness.api.routes.problems import problems
-from readiness.api.schemas import (
-    CheckinIn,
-    CheckinPublic,
-    DailyPublic,
-    SessionPublic,
-    page_of,
-)
+from readiness.api.schemas import CheckinIn, CheckinPublic, DailyPublic, SessionPublic, page_of
 from readiness.api.services.timeline import record_checkin, table_page
-from readiness.ingest import (
-    CHECKINS,
-    DAILY,
-    SESSIONS,
-    Table,
-)
+from readiness.ingest import CHECKINS, DAILY, SESSIONS, Table
 
 __all__ = ["router"]
 
@@ -38,50 +17,32 @@ SessionPage = page_of(SessionPublic, "SessionPage")
 CheckinPage = page_of(CheckinPublic, "CheckinPage")
 
 
-def _page(
-    work: UnitOfWorkDep, athlete_id: int, table: Table, span: DateRange, page: Pagination
-) -> dict[str, Any]:
-    """One page of ``table`` rows of the athlete within ``span``, as JSON rows, and the count."""
-    data, count = table_page(
-        work, athlete_id, table, span.start, span.end, limit=page.limit, offset=page.offset
+def _add_listing(path: str, name: str, table: Table, page_model: type, summary: str) -> None:
+    """``GET path``: one page of the athlete's ``table`` rows within the range, and the count."""
+
+    def listing(
+        athlete: CurrentAthlete, work: UnitOfWorkDep, span: DateRangeDep, page: PaginationDep
+    ) -> object:
+        data, count = table_page(
+            work, athlete.id, table, span.start, span.end, limit=page.limit, offset=page.offset
+        )
+        return {"data": data, "count": count}
+
+    listing.__name__ = name
+    router.add_api_route(
+        path,
+        listing,
+        methods=["GET"],
+        name=name,
+        summary=summary,
+        response_model=page_model,
+        responses=problems(401, 422),
     )
-    return {"data": data, "count": count}
 
 
-@router.get(
-    "/days",
-    summary="The daily table (one row per local day)",
-    response_model=DailyPage,
-    responses=problems(401, 422),
-)
-def get_days(
-    athlete: CurrentAthlete, work: UnitOfWorkDep, span: DateRangeDep, page: PaginationDep
-) -> object:
-    return _page(work, athlete.id, DAILY, span, page)
-
-
-@router.get(
-    "/sessions",
-    summary="Workouts (by local start date)",
-    response_model=SessionPage,
-    responses=problems(401, 422),
-)
-def get_sessions(
-    athlete: CurrentAthlete, work: UnitOfWorkDep, span: DateRangeDep, page: PaginationDep
-) -> object:
-    return _page(work, athlete.id, SESSIONS, span, page)
-
-
-@router.get(
-    "/checkins",
-    summary="Your check-ins",
-    response_model=CheckinPage,
-    responses=problems(401, 422),
-)
-def get_checkins(
-    athlete: CurrentAthlete, work: UnitOfWorkDep, span: DateRangeDep, page: PaginationDep
-) -> object:
-    return _page(work, athlete.id, CHECKINS, span, page)
+_add_listing("/days", "get_days", DAILY, DailyPage, "The daily table (one row per local day)")
+_add_listing("/sessions", "get_sessions", SESSIONS, SessionPage, "Workouts (by local start date)")
+_add_listing("/checkins", "get_checkins", CHECKINS, CheckinPage, "Your check-ins")
 
 
 @router.post(

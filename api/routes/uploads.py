@@ -6,13 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Path, Response, UploadFile, status
 from fastapi.concurrency import run_in_threadpool
-from readiness.api.deps import (
-    CurrentAthlete,
-    PaginationDep,
-    ServiceDep,
-    SettingsDep,
-    UnitOfWorkDep,
-)
+from readiness.api.deps import CurrentAthlete, PaginationDep, ServiceDep, SettingsDep, UnitOfWorkDep
 from readiness.api.errors import UploadTooLargeError
 from readiness.api.routes.problems import problems
 from readiness.api.schemas import UploadPublic, page_of
