@@ -18,7 +18,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
-from readiness.api.errors import install_handlers
+from readiness.api.errors import failure_body, install_handlers
 from readiness.api.middleware.body_limit import BodyLimitMiddleware
 from readiness.api.middleware.security_headers import SecurityHeadersMiddleware
 from readiness.api.routes import health_router, v1
@@ -50,7 +50,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         jobs = ThreadPoolExecutor(max_workers=1, thread_name_prefix="readiness-upload")
         app.state.db = db
         app.state.uploads = UploadService(
-            db.sessions, settings.background_bytes, jobs, clock=settings.current_time
+            db.sessions,
+            settings.background_bytes,
+            jobs,
+            failure=failure_body,
+            clock=settings.current_time,
         )
         try:
             yield

@@ -1,4 +1,9 @@
-"""Dependencies shared by the routes, as ``Annotated`` aliases (``SessionDep``, ...)."""
+"""Dependencies shared by the routes, as ``Annotated`` aliases (``UnitOfWorkDep``, ...).
+
+:data:`UnitOfWorkDep` is the request's one transaction: opened on first use, committed when the
+route returns (before the response is sent; only if something was written), rolled back when it
+raises. The authenticated athlete is read in it, and the route's service calls use the same one.
+"""
 
 from __future__ import annotations
 
@@ -10,14 +15,14 @@ from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 from readiness.api.errors import ForbiddenError, InvalidRequestError, NotAuthenticatedError
-from readiness.api.security import hash_key, tokens_equal
+from readiness.api.security import tokens_equal
+from readiness.api.services.accounts import athlete_by_key
 from readiness.api.services.readiness import local_today
 from readiness.api.services.uploads import UploadService
 from readiness.api.settings import Settings
 from readiness.api.storage.engine import Database
-from readiness.api.storage.models import ApiKey, Athlete
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from readiness.api.storage.models import Athlete
+from readiness.api.storage.unit_of_work import UnitOfWork, unit_of_work
 
 __all__ = [
     "MAX_SPAN_DAYS",
@@ -29,9 +34,8 @@ __all__ = [
     "Pagination",
     "PaginationDep",
     "ServiceDep",
-    "SessionDep",
     "SettingsDep",
-    "check_entry_day",
+    "UnitOfWorkDep",
 ]
 
 #: The longest span a range query may ask for.
@@ -47,10 +51,10 @@ def _settings(request: Request) -> Settings:
     return settings
 
 
-def _session(request: Request) -> Iterator[Session]:
+def _unit_of_work(request: Request) -> Iterator[UnitOfWork]:
     db: Database = request.app.state.db
-    with db.sessions() as session:
-        yield session
+    with unit_of_work(db.sessions) as work:
+        yield work
 
 
 def _service(request: Request) -> UploadService:
@@ -67,19 +71,17 @@ def _now(settings: SettingsDep) -> datetime:
 
 
 NowDep = Annotated[datetime, Depends(_now)]
-SessionDep = Annotated[Session, Depends(_session)]
+#: Ended when the route function returns (``scope="function"``), so the commit precedes the
+#: response and a failing commit is answered as an error.
+UnitOfWorkDep = Annotated[UnitOfWork, Depends(_unit_of_work, scope="function")]
 ServiceDep = Annotated[UploadService, Depends(_service)]
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 
 
-def _current_athlete(session: SessionDep, credentials: Credentials) -> Athlete:
+def _current_athlete(work: UnitOfWorkDep, credentials: Credentials) -> Athlete:
     if credentials is None or not credentials.credentials:
         raise NotAuthenticatedError()
-    athlete = session.scalars(
-        select(Athlete)
-        .join(ApiKey, ApiKey.athlete_id == Athlete.id)
-        .where(ApiKey.key_hash == hash_key(credentials.credentials))
-    ).one_or_none()
+    athlete = athlete_by_key(work, credentials.credentials)
     if athlete is None:
         raise NotAuthenticatedError("the API key is not valid")
     return athlete
@@ -150,17 +152,3 @@ def _date_range(
 
 
 DateRangeDep = Annotated[DateRange, Depends(_date_range)]
-
-#: The earliest day the service accepts a check-in or feedback for.
-EARLIEST_DAY = date(1990, 1, 1)
-
-
-def check_entry_day(athlete: Athlete, day: date, now: datetime) -> None:
-    """A check-in or feedback date must be a real day of the athlete: not before 1990 and not
-    after their local tomorrow at ``now`` (422 otherwise)."""
-    today = local_today(athlete, now)
-    if day < EARLIEST_DAY or day > today + timedelta(days=1):
-        raise InvalidRequestError(
-            f"the date must be between {EARLIEST_DAY} and {today + timedelta(days=1)}",
-            date=day,
-        )

@@ -11,6 +11,10 @@ The tree::
     ├── UnprocessableExportError  422  any other IngestError (corrupt, truncated, bad CSV, zip)
     └── InvalidRequestError       422  a request that is well-formed but cannot be served
 
+Errors of the other layers are mapped here, by class: ingest's ``UnsupportedFormatError`` →
+415, any other ``IngestError`` → 422 (:func:`from_ingest_error`); the services'
+``InvalidInputError`` → 422 and ``MissingError`` → 404 (:func:`from_service_error`).
+
 Each class carries its ``type`` URI (a ``tag:`` URI, as RFC 9457 §3.1.1 allows for
 non-dereferenceable types), a title and a status; an instance adds ``detail`` and optional extra
 members. Handlers here also reshape FastAPI's validation errors (422 with an ``errors`` list)
@@ -27,6 +31,7 @@ from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from readiness.api.services.errors import InvalidInputError, MissingError, ServiceError
 from readiness.ingest import IngestError, UnsupportedFormatError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -40,7 +45,9 @@ __all__ = [
     "UnprocessableExportError",
     "UnsupportedExportError",
     "UploadTooLargeError",
+    "failure_body",
     "from_ingest_error",
+    "from_service_error",
     "install_handlers",
     "problem_response",
 ]
@@ -128,10 +135,30 @@ def from_ingest_error(exc: IngestError) -> ProblemDetailError:
     """
     cls: type[ProblemDetailError] = (
         UnsupportedExportError
-        if isinstance(exc, UnsupportedFormatError) or exc.http_status == 415
+        if isinstance(exc, UnsupportedFormatError)
         else UnprocessableExportError
     )
     return cls(exc.message, ingest=exc.to_dict())
+
+
+#: The problem class of each service error class.
+_SERVICE_PROBLEMS: dict[type[ServiceError], type[ProblemDetailError]] = {
+    InvalidInputError: InvalidRequestError,
+    MissingError: NotFoundError,
+}
+
+
+def from_service_error(exc: ServiceError) -> ProblemDetailError:
+    """The problem for a service error: its ``detail``, its context as extra members."""
+    cls = next((p for e, p in _SERVICE_PROBLEMS.items() if isinstance(exc, e)), ProblemDetailError)
+    return cls(exc.detail, **exc.context)
+
+
+def failure_body(exc: Exception) -> dict[str, object]:
+    """The problem body stored on a background upload that failed with ``exc``."""
+    if isinstance(exc, IngestError):
+        return from_ingest_error(exc).body()
+    return {"title": "Internal Server Error", "status": int(HTTPStatus.INTERNAL_SERVER_ERROR)}
 
 
 def problem_response(problem: ProblemDetailError, request: Request | None = None) -> JSONResponse:
@@ -152,6 +179,11 @@ async def _on_problem(request: Request, exc: Exception) -> JSONResponse:
 async def _on_ingest(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, IngestError)
     return problem_response(from_ingest_error(exc), request)
+
+
+async def _on_service(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ServiceError)
+    return problem_response(from_service_error(exc), request)
 
 
 async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
@@ -192,6 +224,7 @@ def install_handlers(app: FastAPI) -> None:
     """Register every handler on ``app``."""
     app.add_exception_handler(ProblemDetailError, _on_problem)
     app.add_exception_handler(IngestError, _on_ingest)
+    app.add_exception_handler(ServiceError, _on_service)
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(StarletteHTTPException, _on_http)
     app.add_exception_handler(Exception, _on_unexpected)

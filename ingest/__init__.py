@@ -29,6 +29,7 @@ from readiness.ingest.reader import (
     read_stream,
 )
 from readiness.ingest.result import IngestResult, merge
+from readiness.ingest.schema.records import is_missing, to_records, utc_timestamp
 from readiness.ingest.schema.tables import (
     CHECKINS,
     DAILY,
@@ -59,10 +60,13 @@ __all__ = [
     "TruncatedFileError",
     "UnsupportedFormatError",
     "expand_paths",
+    "is_missing",
     "merge",
     "normalize",
     "read_bytes",
     "read_path",
     "read_paths",
     "read_stream",
+    "to_records",
+    "utc_timestamp",
 ]

@@ -1,19 +1,19 @@
 """Typed errors raised while reading an export.
 
 Every error names the file it came from and, where it makes sense, where in the file
-(byte offset, line, column) and what was expected there. The API maps them to HTTP 4xx,
-the CLI to exit code 2 with a short message.
+(byte offset, line, column) and what was expected there. The API maps each class to its own
+problem response, the CLI to exit code 2 with a short message.
 
 The tree::
 
     IngestError
-    ├── UnsupportedFormatError      the bytes are no format we read (HTTP 415)
-    ├── CorruptFileError            a known format, but broken (HTTP 422)
+    ├── UnsupportedFormatError      the bytes are no format we read
+    ├── CorruptFileError            a known format, but broken
     │   ├── TruncatedFileError        ends before the header says it should
     │   ├── ChecksumError             header or file CRC does not match
     │   └── EmptyFileError            zero bytes, or a header with no data
-    ├── SchemaError                 a CSV/JSON lacks required columns or has unparsable cells (422)
-    └── ArchiveError                a zip is unsafe (bomb, path escape) or unreadable (422)
+    ├── SchemaError                 a CSV/JSON lacks required columns or has unparsable cells
+    └── ArchiveError                a zip is unsafe (bomb, path escape) or unreadable
 """
 
 from __future__ import annotations
@@ -44,8 +44,6 @@ class IngestError(Exception):
     expected:
         What the reader expected to find there, in plain words.
     """
-
-    http_status: int = 422
 
     def __init__(
         self,
@@ -95,8 +93,6 @@ class IngestError(Exception):
 
 class UnsupportedFormatError(IngestError):
     """The bytes are not a format this project reads."""
-
-    http_status = 415
 
 
 class CorruptFileError(IngestError):

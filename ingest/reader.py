@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -18,7 +19,8 @@ __all__ = ["ReadReport", "expand_paths", "read_bytes", "read_path", "read_paths"
 
 
 def read_stream(stream: BinaryIO, name: str, options: ReadOptions | None = None) -> IngestResult:
-    """Read one file from a seekable binary stream; the format is judged by content."""
+    """Read one file from a seekable binary stream; the format is judged by content and named
+    in the result's ``formats``."""
     options = options or ReadOptions()
     head = stream.read(HEAD_BYTES)
     if not head:
@@ -34,7 +36,7 @@ def read_stream(stream: BinaryIO, name: str, options: ReadOptions | None = None)
             offset=0,
             expected="one of: " + "; ".join(f.description.split(" (")[0] for f in FORMATS),
         )
-    return fmt.read(stream, name, options)
+    return dataclasses.replace(fmt.read(stream, name, options), formats=(fmt.name,))
 
 
 def read_bytes(data: bytes, name: str, options: ReadOptions | None = None) -> IngestResult:

@@ -38,16 +38,27 @@ _DEFAULT_PRIORITY = 50
 
 @dataclass(frozen=True)
 class IngestResult:
-    """The three tables read from one or more files, plus what was skipped."""
+    """The three tables read from one or more files, plus what was skipped.
+
+    ``formats`` names the format of each file read into it, in reading order (the registry's
+    names: ``"fit"``, ``"generic_csv"``, ``"zip"``, …; an archive is one file, named ``"zip"``).
+    The reader sets it; :func:`merge` keeps every result's formats.
+    """
 
     daily: pd.DataFrame = field(default_factory=lambda: empty(DAILY))
     sessions: pd.DataFrame = field(default_factory=lambda: empty(SESSIONS))
     checkins: pd.DataFrame = field(default_factory=lambda: empty(CHECKINS))
     warnings: tuple[IngestWarning, ...] = ()
+    formats: tuple[str, ...] = ()
 
     @property
     def is_empty(self) -> bool:
         return bool(self.daily.empty and self.sessions.empty and self.checkins.empty)
+
+    @property
+    def format(self) -> str | None:
+        """The format of the file, when the result is one file's (else ``None``)."""
+        return self.formats[0] if len(self.formats) == 1 else None
 
 
 def _priority(frame: pd.DataFrame) -> pd.Series:
@@ -189,4 +200,5 @@ def merge(results: Iterable[IngestResult]) -> IngestResult:
         sessions=_combine_sessions([r.sessions for r in items]),
         checkins=_combine_checkins([r.checkins for r in items]),
         warnings=tuple(w for r in items for w in r.warnings),
+        formats=tuple(f for r in items for f in r.formats),
     )

@@ -20,6 +20,7 @@ from readiness.api.cli.common import (
     print_json,
     tz_arg,
 )
+from readiness.ingest import IngestError
 
 if TYPE_CHECKING:
     from readiness.api.storage.engine import Database
@@ -57,12 +58,13 @@ def register(sub: Any) -> None:
 def run_create(args: argparse.Namespace) -> int:
     from readiness.api.services.accounts import create_athlete
     from readiness.api.storage.engine import open_database
+    from readiness.api.storage.unit_of_work import unit_of_work
 
     db = open_database(load_settings())
     try:
-        with db.sessions() as s, s.begin():
+        with unit_of_work(db.sessions) as work:
             athlete, key = create_athlete(
-                s,
+                work,
                 name=args.name,
                 timezone=args.tz.key,
                 hr_rest=args.hr_rest,
@@ -78,10 +80,11 @@ def run_create(args: argparse.Namespace) -> int:
 
 
 def _exists(db: Database, athlete_id: int) -> bool:
-    from readiness.api.storage.models import Athlete
+    from readiness.api.services.accounts import get_athlete
+    from readiness.api.storage.unit_of_work import unit_of_work
 
-    with db.sessions() as s:
-        return s.get(Athlete, athlete_id) is not None
+    with unit_of_work(db.sessions) as work:
+        return get_athlete(work, athlete_id) is not None
 
 
 def data_files(paths: list[Path]) -> list[Path]:
@@ -101,12 +104,13 @@ def import_paths(
 ) -> int:
     """Import every data file under ``paths`` for the athlete; returns how many failed.
 
-    Files are stored in batches of :data:`BATCH_BYTES` (one transaction and one re-score per
+    Files are stored in batches of :data:`BATCH_BYTES` (one unit of work and one re-score per
     batch); a file that cannot be read is reported and the others are still imported.
     ``clock`` is the service's "now" (``Settings.current_time``) for the re-score.
     """
-    from readiness.api.errors import from_ingest_error
+    from readiness.api.errors import failure_body
     from readiness.api.services.uploads import Outcome, Received, UploadService
+    from readiness.api.storage.unit_of_work import unit_of_work
     from tqdm import tqdm
 
     files = data_files(paths)
@@ -127,7 +131,9 @@ def import_paths(
             file=sys.stderr,
         ) as bar,
     ):
-        service = UploadService(db.sessions, background_bytes=0, jobs=jobs, clock=clock)
+        service = UploadService(
+            db.sessions, background_bytes=0, jobs=jobs, failure=failure_body, clock=clock
+        )
         for batch in _batches(files):
             items = [Received(p.read_bytes(), p.name) for p in batch]
             by_item = {id(item): path for item, path in zip(items, batch, strict=True)}
@@ -135,11 +141,13 @@ def import_paths(
             def advance(item: Received) -> None:
                 bar.update(len(item.data))
 
-            for item, outcome, how in service.submit_many(athlete_id, items, advance):
+            with unit_of_work(db.sessions) as work:
+                stored = service.submit_many(work, athlete_id, items, advance)
+            for item, outcome, how in stored:
                 if how is None:
+                    assert isinstance(outcome, IngestError)
                     failed += 1
-                    detail = from_ingest_error(outcome).detail  # type: ignore[arg-type]
-                    bar.write(f"readiness: {detail}", file=sys.stderr)
+                    bar.write(f"readiness: {outcome.message}", file=sys.stderr)
                     continue
                 counts["already imported" if how is Outcome.EXISTING else "imported"] += 1
                 if len(files) <= 20:
@@ -192,19 +200,20 @@ def run_import(args: argparse.Namespace) -> int:
 
 def run_today(args: argparse.Namespace) -> int:
     from readiness.api.cli.wording import summary_lines
+    from readiness.api.services.accounts import get_athlete
     from readiness.api.services.readiness import read_today
     from readiness.api.storage.engine import open_database
-    from readiness.api.storage.models import Athlete
+    from readiness.api.storage.unit_of_work import unit_of_work
 
     settings = load_settings()
     db = open_database(settings)
     try:
-        with db.sessions() as s:
-            athlete = s.get(Athlete, args.athlete)
+        with unit_of_work(db.sessions) as work:
+            athlete = get_athlete(work, args.athlete)
             if athlete is None:
                 print(f"readiness: no athlete {args.athlete}", file=sys.stderr)
                 return EXIT_BAD_INPUT
-            day = read_today(s, athlete, now=settings.current_time())
+            day = read_today(work, athlete, now=settings.current_time())
     finally:
         db.dispose()
     if day is None:

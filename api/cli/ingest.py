@@ -23,8 +23,8 @@ from readiness.ingest import (
     ReadReport,
     expand_paths,
     read_paths,
+    to_records,
 )
-from readiness.ingest.schema.records import to_records
 from tqdm import tqdm
 
 __all__ = ["register"]

@@ -151,10 +151,9 @@ def run_demo(args: argparse.Namespace) -> int:
     import uvicorn
     from readiness.api.app import create_app
     from readiness.api.cli.athletes import import_paths
-    from readiness.api.services.accounts import create_athlete, issue_key
+    from readiness.api.services.accounts import athlete_named, create_athlete, issue_key
     from readiness.api.storage.engine import open_database
-    from readiness.api.storage.models import Athlete
-    from sqlalchemy import select
+    from readiness.api.storage.unit_of_work import unit_of_work
 
     manifest = args.data / "MANIFEST.toml"
     if not manifest.is_file():
@@ -171,13 +170,11 @@ def run_demo(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     db = open_database(settings)
     try:
-        with db.sessions() as s, s.begin():
-            athlete = s.scalars(
-                select(Athlete).where(Athlete.name == spec["name"]).order_by(Athlete.id)
-            ).first()
+        with unit_of_work(db.sessions) as work:
+            athlete = athlete_named(work, str(spec["name"]))
             if athlete is None:
                 athlete, key = create_athlete(
-                    s,
+                    work,
                     name=str(spec["name"]),
                     timezone=str(spec["timezone"]),
                     hr_rest=spec.get("hr_rest"),
@@ -185,7 +182,7 @@ def run_demo(args: argparse.Namespace) -> int:
                     sex=spec.get("sex"),
                 )
             else:
-                key = issue_key(s, athlete.id)  # keys are stored hashed: a new one each run
+                key = issue_key(work, athlete.id)  # keys are stored hashed: a new one each run
             athlete_id = athlete.id
         failed = import_paths(
             db, athlete_id, files, progress=sys.stderr.isatty(), clock=settings.current_time

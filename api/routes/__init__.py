@@ -3,14 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from readiness.api.routes import (
-    athletes,
-    feedback,
-    health,
-    readiness,
-    tables,
-    uploads,
-)
+from readiness.api.routes import athletes, feedback, health, readiness, tables, uploads
 
 __all__ = ["health_router", "v1"]
 

@@ -3,13 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, status
-from readiness.api.deps import (
-    AdminDep,
-    CurrentAthlete,
-    NowDep,
-    SessionDep,
-    SettingsDep,
-)
+from readiness.api.deps import AdminDep, CurrentAthlete, NowDep, SettingsDep, UnitOfWorkDep
 from readiness.api.routes.problems import problems
 from readiness.api.schemas import AthleteCreate, AthleteCreated, AthletePublic
 from readiness.api.services.accounts import create_athlete
@@ -26,24 +20,23 @@ router = APIRouter(tags=["athletes"])
     summary="Create an athlete (admin token); the API key is shown once",
     responses=problems(401, 403, 422),
 )
-def post_athlete(body: AthleteCreate, _admin: AdminDep, session: SessionDep) -> AthleteCreated:
+def post_athlete(body: AthleteCreate, _admin: AdminDep, work: UnitOfWorkDep) -> AthleteCreated:
     athlete, key = create_athlete(
-        session,
+        work,
         name=body.name,
         timezone=body.timezone,
         hr_rest=body.hr_rest,
         hr_max=body.hr_max,
         sex=body.sex,
     )
-    session.commit()
     return AthleteCreated(id=athlete.id, api_key=key)
 
 
 @router.get("/me", summary="The athlete this API key belongs to", responses=problems(401))
 def get_me(
-    athlete: CurrentAthlete, session: SessionDep, settings: SettingsDep, now: NowDep
+    athlete: CurrentAthlete, work: UnitOfWorkDep, settings: SettingsDep, now: NowDep
 ) -> AthletePublic:
-    span = data_span(session, athlete.id)
+    span = data_span(work, athlete.id)
     out = AthletePublic.model_validate(athlete).model_copy(
         update={
             "now": now,

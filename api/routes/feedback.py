@@ -3,20 +3,10 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
-from readiness.api.deps import (
-    CurrentAthlete,
-    DateRangeDep,
-    NowDep,
-    PaginationDep,
-    SessionDep,
-    check_entry_day,
-)
+from readiness.api.deps import CurrentAthlete, DateRangeDep, NowDep, PaginationDep, UnitOfWorkDep
 from readiness.api.routes.problems import problems
 from readiness.api.schemas import FeedbackIn, FeedbackPublic, page_of
-from readiness.api.services.readiness import refresh
-from readiness.api.storage.engine import lock_athlete
-from readiness.api.storage.models import Feedback, utcnow
-from sqlalchemy import func, select
+from readiness.api.services.feedback import rate, ratings_page
 
 __all__ = ["router"]
 
@@ -34,32 +24,12 @@ def post_feedback(
     body: FeedbackIn,
     response: Response,
     athlete: CurrentAthlete,
-    session: SessionDep,
+    work: UnitOfWorkDep,
     now: NowDep,
 ) -> FeedbackPublic:
-    check_entry_day(athlete, body.date, now)
-    session.rollback()
-    with session.begin():
-        lock_athlete(session, athlete.id)
-        row = session.scalars(
-            select(Feedback).where(
-                Feedback.athlete_id == athlete.id,
-                Feedback.date == body.date,
-                Feedback.action == body.action,
-            )
-        ).one_or_none()
-        created = row is None
-        if row is None:
-            row = Feedback(athlete_id=athlete.id, date=body.date, action=body.action)
-            session.add(row)
-        row.helped = body.helped
-        row.note = body.note
-        row.created = utcnow()
-        session.flush()
-        refresh(session, athlete.id, now=now)
-        out = FeedbackPublic.model_validate(row)
+    row, created = rate(work, athlete, body.date, body.action, body.helped, body.note, now=now)
     response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
-    return out
+    return FeedbackPublic.model_validate(row)
 
 
 @router.get(
@@ -69,15 +39,9 @@ def post_feedback(
     responses=problems(401, 422),
 )
 def list_feedback(
-    athlete: CurrentAthlete, session: SessionDep, span: DateRangeDep, page: PaginationDep
+    athlete: CurrentAthlete, work: UnitOfWorkDep, span: DateRangeDep, page: PaginationDep
 ) -> object:
-    where = (
-        Feedback.athlete_id == athlete.id,
-        Feedback.date >= span.start,
-        Feedback.date <= span.end,
+    rows, count = ratings_page(
+        work, athlete.id, span.start, span.end, limit=page.limit, offset=page.offset
     )
-    count = session.scalar(select(func.count()).select_from(Feedback).where(*where)) or 0
-    rows = session.scalars(
-        select(Feedback).where(*where).order_by(Feedback.date).limit(page.limit).offset(page.offset)
-    ).all()
     return {"data": [FeedbackPublic.model_validate(r) for r in rows], "count": count}

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from readiness.api.deps import SessionDep
+from readiness.api.deps import UnitOfWorkDep
 from readiness.api.schemas import Health
-from sqlalchemy import text
+from readiness.api.services.health import check_database
 
 __all__ = ["router"]
 
@@ -13,6 +13,6 @@ router = APIRouter(tags=["health"])
 
 
 @router.get("/healthz", summary="Liveness and database check")
-def healthz(session: SessionDep) -> Health:
-    session.execute(text("SELECT 1"))
+def healthz(work: UnitOfWorkDep) -> Health:
+    check_database(work)
     return Health(status="ok", database="ok")

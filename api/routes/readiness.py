@@ -10,13 +10,7 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path
-from readiness.api.deps import (
-    CurrentAthlete,
-    DateRangeDep,
-    NowDep,
-    PaginationDep,
-    SessionDep,
-)
+from readiness.api.deps import CurrentAthlete, DateRangeDep, NowDep, PaginationDep, UnitOfWorkDep
 from readiness.api.errors import NotFoundError
 from readiness.api.routes.problems import problems
 from readiness.api.schemas import DayReadinessPublic, page_of
@@ -35,8 +29,8 @@ ReadinessPage = page_of(DayReadinessPublic, "ReadinessPage")
     response_model_exclude_unset=True,
     responses=problems(401, 404),
 )
-def get_today(athlete: CurrentAthlete, session: SessionDep, now: NowDep) -> dict[str, Any]:
-    obj = read_today(session, athlete, now=now)
+def get_today(athlete: CurrentAthlete, work: UnitOfWorkDep, now: NowDep) -> dict[str, Any]:
+    obj = read_today(work, athlete, now=now)
     if obj is None:
         raise NotFoundError("no data yet: upload an export first")
     return obj
@@ -52,10 +46,10 @@ def get_today(athlete: CurrentAthlete, session: SessionDep, now: NowDep) -> dict
 def get_day(
     day: Annotated[date, Path(description="YYYY-MM-DD, your local calendar")],
     athlete: CurrentAthlete,
-    session: SessionDep,
+    work: UnitOfWorkDep,
     now: NowDep,
 ) -> dict[str, Any]:
-    obj = read_day(session, athlete, day, now=now)
+    obj = read_day(work, athlete, day, now=now)
     if obj is None:
         raise NotFoundError(f"no readiness for {day.isoformat()}: no data on or before that day")
     return obj
@@ -70,12 +64,12 @@ def get_day(
 )
 def get_range(
     athlete: CurrentAthlete,
-    session: SessionDep,
+    work: UnitOfWorkDep,
     span: DateRangeDep,
     page: PaginationDep,
     now: NowDep,
 ) -> object:
     data, count = read_range(
-        session, athlete, span.start, span.end, limit=page.limit, offset=page.offset, now=now
+        work, athlete, span.start, span.end, limit=page.limit, offset=page.offset, now=now
     )
     return {"data": data, "count": count}

@@ -6,25 +6,23 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Path, Response, UploadFile, status
 from fastapi.concurrency import run_in_threadpool
-from readiness.api.deps import (
-    CurrentAthlete,
-    PaginationDep,
-    ServiceDep,
-    SessionDep,
-    SettingsDep,
-)
-from readiness.api.errors import NotFoundError, UploadTooLargeError
+from readiness.api.deps import CurrentAthlete, PaginationDep, ServiceDep, SettingsDep, UnitOfWorkDep
+from readiness.api.errors import UploadTooLargeError
 from readiness.api.routes.problems import problems
 from readiness.api.schemas import UploadPublic, page_of
-from readiness.api.services.uploads import Received
-from readiness.api.storage.models import Upload
-from sqlalchemy import func, select
+from readiness.api.services.uploads import Outcome, Received, upload_of, uploads_page
 
 __all__ = ["router"]
 
 router = APIRouter(tags=["uploads"])
 UploadPage = page_of(UploadPublic, "UploadPage")
 CHUNK = 1024 * 1024
+#: The status of each outcome of ``POST /v1/uploads``.
+STATUS = {
+    Outcome.CREATED: status.HTTP_201_CREATED,
+    Outcome.ACCEPTED: status.HTTP_202_ACCEPTED,
+    Outcome.EXISTING: status.HTTP_200_OK,
+}
 
 
 async def _read_limited(file: UploadFile, limit: int) -> bytes:
@@ -60,14 +58,15 @@ async def _read_limited(file: UploadFile, limit: int) -> bytes:
 async def post_upload(
     response: Response,
     athlete: CurrentAthlete,
+    work: UnitOfWorkDep,
     service: ServiceDep,
     settings: SettingsDep,
     file: Annotated[UploadFile, File(description="The export file")],
 ) -> UploadPublic:
     data = await _read_limited(file, settings.max_upload_bytes)
     received = Received(data=data, filename=file.filename or "upload")
-    upload, outcome = await run_in_threadpool(service.submit, athlete.id, received)
-    response.status_code = outcome.value
+    upload, outcome = await run_in_threadpool(service.submit, work, athlete, received)
+    response.status_code = STATUS[outcome]
     response.headers["Location"] = f"/v1/uploads/{upload.id}"
     return UploadPublic.model_validate(upload)
 
@@ -78,16 +77,8 @@ async def post_upload(
     response_model=UploadPage,
     responses=problems(401, 422),
 )
-def list_uploads(athlete: CurrentAthlete, session: SessionDep, page: PaginationDep) -> object:
-    where = Upload.athlete_id == athlete.id
-    count = session.scalar(select(func.count()).select_from(Upload).where(where)) or 0
-    rows = session.scalars(
-        select(Upload)
-        .where(where)
-        .order_by(Upload.created.desc(), Upload.id)
-        .limit(page.limit)
-        .offset(page.offset)
-    ).all()
+def list_uploads(athlete: CurrentAthlete, work: UnitOfWorkDep, page: PaginationDep) -> object:
+    rows, count = uploads_page(work, athlete.id, limit=page.limit, offset=page.offset)
     return {"data": [UploadPublic.model_validate(r) for r in rows], "count": count}
 
 
@@ -97,11 +88,6 @@ def list_uploads(athlete: CurrentAthlete, session: SessionDep, page: PaginationD
     responses=problems(401, 404, 422),
 )
 def get_upload(
-    upload_id: Annotated[str, Path(max_length=64)], athlete: CurrentAthlete, session: SessionDep
+    upload_id: Annotated[str, Path(max_length=64)], athlete: CurrentAthlete, work: UnitOfWorkDep
 ) -> UploadPublic:
-    upload = session.scalars(
-        select(Upload).where(Upload.id == upload_id, Upload.athlete_id == athlete.id)
-    ).one_or_none()
-    if upload is None:
-        raise NotFoundError(f"no upload {upload_id!r}")
-    return UploadPublic.model_validate(upload)
+    return UploadPublic.model_validate(upload_of(work, athlete.id, upload_id))

@@ -1,2 +1,9 @@
-"""Use cases, free of HTTP: accounts, uploads and readiness (scoring stored data, reading it back).
-No FastAPI import and no HTTP status codes here; routes map the typed errors."""
+"""Use cases, free of HTTP: accounts, uploads, the stored timeline and check-ins, feedback,
+readiness (scoring stored data, reading it back), the bridge to scoring, and the health check.
+
+Each works in the caller's unit of work (:mod:`readiness.api.storage.unit_of_work`) and never
+ends its transaction; changes of an athlete's data go through
+:func:`readiness.api.services.readiness.changing` (write lock first, re-score after). No FastAPI
+import and no HTTP status codes here: failures are the typed errors of
+:mod:`readiness.api.services.errors`, which :mod:`readiness.api.errors` maps to problems.
+"""

@@ -1,25 +1,30 @@
 """Materialised readiness: every scored day of an athlete, stored and recomputed on new data.
 
-A request never recomputes months of baselines: :func:`refresh` runs inside the transaction that
-changed the athlete's data (upload, check-in, feedback) and stores every day from the first day
-with data on; rows carry the athlete's ``data_version`` so a stale row is noticed. ``today`` is
+A request never recomputes months of baselines: every change of an athlete's data (upload,
+check-in, feedback) runs in :func:`changing`, which takes the athlete's write lock first and
+re-scores afterwards (:func:`refresh`, in the same transaction), storing every day from the first
+day with data on; rows carry the athlete's ``data_version`` so a stale row is noticed. ``today`` is
 the exception by design: warmth depends on the clock, so today is re-scored (one day only) when
 its stored evaluation is older than :data:`TODAY_TTL`.
 
 Every function that decides which day is *today* takes the service's ``now`` explicitly
 (``Settings.current_time()``: the real clock, or ``READINESS_NOW`` when pinned); only the
 bookkeeping timestamps (``computed_at``) use the real clock.
+
+Reads never commit: a day scored on demand is written into the caller's unit of work, which
+commits it when the request (or command) succeeds.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from readiness.api.services.scoring import score
-from readiness.api.storage.engine import lock_athlete
 from readiness.api.storage.frames import feedback_frame, load_result
 from readiness.api.storage.models import (
     Athlete,
@@ -29,6 +34,7 @@ from readiness.api.storage.models import (
     SessionRow,
     utcnow,
 )
+from readiness.api.storage.unit_of_work import UnitOfWork
 from sqlalchemy import delete, func, insert, select, union_all
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -37,6 +43,7 @@ from sqlalchemy.orm import Session
 __all__ = [
     "TODAY_TTL",
     "DaySpan",
+    "changing",
     "data_span",
     "local_today",
     "read_day",
@@ -66,8 +73,12 @@ def local_today(athlete: Athlete, now: datetime) -> date:
     return now.astimezone(ZoneInfo(athlete.timezone)).date()
 
 
-def data_span(session: Session, athlete_id: int) -> DaySpan | None:
+def data_span(work: UnitOfWork, athlete_id: int) -> DaySpan | None:
     """The span of days with data (daily, sessions or check-ins), or ``None`` with no data."""
+    return _span(work.session, athlete_id)
+
+
+def _span(session: Session, athlete_id: int) -> DaySpan | None:
     parts = [
         select(func.min(c.date).label("lo"), func.max(c.date).label("hi")).where(
             c.athlete_id == athlete_id
@@ -94,17 +105,30 @@ def _materialised_days(span: DaySpan, today: date) -> list[date]:
     return [first + timedelta(days=i) for i in range((end - first).days + 1)]
 
 
+@contextmanager
+def changing(work: UnitOfWork, athlete_id: int, *, now: datetime) -> Iterator[Session]:
+    """Change the athlete's data in the block: its write lock is taken first, and every day is
+    re-scored when the block ends (unless the block discarded its writes).
+
+    ``now`` is the service's clock (it decides the athlete's today).
+    """
+    work.lock_athlete(athlete_id)
+    yield work.session
+    if work.locked(athlete_id):
+        refresh(work.session, athlete_id, now=now)
+
+
 def refresh(session: Session, athlete_id: int, *, now: datetime) -> Athlete:
     """Re-score every day of the athlete and replace the stored rows; returns the athlete.
 
     The athlete is reloaded first (the write moved its ``data_version``, which the rows carry).
     ``now`` is the service's clock (it decides the athlete's today). Runs in the caller's write
-    transaction (after :func:`~readiness.api.storage.engine.lock_athlete`).
+    transaction, at the end of :func:`changing`.
     """
     athlete = session.get(Athlete, athlete_id, populate_existing=True)
     assert athlete is not None
     session.execute(delete(ReadinessRow).where(ReadinessRow.athlete_id == athlete.id))
-    span = data_span(session, athlete.id)
+    span = _span(session, athlete.id)
     if span is None:
         return athlete
     days = _materialised_days(span, local_today(athlete, now))
@@ -152,9 +176,9 @@ def _upsert(session: Session, values: dict[str, Any]) -> None:
     session.execute(stmt.on_conflict_do_update(index_elements=["athlete_id", "date"], set_=update))
 
 
-def _ensure_fresh(session: Session, athlete: Athlete, now: datetime) -> Athlete:
+def _ensure_fresh(work: UnitOfWork, athlete: Athlete, now: datetime) -> Athlete:
     """Re-score everything when a stored row belongs to an older data version."""
-    stale = session.scalar(
+    stale = work.session.scalar(
         select(func.count())
         .select_from(ReadinessRow)
         .where(
@@ -164,17 +188,19 @@ def _ensure_fresh(session: Session, athlete: Athlete, now: datetime) -> Athlete:
     )
     if not stale:
         return athlete
-    session.rollback()
-    with session.begin():
-        lock_athlete(session, athlete.id)
-        return refresh(session, athlete.id, now=now)
+    with changing(work, athlete.id, now=now):
+        pass
+    fresh = work.session.get(Athlete, athlete.id)
+    assert fresh is not None
+    return fresh
 
 
-def read_today(session: Session, athlete: Athlete, *, now: datetime) -> dict[str, Any] | None:
+def read_today(work: UnitOfWork, athlete: Athlete, *, now: datetime) -> dict[str, Any] | None:
     """Today's readiness in the athlete's timezone with warmth evaluated ``now``.
 
     ``None`` when the athlete has no data at all.
     """
+    session = work.session
     today = local_today(athlete, now)
     row = session.get(ReadinessRow, (athlete.id, today))
     evaluated = row.evaluated_at if row is not None else None  # aware UTC (UTCDateTime)
@@ -185,11 +211,10 @@ def read_today(session: Session, athlete: Athlete, *, now: datetime) -> dict[str
         and timedelta(0) <= now - evaluated < TODAY_TTL
     ):
         return row.data
-    if data_span(session, athlete.id) is None:
+    if _span(session, athlete.id) is None:
         return None
     obj = _score_stored(session, athlete, [today], at=now)[today]
     _upsert(session, _row(athlete, today, obj, evaluated=now, computed=utcnow()))
-    session.commit()
     return obj
 
 
@@ -212,27 +237,26 @@ def _fill(session: Session, athlete: Athlete, days: list[date]) -> dict[date, di
         computed = utcnow()
         for d, obj in scored.items():
             _upsert(session, _row(athlete, d, obj, evaluated=None, computed=computed))
-        session.commit()
         found.update(scored)
     return found
 
 
 def read_day(
-    session: Session, athlete: Athlete, day: date, *, now: datetime
+    work: UnitOfWork, athlete: Athlete, day: date, *, now: datetime
 ) -> dict[str, Any] | None:
     """The readiness of ``day`` (stored, or scored now and stored).
 
     ``None`` when there is no data on or before ``day``, or ``day`` is after today (at ``now``).
     """
-    athlete = _ensure_fresh(session, athlete, now)
-    span = data_span(session, athlete.id)
+    athlete = _ensure_fresh(work, athlete, now)
+    span = _span(work.session, athlete.id)
     if span is None or not span.first <= day <= _last_day(span, local_today(athlete, now)):
         return None
-    return _fill(session, athlete, [day])[day]
+    return _fill(work.session, athlete, [day])[day]
 
 
 def read_range(
-    session: Session,
+    work: UnitOfWork,
     athlete: Athlete,
     start: date,
     end: date,
@@ -245,8 +269,8 @@ def read_range(
 
     Days after today (at ``now``) have none.
     """
-    athlete = _ensure_fresh(session, athlete, now)
-    span = data_span(session, athlete.id)
+    athlete = _ensure_fresh(work, athlete, now)
+    span = _span(work.session, athlete.id)
     if span is None:
         return [], 0
     lo = max(start, span.first)
@@ -255,5 +279,5 @@ def read_range(
     page = [lo + timedelta(days=i) for i in range(offset, min(count, offset + limit))]
     if not page:
         return [], count
-    found = _fill(session, athlete, page)
+    found = _fill(work.session, athlete, page)
     return [found[d] for d in page], count

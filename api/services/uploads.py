@@ -1,11 +1,15 @@
 """Accept an upload: deduplicate by content, read it with ingest, store it in one transaction.
 
-Small files are read and stored before the response (201). Files larger than
-``READINESS_BACKGROUND_MB`` are recorded as ``processing`` and answered with 202; a worker thread
-reads and stores them and the upload's ``status`` becomes ``done`` or ``failed`` (with the
-problem) — ``GET /v1/uploads/{id}`` reports it. The same bytes again give the same upload (200).
-Reading never touches the database, and the rows of one upload land in one transaction with the
-readiness re-score, so a failure leaves nothing behind.
+Small files are read and stored at once (:attr:`Outcome.CREATED`). Files larger than
+``READINESS_BACKGROUND_MB`` are recorded as ``processing`` (:attr:`Outcome.ACCEPTED`); a worker
+thread reads and stores them and the upload's ``status`` becomes ``done`` or ``failed`` (with the
+problem). The same bytes again give the same upload (:attr:`Outcome.EXISTING`).
+Reading never writes to the database, and the rows of one upload land in the caller's unit of
+work with the readiness re-score, so a failure leaves nothing behind. A background job opens its
+own unit of work; it is started once the request's unit has committed the upload's row.
+
+The upload's ``format`` is the one ingest read it as (``IngestResult.format``); a background
+upload has none until its job has read it.
 """
 
 from __future__ import annotations
@@ -17,26 +21,33 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from enum import Enum
+from enum import Enum, auto
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from readiness.api.errors import from_ingest_error
-from readiness.api.services.readiness import refresh
-from readiness.api.storage.engine import lock_athlete
+from readiness.api.services.errors import MissingError
+from readiness.api.services.readiness import changing
 from readiness.api.storage.models import Athlete, Upload, utcnow
-from readiness.api.storage.repositories import apply_result
+from readiness.api.storage.repositories import apply_result, page_rows
+from readiness.api.storage.unit_of_work import UnitOfWork, unit_of_work
 from readiness.ingest import (
     IngestError,
     IngestResult,
     ReadOptions,
     read_bytes,
 )
-from readiness.ingest.registry import HEAD_BYTES, detect
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-__all__ = ["Outcome", "Received", "UploadService", "read_for"]
+__all__ = [
+    "Outcome",
+    "Received",
+    "UploadService",
+    "fail_interrupted",
+    "read_for",
+    "upload_of",
+    "uploads_page",
+]
 
 _log = logging.getLogger("readiness.api")
 #: Warnings kept per upload; the rest are summarised in one last entry.
@@ -56,11 +67,11 @@ class Received:
 
 
 class Outcome(Enum):
-    """What happened to an upload request; the value is the HTTP status."""
+    """What happened to an upload: stored now, accepted for a background job, or stored before."""
 
-    CREATED = 201
-    ACCEPTED = 202
-    EXISTING = 200
+    CREATED = auto()
+    ACCEPTED = auto()
+    EXISTING = auto()
 
 
 def read_for(athlete: Athlete, received: Received) -> IngestResult:
@@ -74,29 +85,25 @@ def read_for(athlete: Athlete, received: Received) -> IngestResult:
     return read_bytes(received.data, received.filename, options)
 
 
-def _format_name(data: bytes) -> str | None:
-    fmt = detect(data[:HEAD_BYTES])
-    return fmt.name if fmt is not None else None
-
-
 def _find(session: Session, athlete_id: int, sha: str) -> Upload | None:
     return session.scalars(
         select(Upload).where(Upload.athlete_id == athlete_id, Upload.sha256 == sha)
     ).one_or_none()
 
 
-def _live_or_clear(session: Session, athlete_id: int, sha: str) -> Upload | None:
+def _live_or_clear(work: UnitOfWork, athlete_id: int, sha: str) -> Upload | None:
     """In a locked write: the stored upload of this content, unless it failed.
 
-    A live one is returned with the write rolled back (nothing to store); a failed one is
+    A live one is returned with the write discarded (nothing to store); a failed one is
     deleted so the content can be stored again, and ``None`` is returned.
     """
+    session = work.session
     existing = _find(session, athlete_id, sha)
     if existing is None:
         return None
     if existing.status != "failed":
         session.expunge(existing)  # keep its loaded state past the rollback
-        session.rollback()
+        work.discard()
         return existing
     session.delete(existing)
     session.flush()
@@ -117,6 +124,7 @@ def _find_many(session: Session, athlete_id: int, shas: list[str]) -> list[Uploa
 
 
 def _fill(upload: Upload, result: IngestResult) -> None:
+    upload.format = result.format
     upload.status = "done"
     upload.days = len(result.daily)
     upload.sessions = len(result.sessions)
@@ -131,55 +139,62 @@ def _fill(upload: Upload, result: IngestResult) -> None:
 
 @dataclass(frozen=True, slots=True)
 class UploadService:
-    """Upload handling bound to a session factory, a size threshold and a job executor.
+    """Upload handling bound to a size threshold and a job executor.
 
-    ``clock`` is the service's "now" (``Settings.current_time``): it decides the athlete's today
-    when the readiness is re-scored after an upload. Row timestamps use the real clock.
+    Uploads are stored in the caller's unit of work; a background job opens its own from
+    ``sessions``. ``failure`` words the problem stored on a job that failed (the API's problem
+    body of the exception). ``clock`` is the service's "now" (``Settings.current_time``): it
+    decides the athlete's today when the readiness is re-scored after an upload. Row timestamps
+    use the real clock.
     """
 
     sessions: sessionmaker[Session]
     background_bytes: int
     jobs: Executor
+    failure: Callable[[Exception], dict[str, object]]
     clock: Callable[[], datetime] = utcnow
 
-    def submit(self, athlete_id: int, received: Received) -> tuple[Upload, Outcome]:
+    def submit(
+        self, work: UnitOfWork, athlete: Athlete, received: Received
+    ) -> tuple[Upload, Outcome]:
         """Handle one upload (blocking: call it from a worker thread)."""
         sha = received.sha256
-        with self.sessions() as s:
-            existing = _find(s, athlete_id, sha)
-            if existing is not None and existing.status != "failed":
-                return existing, Outcome.EXISTING
-            athlete = s.get(Athlete, athlete_id)
-            assert athlete is not None
+        existing = _find(work.session, athlete.id, sha)
+        if existing is not None and existing.status != "failed":
+            return existing, Outcome.EXISTING
         if self.background_bytes and len(received.data) > self.background_bytes:
-            return self._start_job(athlete, received)
-        result = read_for(athlete, received)  # IngestError → 415/422, nothing written
-        with self.sessions() as s, s.begin():
-            lock_athlete(s, athlete_id)
-            existing = _live_or_clear(s, athlete_id, sha)
+            return self._start_job(work, athlete.id, received)
+        result = read_for(athlete, received)  # an IngestError propagates: nothing written
+        athlete_id = athlete.id
+        with changing(work, athlete_id, now=self.clock()) as s:
+            existing = _live_or_clear(work, athlete_id, sha)
             if existing is not None:
                 return existing, Outcome.EXISTING
-            upload = self._new(athlete_id, received, sha)
+            upload = _new(athlete_id, received)
             _fill(upload, result)
             s.add(upload)
             s.flush()
             apply_result(s, athlete_id, [(upload.id, result)], tz=athlete.timezone)
-            refresh(s, athlete_id, now=self.clock())
         return upload, Outcome.CREATED
 
     def submit_many(
-        self, athlete_id: int, items: Sequence[Received], on_read: Callable[[Received], None]
+        self,
+        work: UnitOfWork,
+        athlete_id: int,
+        items: Sequence[Received],
+        on_read: Callable[[Received], None],
     ) -> list[tuple[Received, Upload | IngestError, Outcome | None]]:
-        """Import many files in one transaction (CLI import, demo): read each (a bad file is
+        """Import many files in one unit of work (CLI import, demo): read each (a bad file is
         reported and skipped), then store every new upload and re-score once.
 
         ``on_read(item)`` is called after each file is read, for progress bars.
         """
         shas = [r.sha256 for r in items]
-        with self.sessions() as s:
-            athlete = s.get(Athlete, athlete_id)
-            assert athlete is not None
-            known = {u.sha256: u for u in _find_many(s, athlete_id, shas) if u.status != "failed"}
+        athlete = work.session.get(Athlete, athlete_id)
+        assert athlete is not None
+        known = {
+            u.sha256: u for u in _find_many(work.session, athlete_id, shas) if u.status != "failed"
+        }
         out: list[tuple[Received, Upload | IngestError, Outcome | None]] = []
         fresh_items: list[tuple[Received, IngestResult]] = []
         seen: set[str] = set()
@@ -197,8 +212,7 @@ class UploadService:
             on_read(item)
         if not fresh_items:
             return out
-        with self.sessions() as s, s.begin():
-            lock_athlete(s, athlete_id)
+        with changing(work, athlete_id, now=self.clock()) as s:
             current = {u.sha256: u for u in _find_many(s, athlete_id, list(seen))}
             pairs: list[tuple[str, IngestResult]] = []
             for item, result in fresh_items:
@@ -209,81 +223,110 @@ class UploadService:
                 if prior is not None:
                     s.delete(prior)
                     s.flush()
-                upload = self._new(athlete_id, item, item.sha256)
+                upload = _new(athlete_id, item)
                 _fill(upload, result)
                 s.add(upload)
                 pairs.append((upload.id, result))
                 out.append((item, upload, Outcome.CREATED))
             s.flush()
             apply_result(s, athlete_id, pairs, tz=athlete.timezone)
-            refresh(s, athlete_id, now=self.clock())
         return out
 
-    def _new(self, athlete_id: int, received: Received, sha: str) -> Upload:
-        return Upload(
-            id=uuid.uuid4().hex,
-            athlete_id=athlete_id,
-            sha256=sha,
-            filename=received.filename[:255],
-            bytes=len(received.data),
-            format=_format_name(received.data),
-            status="processing",
-            days=0,
-            sessions=0,
-            checkins=0,
-            warnings=[],
-            created=utcnow(),
-        )
-
-    def _start_job(self, athlete: Athlete, received: Received) -> tuple[Upload, Outcome]:
-        sha = received.sha256
-        with self.sessions() as s, s.begin():
-            lock_athlete(s, athlete.id)
-            existing = _live_or_clear(s, athlete.id, sha)
-            if existing is not None:
-                return existing, Outcome.EXISTING
-            upload = self._new(athlete.id, received, sha)
-            s.add(upload)
-        self.jobs.submit(self._run_job, athlete, upload.id, received)
+    def _start_job(
+        self, work: UnitOfWork, athlete_id: int, received: Received
+    ) -> tuple[Upload, Outcome]:
+        work.lock_athlete(athlete_id)
+        existing = _live_or_clear(work, athlete_id, received.sha256)
+        if existing is not None:
+            return existing, Outcome.EXISTING
+        upload = _new(athlete_id, received)
+        work.session.add(upload)
+        work.session.flush()
+        upload_id = upload.id
+        work.after_commit(lambda: self._submit_job(athlete_id, upload_id, received))
         return upload, Outcome.ACCEPTED
 
-    def _run_job(self, athlete: Athlete, upload_id: str, received: Received) -> None:
+    def _submit_job(self, athlete_id: int, upload_id: str, received: Received) -> None:
+        self.jobs.submit(self._run_job, athlete_id, upload_id, received)
+
+    def _run_job(self, athlete_id: int, upload_id: str, received: Received) -> None:
+        """Read and store a background upload in its own unit of work; on any failure the
+        upload is marked failed with its problem."""
+        step = "reading"
         try:
-            result = read_for(athlete, received)
-        except IngestError as exc:
-            self._fail(upload_id, from_ingest_error(exc).body())
-            return
-        except Exception:  # a bug must not leave the upload "processing" forever
-            _log.exception("upload %s: reading failed", upload_id)
-            self._fail(upload_id, {"title": "Internal Server Error", "status": 500})
-            return
-        try:
-            with self.sessions() as s, s.begin():
-                lock_athlete(s, athlete.id)
-                upload = s.get(Upload, upload_id)
-                if upload is None:
-                    return
-                _fill(upload, result)
-                apply_result(s, athlete.id, [(upload_id, result)], tz=athlete.timezone)
-                refresh(s, athlete.id, now=self.clock())
-        except Exception:
-            _log.exception("upload %s: storing failed", upload_id)
-            self._fail(upload_id, {"title": "Internal Server Error", "status": 500})
+            with unit_of_work(self.sessions) as work:
+                athlete = work.session.get(Athlete, athlete_id)
+                assert athlete is not None
+                result = read_for(athlete, received)
+                step = "storing"
+                with changing(work, athlete_id, now=self.clock()) as s:
+                    upload = s.get(Upload, upload_id)
+                    if upload is None:
+                        work.discard()
+                        return
+                    _fill(upload, result)
+                    apply_result(s, athlete_id, [(upload_id, result)], tz=athlete.timezone)
+        except Exception as exc:  # a bug must not leave the upload "processing" forever
+            if not isinstance(exc, IngestError):
+                _log.exception("upload %s: %s failed", upload_id, step)
+            self._fail(upload_id, self.failure(exc))
 
     def _fail(self, upload_id: str, problem: dict[str, object]) -> None:
-        with self.sessions() as s, s.begin():
-            s.execute(
+        with unit_of_work(self.sessions) as work:
+            work.session.execute(
                 update(Upload)
                 .where(Upload.id == upload_id)
                 .values(status="failed", error=problem, finished=utcnow())
             )
 
 
+def _new(athlete_id: int, received: Received) -> Upload:
+    """A new upload row, ``processing`` until it is filled from what was read."""
+    return Upload(
+        id=uuid.uuid4().hex,
+        athlete_id=athlete_id,
+        sha256=received.sha256,
+        filename=received.filename[:255],
+        bytes=len(received.data),
+        format=None,
+        status="processing",
+        days=0,
+        sessions=0,
+        checkins=0,
+        warnings=[],
+        created=utcnow(),
+    )
+
+
+def uploads_page(
+    work: UnitOfWork, athlete_id: int, *, limit: int, offset: int
+) -> tuple[list[Upload], int]:
+    """One page of the athlete's uploads, newest first, and their count."""
+    return page_rows(
+        work.session,
+        Upload,
+        (Upload.athlete_id == athlete_id,),
+        (Upload.created.desc(), Upload.id),
+        limit=limit,
+        offset=offset,
+    )
+
+
+def upload_of(work: UnitOfWork, athlete_id: int, upload_id: str) -> Upload:
+    """The athlete's upload ``upload_id`` (``MissingError`` when they have none of that id)."""
+    upload = work.session.scalars(
+        select(Upload).where(Upload.id == upload_id, Upload.athlete_id == athlete_id)
+    ).one_or_none()
+    if upload is None:
+        raise MissingError(f"no upload {upload_id!r}")
+    return upload
+
+
 def fail_interrupted(sessions: sessionmaker[Session], older_than: timedelta) -> int:
     """Mark uploads still ``processing`` after ``older_than`` as failed (the process died)."""
     cutoff = utcnow() - older_than
-    with sessions() as s, s.begin():
-        res = s.execute(
+    with unit_of_work(sessions) as work:
+        res = work.session.execute(
             update(Upload)
             .where(Upload.status == "processing", Upload.created < cutoff)
             .values(

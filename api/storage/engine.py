@@ -1,8 +1,7 @@
 """Engine and session factory, built by the app's lifespan or the CLI (never at import).
 
-SQLite gets WAL journaling, a busy timeout and foreign keys; every write transaction starts by
-locking its athlete's row (:func:`lock_athlete`), which serialises writers per athlete on
-PostgreSQL and serialises writers on SQLite, so reads-then-writes never race.
+SQLite gets WAL journaling, a busy timeout and foreign keys. Transactions are opened and ended
+by :mod:`readiness.api.storage.unit_of_work`, which also holds the per-athlete write lock.
 """
 
 from __future__ import annotations
@@ -12,11 +11,10 @@ from typing import Any
 
 from readiness.api.settings import Settings
 from readiness.api.storage.migrate import upgrade
-from readiness.api.storage.models import Athlete
-from sqlalchemy import Engine, create_engine, event, update
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-__all__ = ["Database", "lock_athlete", "open_database"]
+__all__ = ["Database", "make_engine", "open_database"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,19 +52,3 @@ def open_database(settings: Settings, *, migrate: bool = True) -> Database:
     if migrate:
         upgrade(engine)
     return Database(engine, sessionmaker(engine, expire_on_commit=False))
-
-
-def lock_athlete(session: Session, athlete_id: int) -> int:
-    """Start a write for ``athlete_id``: bump its ``data_version`` (taking the row's write lock).
-
-    Returns the new version. Call it first in a transaction that changes the athlete's data.
-    """
-    session.execute(
-        update(Athlete)
-        .where(Athlete.id == athlete_id)
-        .values(data_version=Athlete.data_version + 1)
-    )
-    version = session.get(Athlete, athlete_id, populate_existing=True)
-    if version is None:
-        raise LookupError(f"athlete {athlete_id} does not exist")
-    return version.data_version

@@ -22,9 +22,10 @@ from readiness.ingest import (
     SESSIONS,
     IngestResult,
     Table,
+    is_missing,
     normalize,
+    utc_timestamp,
 )
-from readiness.ingest.schema.records import is_missing, utc_timestamp
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 

@@ -1,4 +1,5 @@
-"""Write an athlete's timeline: merge new tables into what is stored, in the caller's transaction.
+"""Write an athlete's timeline: merge new tables into what is stored, in the caller's transaction;
+and list any table's rows a page at a time (:func:`page_rows`).
 
 The stored ``daily``, ``sessions`` and ``checkins`` tables are the *merged* timeline (one row per
 day, one per workout), combined with :func:`readiness.ingest.merge` so that source precedence is
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -23,10 +24,12 @@ from readiness.ingest import (
     IngestResult,
     merge,
 )
-from sqlalchemy import delete, insert, select
+from sqlalchemy import ColumnElement, delete, func, insert, select
 from sqlalchemy.orm import Session
 
-__all__ = ["apply_result", "upsert_checkin"]
+__all__ = ["apply_result", "page_rows", "upsert_checkin"]
+
+_Row = TypeVar("_Row")
 
 
 def _session_dates(sessions: pd.DataFrame, tz: str) -> pd.DataFrame:
@@ -96,3 +99,21 @@ def upsert_checkin(
     row.upload_id = None
     session.flush()
     return row, created
+
+
+def page_rows(
+    session: Session,
+    cls: type[_Row],
+    where: Sequence[ColumnElement[bool]],
+    order_by: Sequence[Any],
+    *,
+    limit: int,
+    offset: int,
+) -> tuple[list[_Row], int]:
+    """``limit`` rows of ``cls`` matching ``where`` from ``offset`` on (in ``order_by``), and
+    how many match in all."""
+    count = session.scalar(select(func.count()).select_from(cls).where(*where)) or 0
+    rows = session.scalars(
+        select(cls).where(*where).order_by(*order_by).limit(limit).offset(offset)
+    ).all()
+    return list(rows), count

@@ -7,14 +7,16 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from readiness.api.services import uploads as uploads_module
-from readiness.api.services.accounts import create_athlete
+from readiness.api.errors import failure_body
+from readiness.api.services import readiness as readiness_module
+from readiness.api.services.accounts import create_athlete, get_athlete
 from readiness.api.services.readiness import TRAILING_DAYS
 from readiness.api.services.uploads import Outcome, Received, UploadService
 from readiness.api.settings import Settings
 from readiness.api.storage.engine import Database, open_database
 from readiness.api.storage.frames import load_result
 from readiness.api.storage.models import DailyRow, ReadinessRow, Upload
+from readiness.api.storage.unit_of_work import unit_of_work
 from sqlalchemy import func, select
 
 from tests.api.builders import daily_csv
@@ -25,14 +27,24 @@ def db(tmp_path: Path) -> Database:
     database = open_database(
         Settings(_env_file=None, database_url=f"sqlite:///{tmp_path / 's.db'}")  # type: ignore[call-arg]
     )
-    yield database  # type: ignore[misc]
+    yield database
     database.dispose()
 
 
 def _athlete(db: Database) -> int:
-    with db.sessions() as s, s.begin():
-        athlete, _ = create_athlete(s, name="s", timezone="Europe/Oslo")
+    with unit_of_work(db.sessions) as work:
+        athlete, _ = create_athlete(work, name="s", timezone="Europe/Oslo")
         return athlete.id
+
+
+def _submit(
+    db: Database, service: UploadService, athlete_id: int, received: Received
+) -> tuple[Upload, Outcome]:
+    """``service.submit`` in its own unit of work, as a request runs it."""
+    with unit_of_work(db.sessions) as work:
+        athlete = get_athlete(work, athlete_id)
+        assert athlete is not None
+        return service.submit(work, athlete, received)
 
 
 def _count(db: Database, cls: type) -> int:
@@ -45,18 +57,20 @@ def test_failure_while_storing_writes_nothing(
 ) -> None:
     athlete_id = _athlete(db)
     with ThreadPoolExecutor(1) as jobs:
-        service = UploadService(db.sessions, 0, jobs)
+        service = UploadService(db.sessions, 0, jobs, failure=failure_body)
 
         def broken(*_: object, **__: object) -> int:
             raise RuntimeError("scoring blew up")
 
-        monkeypatch.setattr(uploads_module, "refresh", broken)
+        monkeypatch.setattr(readiness_module, "refresh", broken)
         with pytest.raises(RuntimeError):
-            service.submit(athlete_id, Received(daily_csv(date(2026, 3, 1), days=10), "d.csv"))
+            _submit(
+                db, service, athlete_id, Received(daily_csv(date(2026, 3, 1), days=10), "d.csv")
+            )
         assert (_count(db, Upload), _count(db, DailyRow), _count(db, ReadinessRow)) == (0, 0, 0)
         monkeypatch.undo()
-        upload, outcome = service.submit(
-            athlete_id, Received(daily_csv(date(2026, 3, 1), days=10), "d.csv")
+        upload, outcome = _submit(
+            db, service, athlete_id, Received(daily_csv(date(2026, 3, 1), days=10), "d.csv")
         )
         assert outcome is Outcome.CREATED and upload.days == 10
         stored = (_count(db, Upload), _count(db, DailyRow), _count(db, ReadinessRow))
@@ -66,11 +80,11 @@ def test_failure_while_storing_writes_nothing(
 def test_later_upload_wins_for_the_same_source(db: Database) -> None:
     athlete_id = _athlete(db)
     with ThreadPoolExecutor(1) as jobs:
-        service = UploadService(db.sessions, 0, jobs)
+        service = UploadService(db.sessions, 0, jobs, failure=failure_body)
         first = b"date,hrv_rmssd_ms,resting_hr_bpm\n2026-03-01,60,50\n2026-03-02,61,51\n"
         fixed = b"date,hrv_rmssd_ms,steps\n2026-03-02,65,9000\n"
-        service.submit(athlete_id, Received(first, "a.csv"))
-        upload, _ = service.submit(athlete_id, Received(fixed, "b.csv"))
+        _submit(db, service, athlete_id, Received(first, "a.csv"))
+        upload, _ = _submit(db, service, athlete_id, Received(fixed, "b.csv"))
     with db.sessions() as s:
         daily = load_result(s, athlete_id).daily.set_index("date")
     day2 = daily.loc["2026-03-02"]
