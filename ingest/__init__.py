@@ -15,6 +15,7 @@ from readiness.ingest.errors import (
 )
 from readiness.ingest.findings import IngestWarning
 from readiness.ingest.options import ReadOptions
+from readiness.ingest.physiology import AthleteProfile
 from readiness.ingest.reader import (
     ReadReport,
     expand_paths,
@@ -40,6 +41,7 @@ __all__ = [
     "SESSIONS",
     "TABLES",
     "ArchiveError",
+    "AthleteProfile",
     "ChecksumError",
     "Column",
     "CorruptFileError",

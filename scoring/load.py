@@ -22,18 +22,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
+from readiness.ingest.physiology import trimp_exp
 from readiness.scoring.thresholds import Thresholds
 
 __all__ = ["LoadHistory", "doms_weight", "ewma", "load_history", "session_trimp"]
-
-# Banister 1975 / Morton 1990 sex factors; Runalyze's values when sex is unknown.
-_SEX_FACTORS = {"male": (0.64, 1.92), "female": (0.86, 1.67), None: (0.7252, 1.795)}
-
-
-def _trimp_exp(minutes: np.ndarray, hrr: np.ndarray, a: float, b: float) -> np.ndarray:
-    x = np.clip(hrr, 0.0, 1.0)
-    out: np.ndarray = minutes * x * a * np.exp(b * x)
-    return out
 
 
 def session_trimp(
@@ -47,13 +39,16 @@ def session_trimp(
     sex: str | None,
     th: Thresholds,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Each session's load in Banister TRIMP units and the basis it was computed from."""
-    a, b = _SEX_FACTORS.get(sex, _SEX_FACTORS[None])
+    """Each session's load in Banister TRIMP units and the basis it was computed from.
+
+    The formula and its sex coefficients are :func:`readiness.ingest.physiology.trimp_exp`,
+    the same that gives the ``trimp`` column from heart-rate samples.
+    """
     minutes = np.nan_to_num(duration_min, nan=0.0)
     hrr = (avg_hr - hr_rest) / np.maximum(hr_max - hr_rest, 1.0)
-    from_hr = _trimp_exp(minutes, hrr, a, b)
-    from_rpe = _trimp_exp(minutes, rpe * th.trimp_rpe_scale, a, b)
-    default = _trimp_exp(minutes, np.full_like(minutes, th.trimp_default_hrr), a, b)
+    from_hr = trimp_exp(minutes, hrr, sex)
+    from_rpe = trimp_exp(minutes, rpe * th.trimp_rpe_scale, sex)
+    default = trimp_exp(minutes, np.full_like(minutes, th.trimp_default_hrr), sex)
     has_trimp = np.isfinite(trimp)
     has_hr = np.isfinite(hrr)
     has_rpe = np.isfinite(rpe)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from readiness.ingest.physiology import AthleteProfile
 from readiness.scoring.decision.gates import GateArrays, gates
 from readiness.scoring.decision.rules import RULES, DecisionInputs, decide
 from readiness.scoring.load import LoadHistory, load_history
@@ -21,7 +22,6 @@ from readiness.scoring.subscores.stiffness import StiffnessArrays, stiffness_sco
 from readiness.scoring.subscores.stress import StressArrays, band_code, stress_scores
 from readiness.scoring.subscores.warmth import WarmthArrays, warmth_band, warmth_scores
 from readiness.scoring.thresholds import DEFAULT, Thresholds
-from readiness.scoring.types import AthleteProfile
 
 __all__ = ["BANDS", "History", "compute", "deescalation", "score_history"]
 
@@ -96,13 +96,23 @@ def compute(
     checkins: pd.DataFrame | None,
     *,
     profile: AthleteProfile | None = None,
+    timezone: str = "UTC",
     at: dict[datetime.date, datetime.datetime] | None = None,
     extra_dates: tuple[datetime.date, ...] = (),
     th: Thresholds = DEFAULT,
 ) -> History:
     """Score every calendar day (vectorised) and keep the parts."""
     profile = profile or AthleteProfile()
-    p = prepare(daily, sessions, checkins, profile=profile, th=th, extra_dates=extra_dates, at=at)
+    p = prepare(
+        daily,
+        sessions,
+        checkins,
+        profile=profile,
+        timezone=timezone,
+        th=th,
+        extra_dates=extra_dates,
+        at=at,
+    )
     n = p.n
     ci = _checkin_arrays(p.checkins)
     night = night_signals(p.daily, th)
@@ -218,11 +228,15 @@ def score_history(
     checkins: pd.DataFrame | None,
     *,
     profile: AthleteProfile | None = None,
+    timezone: str = "UTC",
     thresholds: Thresholds = DEFAULT,
 ) -> pd.DataFrame:
     """Every calendar day's sub-scores, gates and rule, warmth at each day's local end.
 
     One row per day from the first to the last date with data; ``date`` is
-    ``datetime64[D]``-like; sub-scores that cannot be computed are NaN.
+    ``datetime64[D]``-like; sub-scores that cannot be computed are NaN. ``timezone`` (IANA)
+    sets the day boundaries.
     """
-    return compute(daily, sessions, checkins, profile=profile, th=thresholds).frame
+    return compute(
+        daily, sessions, checkins, profile=profile, timezone=timezone, th=thresholds
+    ).frame

@@ -94,8 +94,6 @@ class Thresholds:
     checkin_floor_per_point: float = 25.0  # soreness/stiffness 4 → ≥ 75 (§9.4.3)
     trimp_rpe_scale: float = 0.1  # CR-10 RPE 6 ≈ 60 % heart-rate reserve (Foster 2001)
     trimp_default_hrr: float = 0.5  # duration only: assume moderate, low confidence
-    hr_rest_default_bpm: float = 60.0
-    hr_max_floor_bpm: float = 180.0  # Tanaka 208 − 0.7·age at age 40
 
     # --- inactivity (§5) ------------------------------------------------------------------
     inactive_from_min: float = 480.0  # Oura: < 8 h inactive is fine

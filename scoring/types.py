@@ -11,7 +11,6 @@ __all__ = [
     "ACTIONS",
     "DISCLAIMER",
     "Action",
-    "AthleteProfile",
     "Calibration",
     "Contributor",
     "DayReadiness",
@@ -45,16 +44,6 @@ def _num(value: float | None, digits: int = 1) -> float | None:
     if value is None or not math.isfinite(value):
         return None
     return round(float(value), digits)
-
-
-@dataclass(frozen=True, slots=True)
-class AthleteProfile:
-    """What the scorer may know about the athlete beyond the tables."""
-
-    timezone: str = "UTC"  # IANA zone: day boundaries and "end of day" for warmth
-    hr_rest: float | None = None
-    hr_max: float | None = None
-    sex: Literal["male", "female"] | None = None
 
 
 @dataclass(frozen=True, slots=True)

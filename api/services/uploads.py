@@ -27,6 +27,7 @@ from readiness.api.storage.engine import lock_athlete
 from readiness.api.storage.models import Athlete, Upload, utcnow
 from readiness.api.storage.repositories import apply_result
 from readiness.ingest import (
+    AthleteProfile,
     IngestError,
     IngestResult,
     ReadOptions,
@@ -69,7 +70,8 @@ def read_for(athlete: Athlete, received: Received) -> IngestResult:
         "male" if athlete.sex == "male" else "female" if athlete.sex == "female" else None
     )
     options = ReadOptions(
-        tz=ZoneInfo(athlete.timezone), hr_rest=athlete.hr_rest, hr_max=athlete.hr_max, sex=sex
+        tz=ZoneInfo(athlete.timezone),
+        profile=AthleteProfile(hr_rest=athlete.hr_rest, hr_max=athlete.hr_max, sex=sex),
     )
     return read_bytes(received.data, received.filename, options)
 

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
+from readiness.ingest.physiology import AthleteProfile
 from readiness.scoring.calibration.feedback import FeedbackCache, choose_action
 from readiness.scoring.decision.rules import RULES
 from readiness.scoring.explain.advice import (
@@ -28,7 +29,6 @@ from readiness.scoring.pipeline import (
 from readiness.scoring.subscores.warmth import warmth_band
 from readiness.scoring.thresholds import DEFAULT, Thresholds
 from readiness.scoring.types import (
-    AthleteProfile,
     Calibration,
     DayReadiness,
     Recommendation,
@@ -233,6 +233,7 @@ def score_days(
     dates: Sequence[datetime.date] | None = None,
     at: datetime.datetime | None = None,
     profile: AthleteProfile | None = None,
+    timezone: str = "UTC",
     feedback: pd.DataFrame | None = None,
     thresholds: Thresholds = DEFAULT,
 ) -> list[DayReadiness]:
@@ -243,10 +244,10 @@ def score_days(
     in (athlete-local); other days use their local end of day. With ``at`` and no ``dates``,
     the day scored is the local date of ``at``. ``feedback`` (date, action, helped 1–5, note)
     lets calibration choose among the options a rule allows, using only earlier feedback.
-    Raises ``ValueError`` for a naive ``at``.
+    ``profile`` is what is known of the athlete's heart (for TRIMP); ``timezone`` (IANA) sets
+    the day boundaries and each day's end. Raises ``ValueError`` for a naive ``at``.
     """
-    profile = profile or AthleteProfile()
-    tz = ZoneInfo(profile.timezone)
+    tz = ZoneInfo(timezone)
     at_map: dict[datetime.date, datetime.datetime] | None = None
     if at is not None:
         if at.tzinfo is None or at.utcoffset() is None:
@@ -256,7 +257,7 @@ def score_days(
         if dates is None:
             dates = [at_day]
     if dates is None:
-        last = last_date_with_data(daily, sessions, checkins, profile.timezone)
+        last = last_date_with_data(daily, sessions, checkins, timezone)
         if last is None:
             return []
         dates = [last]
@@ -266,6 +267,7 @@ def score_days(
         sessions,
         checkins,
         profile=profile,
+        timezone=timezone,
         at=at_map,
         extra_dates=tuple(wanted),
         th=thresholds,
