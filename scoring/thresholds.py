@@ -81,6 +81,7 @@ class Thresholds:
     doms_early_h: float = 12.0  # DOMS window 12–72 h (Cheung 2003)
     doms_late_h: float = 72.0
     doms_end_h: float = 120.0
+    doms_peak_from_h: float = 24.0  # soreness peaks 24–72 h after the session (Cheung 2003)
     doms_early_weight: float = 0.6
     l1_span: float = 2.0  # L1 = clip(100·(r − 1)/2): 3× a typical day = 100
     spike_span: float = 0.5  # L2 = clip(100·(ratio − 1)/0.5)
@@ -129,9 +130,10 @@ class Thresholds:
     illness_signs: int = 2
 
     # --- decision table (§9.5) ------------------------------------------------------------
-    rest_stress: float = 80.0
-    rest_sleep_debt_h: float = 7.0
-    rest_fatigue: float = 4.0
+    rest_stress: float = 80.0  # R2 overreaching (Plews 2012; Le Meur 2013)
+    rest_sleep_debt_h: float = 7.0  # R2: a night's sleep lost over the week (Van Dongen 2003)
+    rest_fatigue: float = 4.0  # R2: fatigue check-in 4–5 of 5
+    deep_tissue_wait_h: float = 24.0  # R3: deep tissue deferred while guarded (Moyer 2004)
     shift_fatigue: float = 4.0
     benign_wellness_max: float = 2.0
     deescalate_max_components: int = 1

@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from readiness.scoring.bands import Band
 from readiness.scoring.signals import Night
 from readiness.scoring.thresholds import Thresholds
 
@@ -55,9 +56,14 @@ def weighted_mean(parts: tuple[tuple[np.ndarray, float], ...], n: int) -> np.nda
 
 
 def band_code(score: np.ndarray, th: Thresholds) -> np.ndarray:
-    """−1 unknown · 0 settled (< 33) · 1 elevated (33–66) · 2 guarded (≥ 67)."""
-    out = np.where(score >= th.band_guarded, 2, np.where(score >= th.band_elevated, 1, 0))
-    return np.where(np.isfinite(score), out, -1).astype("int64")
+    """:class:`Band` code per day: unknown (NaN) · settled · elevated · guarded (cut-points from
+    ``th``)."""
+    out = np.where(
+        score >= th.band_guarded,
+        Band.GUARDED,
+        np.where(score >= th.band_elevated, Band.ELEVATED, Band.SETTLED),
+    )
+    return np.where(np.isfinite(score), out, Band.UNKNOWN).astype("int64")
 
 
 @dataclass(frozen=True, slots=True)
