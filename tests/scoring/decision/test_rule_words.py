@@ -112,22 +112,25 @@ def test_changing_a_threshold_changes_the_words() -> None:
     assert by_id["R7"].condition(th) == "warmth ≥ 55, stiffness ≥ 40, stress < 70"
     assert "until stress is below 67" in by_id["R3"].explain(FACTS, DEFAULT)[1]
     assert "until stress is below 70" in by_id["R3"].explain(FACTS, th)[1]
-    assert "waits ≥ 36 h" in by_id["R3"].explain(
-        FACTS, dataclasses.replace(DEFAULT, deep_tissue_wait_h=36.0)
-    )[1]
+    assert (
+        "waits ≥ 36 h"
+        in by_id["R3"].explain(FACTS, dataclasses.replace(DEFAULT, deep_tissue_wait_h=36.0))[1]
+    )
     ill = by_id["R1"]
     assert "two or more illness signs" in ill.explain(FACTS, DEFAULT)[0]
     words = ill.explain(FACTS, dataclasses.replace(DEFAULT, illness_signs=3, rhr_rise_bpm=6.0))
     assert "three or more illness signs" in words[0] and "resting HR 6+ bpm" in words[0]
     pain = by_id["R0"]
     assert "more than a week" in pain.explain(FACTS, DEFAULT)[0]
-    assert "more than 10 days" in pain.explain(
-        FACTS, dataclasses.replace(DEFAULT, pain_persist_days=10)
-    )[0]
+    assert (
+        "more than 10 days"
+        in pain.explain(FACTS, dataclasses.replace(DEFAULT, pain_persist_days=10))[0]
+    )
     recurrent = dataclasses.replace(FACTS, pain_reason="pain_recurrent")
-    assert "4 of the last 21 days" in pain.explain(
-        recurrent, dataclasses.replace(DEFAULT, pain_recurrent_window=21)
-    )[0]
+    assert (
+        "4 of the last 21 days"
+        in pain.explain(recurrent, dataclasses.replace(DEFAULT, pain_recurrent_window=21))[0]
+    )
 
 
 def test_rule_attributes_replace_id_lists() -> None:
