@@ -1,6 +1,6 @@
 """Training load: Banister TRIMP per session, EWMA fatigue/fitness, Foster monotony and strain.
 
-Conventions (research/scoring.md §4):
+Conventions (docs/scoring.md, "physical_stiffness"):
 
 * One unit for every session: Banister TRIMPexp (AU). Precedence: the ``trimp`` column (from
   heart-rate samples) → TRIMPexp from average HR → sRPE converted to an equivalent

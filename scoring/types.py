@@ -75,7 +75,7 @@ class Contributor:
 
 
 def confidence_level(value: float, high: float = 0.8, medium: float = 0.5) -> str:
-    """High ≥ 0.8 · Medium 0.5–0.8 · Low < 0.5 (research/scoring.md §9.3)."""
+    """High ≥ 0.8 · Medium 0.5–0.8 · Low < 0.5 (docs/scoring.md, "Confidence and calibration")."""
     if value >= high:
         return "High"
     if value >= medium:

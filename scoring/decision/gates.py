@@ -1,4 +1,4 @@
-"""Gates, evaluated before anything else and never learned (research/scoring.md §9.2 D).
+"""Gates, evaluated before anything else and never learned (docs/scoring.md, "Gates").
 
 * **Pain / injury → physiotherapy assessment** if any: pain ≥ 4/5 today; pain ≥ 3/5 at the
   same site on ≥ 3 of the last 14 days; ≥ 2 separate episodes at one site within 30 days

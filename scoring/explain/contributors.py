@@ -145,7 +145,8 @@ def stress_contributors(h: History, i: int, th: Thresholds) -> tuple[Contributor
 def _checkin(h: History, i: int, key: str, th: Thresholds) -> Contributor:
     """A 1–5 check-in, and — after 14 earlier reports — how it compares with the athlete's usual.
 
-    Someone who always reports 3 is not the same as someone who usually reports 1 (§9.4.2).
+    Someone who always reports 3 is not the same as someone who usually reports 1 (docs/scoring.md,
+    "Check-ins").
     """
     v = float(h.checkin[key][i])
     before = h.checkin[key][:i]

@@ -1,4 +1,5 @@
-"""``physical_stiffness`` (tissue load, research/scoring.md §9.2 B), typed ``load``/``inactivity``.
+"""``physical_stiffness``: tissue load, typed ``load``/``inactivity`` (docs/scoring.md,
+"physical_stiffness").
 
 * ``load`` (training-induced, DOMS-type): L1 the recent session vs a typical day in the
   12–72 h DOMS window, L2 the uncoupled EWMA spike (descriptive), L3 monotony (muted in a
@@ -86,7 +87,7 @@ def stiffness_scores(
         0.75 * q_load + 0.25 * np.isfinite(soreness_ci),
         0.75 * q_inact + 0.25 * np.isfinite(stiffness_ci),
     )
-    # like every sub-score, provisional during the first 14 days of data (§9.3)
+    # like every sub-score, provisional during the first 14 days of data
     provisional = np.arange(n) + 1 < th.provisional_nights
     conf = np.where(provisional, np.minimum(conf, th.provisional_max_confidence), conf)
     score = np.where(conf >= th.conf_withhold, score, np.nan)

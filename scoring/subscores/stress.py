@@ -1,11 +1,12 @@
-"""``nervous_system_stress`` (autonomic strain, research/scoring.md §9.2 A), vectorised.
+"""``nervous_system_stress``: autonomic strain, vectorised (docs/scoring.md,
+"nervous_system_stress").
 
 Each component is a deviation ``d`` in SD units in the worrying direction, mapped to points
 ``P(d) = clip(100·(d − k)/2, 0, 100)`` — zero inside the smallest-worthwhile-change band
 (k = 0.5 SD; 1.0 while provisional), 100 at k + 2 SD. The score is the weighted mean of the
 available components (weights renormalise over what exists; nothing is imputed), blended with
 the stress check-in: ``0.85·AS_obj + 0.15·25·(stress − 1)``; a stress check-in of 4 or 5 also
-floors the score at ``25·(stress − 1)`` (self-report can always escalate, §9.4).
+floors the score at ``25·(stress − 1)`` (self-report can always escalate, Saw 2016).
 
 Every component is non-decreasing in lower HRV and in higher resting HR (the property tests
 check this); patterns are labels for the explanation and the decision table, except

@@ -1,4 +1,4 @@
-"""``warmth``: is the body ready to stretch now (research/scoring.md §5, §9.2 C).
+"""``warmth``: is the body ready to stretch now (docs/scoring.md, "warmth").
 
 ``W = 100·exp(−Δt/τ)``, τ = 20 min, Δt = minutes from the end of the last qualifying bout
 (≥ 10 min at ≥ moderate intensity: ≥ 40 % heart-rate reserve or ≥ 64 % HRmax (ACSM), else
