@@ -76,18 +76,17 @@ def ewma(values: np.ndarray, span: int) -> np.ndarray:
 
 def doms_weight(hours: np.ndarray, th: Thresholds) -> np.ndarray:
     """w(h): 0.6 for 0–12 h, 1.0 for 12–72 h, linear to 0 at 120 h (Cheung 2003)."""
-    h = np.asarray(hours, dtype="float64")
-    late = 1.0 - (h - th.doms_late_h) / (th.doms_end_h - th.doms_late_h)
-    w = np.where(
-        h < 0,
+    hours = np.asarray(hours, dtype="float64")
+    late = 1.0 - (hours - th.doms_late_h) / (th.doms_end_h - th.doms_late_h)
+    out: np.ndarray = np.where(
+        hours < 0,
         0.0,
         np.where(
-            h < th.doms_early_h,
+            hours < th.doms_early_h,
             th.doms_early_weight,
-            np.where(h <= th.doms_late_h, 1.0, np.clip(late, 0.0, 1.0)),
+            np.where(hours <= th.doms_late_h, 1.0, np.clip(late, 0.0, 1.0)),
         ),
     )
-    out: np.ndarray = w
     return out
 
 
@@ -135,22 +134,22 @@ def load_history(
     if n > lag:
         prev = chronic[:-lag]
         with np.errstate(divide="ignore", invalid="ignore"):
-            r = np.where(prev > 0, acute[lag:] / prev, np.nan)
-        ratio[lag:] = r
+            ratio[lag:] = np.where(prev > 0, acute[lag:] / prev, np.nan)
     ratio = np.where(history_days >= th.ratio_min_days, ratio, np.nan)
     win = th.mean_days
     pad = np.concatenate([np.zeros(win - 1), daily])
-    w = sliding_window_view(pad, win)[:n]
-    mean7 = w.mean(axis=1)
-    sd7 = w.std(axis=1, ddof=1) if win > 1 else np.zeros(n)
+    week = sliding_window_view(pad, win)[:n]  # the last `win` daily loads per day, AU
+    mean7 = week.mean(axis=1)
+    sd7 = week.std(axis=1, ddof=1) if win > 1 else np.zeros(n)
     with np.errstate(divide="ignore", invalid="ignore"):
         mono = np.where(sd7 > 0, mean7 / sd7, np.where(mean7 > 0, th.monotony_cap, 0.0))
     mono = np.minimum(mono, th.monotony_cap)
     mono = np.where(history_days >= win - 1, mono, np.nan)
-    strain = w.sum(axis=1) * mono
+    strain = week.sum(axis=1) * mono
     with np.errstate(invalid="ignore"):
         deload = (chronic > 0) & (mean7 < th.deload_fraction * chronic)
-    # L1: for each day, the session in the last 120 h with the largest DOMS-weighted load
+    # L1 (ratio to a typical day, DOMS-weighted; l1_h hours since that session ended): for each
+    # day, the session in the last 120 h with the largest DOMS-weighted load
     # relative to a typical day (chronic EWMA the day before the session).
     l1 = np.zeros(n)
     l1_h = np.full(n, np.nan)
@@ -167,7 +166,7 @@ def load_history(
             ok = (target >= 0) & (target < n)
             if not ok.any():
                 continue
-            t = target[ok]
+            t = target[ok]  # calendar index of the day each session is weighed on
             hours = (at_s[t] - end_s[ok]) / 3600.0
             valid = (hours >= 0) & (hours <= th.doms_end_h)
             val = np.where(valid, np.nan_to_num(rel[ok]) * doms_weight(hours, th), 0.0)

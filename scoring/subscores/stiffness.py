@@ -53,6 +53,8 @@ def stiffness_scores(
 ) -> StiffnessArrays:
     """Vectorised tissue-load score for every calendar day."""
     n = len(load.daily_load)
+    # l1–l3: load parts (recent session, EWMA spike, monotony), i1–i2: inactivity parts
+    # (inactive minutes, longest sitting bout) — each in points 0–100
     has_sessions = load.history_days >= 0
     l1 = np.where(has_sessions, points(load.l1_ratio, 1.0, th.l1_span), np.nan)
     l2 = points(load.ratio, 1.0, th.spike_span)
