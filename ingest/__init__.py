@@ -15,7 +15,12 @@ from readiness.ingest.errors import (
 )
 from readiness.ingest.findings import IngestWarning
 from readiness.ingest.options import ReadOptions
-from readiness.ingest.physiology import AthleteProfile
+from readiness.ingest.physiology import (
+    DEFAULT_HR_MAX_BPM,
+    DEFAULT_HR_REST_BPM,
+    AthleteProfile,
+    trimp_exp,
+)
 from readiness.ingest.reader import (
     ReadReport,
     expand_paths,
@@ -38,6 +43,8 @@ from readiness.ingest.schema.tables import (
 __all__ = [
     "CHECKINS",
     "DAILY",
+    "DEFAULT_HR_MAX_BPM",
+    "DEFAULT_HR_REST_BPM",
     "SESSIONS",
     "TABLES",
     "ArchiveError",
@@ -62,4 +69,5 @@ __all__ = [
     "read_path",
     "read_paths",
     "read_stream",
+    "trimp_exp",
 ]

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
-from readiness.ingest.physiology import trimp_exp
+from readiness.ingest import trimp_exp
 from readiness.scoring.thresholds import Thresholds
 
 __all__ = ["LoadHistory", "doms_weight", "ewma", "load_history", "session_trimp"]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from readiness.ingest.physiology import AthleteProfile
+from readiness.ingest import AthleteProfile
 from readiness.scoring.bands import Band, band_labels, warmth_labels
 from readiness.scoring.decision.gates import GateArrays, gates
 from readiness.scoring.decision.rules import RULES, DecisionInputs, decide, overreaching

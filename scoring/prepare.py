@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
-from readiness.ingest.physiology import DEFAULT_HR_MAX_BPM, DEFAULT_HR_REST_BPM, AthleteProfile
+from readiness.ingest import DEFAULT_HR_MAX_BPM, DEFAULT_HR_REST_BPM, AthleteProfile
 from readiness.ingest.schema.tables import (
     CHECKINS,
     DAILY,

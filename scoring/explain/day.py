@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
-from readiness.ingest.physiology import AthleteProfile
+from readiness.ingest import AthleteProfile
 from readiness.scoring.bands import Band, WarmthBand
 from readiness.scoring.calibration.feedback import FeedbackCache, choose_action
 from readiness.scoring.decision.rules import RULES
