@@ -20,6 +20,12 @@ from readiness.ingest.errors import (
 )
 from readiness.ingest.findings import IngestWarning
 from readiness.ingest.options import ReadOptions
+from readiness.ingest.physiology import (
+    DEFAULT_HR_MAX_BPM,
+    DEFAULT_HR_REST_BPM,
+    AthleteProfile,
+    trimp_exp,
+)
 from readiness.ingest.reader import (
     ReadReport,
     expand_paths,
@@ -43,9 +49,12 @@ from readiness.ingest.schema.tables import (
 __all__ = [
     "CHECKINS",
     "DAILY",
+    "DEFAULT_HR_MAX_BPM",
+    "DEFAULT_HR_REST_BPM",
     "SESSIONS",
     "TABLES",
     "ArchiveError",
+    "AthleteProfile",
     "ChecksumError",
     "Column",
     "CorruptFileError",
@@ -68,5 +77,6 @@ __all__ = [
     "read_paths",
     "read_stream",
     "to_records",
+    "trimp_exp",
     "utc_timestamp",
 ]

@@ -1,16 +1,13 @@
-"""Options every reader takes: the athlete's timezone and heart-rate profile."""
+"""Options every reader takes: the athlete's timezone and what is known of their heart."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-__all__ = ["DEFAULT_HR_MAX", "DEFAULT_HR_REST", "ReadOptions"]
+from readiness.ingest.physiology import AthleteProfile
 
-#: Used for TRIMP when neither the file nor the athlete profile gives a value (documented).
-DEFAULT_HR_REST = 60.0
-DEFAULT_HR_MAX = 190.0
+__all__ = ["ReadOptions"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,11 +16,9 @@ class ReadOptions:
 
     ``tz`` assigns instants to the athlete's local calendar. When it is ``None`` a reader
     uses the file's own local offset if it has one, else UTC with a warning.
-    ``hr_rest``, ``hr_max`` and ``sex`` feed Banister TRIMP; a file's own user profile is used
-    when these are ``None``.
+    ``profile`` feeds Banister TRIMP; where a value in it is ``None`` the file's own user
+    profile is used, else the defaults of :mod:`readiness.ingest.physiology`.
     """
 
     tz: ZoneInfo | None = None
-    hr_rest: float | None = None
-    hr_max: float | None = None
-    sex: Literal["male", "female"] | None = None
+    profile: AthleteProfile = field(default_factory=AthleteProfile)

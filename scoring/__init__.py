@@ -4,6 +4,7 @@ Pure: pandas, numpy and scikit-learn only; no I/O, no web framework, no database
 ``docs/scoring.md`` for every formula and threshold with its reference.
 """
 
+from readiness.ingest import AthleteProfile
 from readiness.scoring.decision.rules import RULES, Rule
 from readiness.scoring.explain.day import last_date_with_data, score_days
 from readiness.scoring.pipeline import score_history
@@ -12,7 +13,6 @@ from readiness.scoring.types import (
     ACTIONS,
     DISCLAIMER,
     Action,
-    AthleteProfile,
     Calibration,
     Contributor,
     DayReadiness,

@@ -5,7 +5,8 @@ a new one, and a day is only ever compared with earlier days of its own segment.
 a measurement belongs to the segment of the last measurement before it.
 
 * ``robust_baseline``: median and 1.4826·MAD over days t−60…t−1 (today never enters its own
-  baseline), σ shrunk towards a prior while there are few nights (empirical Bayes, §9.3).
+  baseline), σ shrunk towards a prior while there are few nights (empirical Bayes;
+  docs/scoring.md, "Baselines").
 * ``rolling_mean``: 7-day mean of days t−6…t of the same segment, ≥ 3 valid (Plews 2014).
 * ``theil_sen_slope``: median of pairwise slopes over a trailing window (Theil 1950, Sen 1968),
   vectorised; equal to ``scipy.stats.theilslopes`` (a test checks it).

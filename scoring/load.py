@@ -1,6 +1,6 @@
 """Training load: Banister TRIMP per session, EWMA fatigue/fitness, Foster monotony and strain.
 
-Conventions (research/scoring.md §4):
+Conventions (docs/scoring.md, "physical_stiffness"):
 
 * One unit for every session: Banister TRIMPexp (AU). Precedence: the ``trimp`` column (from
   heart-rate samples) → TRIMPexp from average HR → sRPE converted to an equivalent
@@ -22,18 +22,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
+from readiness.ingest import trimp_exp
 from readiness.scoring.thresholds import Thresholds
 
 __all__ = ["LoadHistory", "doms_weight", "ewma", "load_history", "session_trimp"]
-
-# Banister 1975 / Morton 1990 sex factors; Runalyze's values when sex is unknown.
-_SEX_FACTORS = {"male": (0.64, 1.92), "female": (0.86, 1.67), None: (0.7252, 1.795)}
-
-
-def _trimp_exp(minutes: np.ndarray, hrr: np.ndarray, a: float, b: float) -> np.ndarray:
-    x = np.clip(hrr, 0.0, 1.0)
-    out: np.ndarray = minutes * x * a * np.exp(b * x)
-    return out
 
 
 def session_trimp(
@@ -47,13 +39,16 @@ def session_trimp(
     sex: str | None,
     th: Thresholds,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Each session's load in Banister TRIMP units and the basis it was computed from."""
-    a, b = _SEX_FACTORS.get(sex, _SEX_FACTORS[None])
+    """Each session's load in Banister TRIMP units and the basis it was computed from.
+
+    The formula and its sex coefficients are :func:`readiness.ingest.physiology.trimp_exp`,
+    the same that gives the ``trimp`` column from heart-rate samples.
+    """
     minutes = np.nan_to_num(duration_min, nan=0.0)
     hrr = (avg_hr - hr_rest) / np.maximum(hr_max - hr_rest, 1.0)
-    from_hr = _trimp_exp(minutes, hrr, a, b)
-    from_rpe = _trimp_exp(minutes, rpe * th.trimp_rpe_scale, a, b)
-    default = _trimp_exp(minutes, np.full_like(minutes, th.trimp_default_hrr), a, b)
+    from_hr = trimp_exp(minutes, hrr, sex)
+    from_rpe = trimp_exp(minutes, rpe * th.trimp_rpe_scale, sex)
+    default = trimp_exp(minutes, np.full_like(minutes, th.trimp_default_hrr), sex)
     has_trimp = np.isfinite(trimp)
     has_hr = np.isfinite(hrr)
     has_rpe = np.isfinite(rpe)
@@ -81,18 +76,17 @@ def ewma(values: np.ndarray, span: int) -> np.ndarray:
 
 def doms_weight(hours: np.ndarray, th: Thresholds) -> np.ndarray:
     """w(h): 0.6 for 0–12 h, 1.0 for 12–72 h, linear to 0 at 120 h (Cheung 2003)."""
-    h = np.asarray(hours, dtype="float64")
-    late = 1.0 - (h - th.doms_late_h) / (th.doms_end_h - th.doms_late_h)
-    w = np.where(
-        h < 0,
+    hours = np.asarray(hours, dtype="float64")
+    late = 1.0 - (hours - th.doms_late_h) / (th.doms_end_h - th.doms_late_h)
+    out: np.ndarray = np.where(
+        hours < 0,
         0.0,
         np.where(
-            h < th.doms_early_h,
+            hours < th.doms_early_h,
             th.doms_early_weight,
-            np.where(h <= th.doms_late_h, 1.0, np.clip(late, 0.0, 1.0)),
+            np.where(hours <= th.doms_late_h, 1.0, np.clip(late, 0.0, 1.0)),
         ),
     )
-    out: np.ndarray = w
     return out
 
 
@@ -140,22 +134,22 @@ def load_history(
     if n > lag:
         prev = chronic[:-lag]
         with np.errstate(divide="ignore", invalid="ignore"):
-            r = np.where(prev > 0, acute[lag:] / prev, np.nan)
-        ratio[lag:] = r
+            ratio[lag:] = np.where(prev > 0, acute[lag:] / prev, np.nan)
     ratio = np.where(history_days >= th.ratio_min_days, ratio, np.nan)
     win = th.mean_days
     pad = np.concatenate([np.zeros(win - 1), daily])
-    w = sliding_window_view(pad, win)[:n]
-    mean7 = w.mean(axis=1)
-    sd7 = w.std(axis=1, ddof=1) if win > 1 else np.zeros(n)
+    week = sliding_window_view(pad, win)[:n]  # the last `win` daily loads per day, AU
+    mean7 = week.mean(axis=1)
+    sd7 = week.std(axis=1, ddof=1) if win > 1 else np.zeros(n)
     with np.errstate(divide="ignore", invalid="ignore"):
         mono = np.where(sd7 > 0, mean7 / sd7, np.where(mean7 > 0, th.monotony_cap, 0.0))
     mono = np.minimum(mono, th.monotony_cap)
     mono = np.where(history_days >= win - 1, mono, np.nan)
-    strain = w.sum(axis=1) * mono
+    strain = week.sum(axis=1) * mono
     with np.errstate(invalid="ignore"):
         deload = (chronic > 0) & (mean7 < th.deload_fraction * chronic)
-    # L1: for each day, the session in the last 120 h with the largest DOMS-weighted load
+    # L1 (ratio to a typical day, DOMS-weighted; l1_h hours since that session ended): for each
+    # day, the session in the last 120 h with the largest DOMS-weighted load
     # relative to a typical day (chronic EWMA the day before the session).
     l1 = np.zeros(n)
     l1_h = np.full(n, np.nan)
@@ -172,7 +166,7 @@ def load_history(
             ok = (target >= 0) & (target < n)
             if not ok.any():
                 continue
-            t = target[ok]
+            t = target[ok]  # calendar index of the day each session is weighed on
             hours = (at_s[t] - end_s[ok]) / 3600.0
             valid = (hours >= 0) & (hours <= th.doms_end_h)
             val = np.where(valid, np.nan_to_num(rel[ok]) * doms_weight(hours, th), 0.0)

@@ -12,8 +12,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from readiness.ingest import AthleteProfile
+from readiness.scoring.bands import Band, band_labels, warmth_labels
 from readiness.scoring.decision.gates import GateArrays, gates
-from readiness.scoring.decision.rules import RULES, DecisionInputs, decide
+from readiness.scoring.decision.rules import RULES, DecisionInputs, decide, overreaching
 from readiness.scoring.load import LoadHistory, load_history
 from readiness.scoring.prepare import Columns, Prepared, prepare
 from readiness.scoring.signals import Night, night_signals
@@ -21,12 +23,9 @@ from readiness.scoring.subscores.stiffness import StiffnessArrays, stiffness_sco
 from readiness.scoring.subscores.stress import StressArrays, band_code, stress_scores
 from readiness.scoring.subscores.warmth import WarmthArrays, warmth_band, warmth_scores
 from readiness.scoring.thresholds import DEFAULT, Thresholds
-from readiness.scoring.types import AthleteProfile
 
-__all__ = ["BANDS", "History", "compute", "deescalation", "score_history"]
+__all__ = ["History", "compute", "deescalation", "score_history"]
 
-BANDS = np.array(["settled", "elevated", "guarded"], dtype=object)
-WARMTH_BANDS = np.array(["cold", "cooling", "warm"], dtype=object)
 _RULE_IDS = np.array([r.id for r in RULES], dtype=object)
 _RULE_ACTIONS = np.array([r.action for r in RULES], dtype=object)
 
@@ -45,7 +44,7 @@ class History:
     deescalated: np.ndarray
     effective_band: np.ndarray
     rest_signal: np.ndarray
-    rule_index: np.ndarray
+    rule_index: np.ndarray  # index into RULES per day
     checkin: dict[str, np.ndarray]
     cause: np.ndarray  # object: the athlete's stated non-training cause, or None
     frame: pd.DataFrame
@@ -74,7 +73,7 @@ def deescalation(
     cause: np.ndarray,
     th: Thresholds,
 ) -> np.ndarray:
-    """Days where a check-in may relax an objective "guarded" (research/scoring.md §9.4.3).
+    """Days where a check-in may relax an objective "guarded" (docs/scoring.md, "Check-ins").
 
     Only when the band is guarded, the athlete rates stress ≤ 2, at most one body-signal
     deviation is beyond 1.5 SD, and the athlete names a non-training cause (tracker error, late
@@ -82,7 +81,7 @@ def deescalation(
     """
     beyond = sum((np.nan_to_num(d, nan=0.0) > th.deescalate_sd).astype(int) for d in deviations)
     out: np.ndarray = (
-        (band == 2)
+        (band == Band.GUARDED)
         & (stress_ci <= th.deescalate_stress_max)
         & (beyond <= th.deescalate_max_components)
         & (cause != None)  # noqa: E711 - elementwise on an object array
@@ -96,13 +95,23 @@ def compute(
     checkins: pd.DataFrame | None,
     *,
     profile: AthleteProfile | None = None,
+    timezone: str = "UTC",
     at: dict[datetime.date, datetime.datetime] | None = None,
     extra_dates: tuple[datetime.date, ...] = (),
     th: Thresholds = DEFAULT,
 ) -> History:
     """Score every calendar day (vectorised) and keep the parts."""
     profile = profile or AthleteProfile()
-    p = prepare(daily, sessions, checkins, profile=profile, th=th, extra_dates=extra_dates, at=at)
+    p = prepare(
+        daily,
+        sessions,
+        checkins,
+        profile=profile,
+        timezone=timezone,
+        th=th,
+        extra_dates=extra_dates,
+        at=at,
+    )
     n = p.n
     ci = _checkin_arrays(p.checkins)
     night = night_signals(p.daily, th)
@@ -140,16 +149,10 @@ def compute(
         cause,
         th,
     )
-    eff_band = np.where(deesc, 1, band)
-    fatigue = ci["fatigue"]
-    debt = np.nan_to_num(night.sleep.debt7_h, nan=0.0)
-    # R2 is the physiological-overreaching row (Plews 2012, Le Meur 2013): its "≥ 80" reads the
-    # body-signal score; a stress check-in still escalates the band (→ R3 relaxation massage).
-    severe = (np.nan_to_num(st.objective, nan=0.0) >= th.rest_stress) & (
-        (debt >= th.rest_sleep_debt_h) | (fatigue >= th.rest_fatigue)
+    eff_band = np.where(deesc, Band.ELEVATED, band)
+    rest_signal = overreaching(
+        st.objective, night.sleep.debt7_h, ci["fatigue"], st.pattern, high_load, deesc, th
     )
-    pattern_rest = np.isin(st.pattern, ["parasympathetic-shift", "locked-low"]) & high_load
-    rest_signal = (severe | pattern_rest) & ~deesc
     inputs = DecisionInputs(
         stress=st.score,
         stress_band=eff_band,
@@ -166,16 +169,16 @@ def compute(
         {
             "date": p.days,
             "nervous_system_stress": st.score,
-            "stress_band": np.where(band >= 0, BANDS[np.clip(band, 0, 2)], None),
+            "stress_band": band_labels(band),
             "stress_confidence": st.confidence,
             "stress_provisional": st.provisional,
             "pattern": st.pattern,
             "physical_stiffness": stiff.score,
-            "stiffness_band": np.where(stiff_band >= 0, BANDS[np.clip(stiff_band, 0, 2)], None),
+            "stiffness_band": band_labels(stiff_band),
             "stiffness_type": np.where(stiff.is_load, "load", "inactivity"),
             "stiffness_confidence": stiff.confidence,
             "warmth": w.score,
-            "warmth_band": WARMTH_BANDS[warmth_band(w.score, th)],
+            "warmth_band": warmth_labels(warmth_band(w.score, th)),
             "minutes_since_activity": w.minutes,
             "pain_gate": g.pain,
             "illness_gate": g.illness,
@@ -218,11 +221,15 @@ def score_history(
     checkins: pd.DataFrame | None,
     *,
     profile: AthleteProfile | None = None,
+    timezone: str = "UTC",
     thresholds: Thresholds = DEFAULT,
 ) -> pd.DataFrame:
     """Every calendar day's sub-scores, gates and rule, warmth at each day's local end.
 
     One row per day from the first to the last date with data; ``date`` is
-    ``datetime64[D]``-like; sub-scores that cannot be computed are NaN.
+    ``datetime64[D]``-like; sub-scores that cannot be computed are NaN. ``timezone`` (IANA)
+    sets the day boundaries.
     """
-    return compute(daily, sessions, checkins, profile=profile, th=thresholds).frame
+    return compute(
+        daily, sessions, checkins, profile=profile, timezone=timezone, th=thresholds
+    ).frame

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
+from readiness.ingest import DEFAULT_HR_MAX_BPM, DEFAULT_HR_REST_BPM, AthleteProfile
 from readiness.ingest.schema.tables import (
     CHECKINS,
     DAILY,
@@ -25,7 +26,6 @@ from readiness.ingest.schema.tables import (
 )
 from readiness.scoring.load import session_trimp
 from readiness.scoring.thresholds import Thresholds
-from readiness.scoring.types import AthleteProfile
 
 __all__ = ["Prepared", "canonical", "end_of_day_seconds", "prepare"]
 
@@ -241,10 +241,10 @@ def _sessions(
         day_given = np.where(missing, _dates(local), day_given)
     day = (day_given - start_day).astype("int64")
     # Causal estimates for TRIMP: resting HR from the day's rolling median, HRmax as the
-    # running maximum of what was seen so far (never below a floor).
+    # running maximum of what was seen so far (never below the documented default HRmax).
     n_days = len(rhr_by_day)
     hr_rest = rhr_by_day[np.clip(day, 0, n_days - 1)] if n_days else np.full(len(day), np.nan)
-    hr_rest = np.where(np.isfinite(hr_rest), hr_rest, th.hr_rest_default_bpm)
+    hr_rest = np.where(np.isfinite(hr_rest), hr_rest, DEFAULT_HR_REST_BPM)
     avg_hr = _num(s, "avg_hr_bpm")
     if profile.hr_max is not None:
         hr_max = np.full(len(day), float(profile.hr_max))
@@ -253,7 +253,7 @@ def _sessions(
         seen = np.nan_to_num(np.fmax(_num(s, "max_hr_bpm"), avg_hr), nan=0.0)[by_start]
         running = np.empty(len(day))
         running[by_start] = np.fmax.accumulate(seen)
-        hr_max = np.fmax(running, th.hr_max_floor_bpm)
+        hr_max = np.fmax(running, DEFAULT_HR_MAX_BPM)
     rpe = _num(s, "rpe")
     load, basis = session_trimp(
         trimp=_num(s, "trimp"),
@@ -292,12 +292,16 @@ def prepare(
     checkins: pd.DataFrame | None,
     *,
     profile: AthleteProfile,
+    timezone: str,
     th: Thresholds,
     extra_dates: tuple[datetime.date, ...] = (),
     at: dict[datetime.date, datetime.datetime] | None = None,
 ) -> Prepared:
-    """Canonical tables on one calendar, with each session's load and each day's instant."""
-    tz = ZoneInfo(profile.timezone)
+    """Canonical tables on one calendar, with each session's load and each day's instant.
+
+    ``timezone`` (IANA) sets the day boundaries and each day's end (warmth's instant).
+    """
+    tz = ZoneInfo(timezone)
     d = canonical(daily, DAILY)
     c = canonical(checkins, CHECKINS, CHECKIN_EXTRAS)
     raw_s = _with_columns(sessions, SESSIONS)

@@ -1,7 +1,8 @@
 """Every number the scorer uses, named once, with its reference (see ``docs/scoring.md``).
 
 ``Thresholds()`` holds the defaults; tests and callers may pass a modified copy
-(``dataclasses.replace``). Section numbers refer to ``research/scoring.md``.
+(``dataclasses.replace``). Section names in the comments are those of ``docs/scoring.md``;
+its "References" section gives each short citation in full.
 """
 
 from __future__ import annotations
@@ -15,26 +16,26 @@ __all__ = ["DEFAULT", "Thresholds"]
 class Thresholds:
     """Named choices of the scoring model. Units are in the field names."""
 
-    # --- baselines (§1.1, §9.1, §9.3) ---------------------------------------------------
+    # --- baselines ("Baselines") ---------------------------------------------------------
     baseline_days: int = 60  # normal range over days t-60..t-1 (HRV4Training, Altini)
     swc_k: float = 0.5  # smallest worthwhile change, in SD (Vesterinen 2016, Javaloyes 2019)
-    swc_k_provisional: float = 1.0  # band widened while provisional (§9.3)
+    swc_k_provisional: float = 1.0  # band widened while provisional
     mean_days: int = 7  # rolling mean window (Plews 2013)
     mean_min_valid: int = 3  # valid nights needed for a 7-day mean (Plews 2014)
     baseline_min_nights: int = 3  # below this there is no baseline at all
-    provisional_nights: int = 14  # provisional before this many valid nights (§9.3)
-    full_nights: int = 28  # full after this many (§9.3; 4 weeks, Vesterinen 2016)
+    provisional_nights: int = 14  # provisional below this many (WHOOP 4 n., HRV4Training 60 d)
+    full_nights: int = 28  # full after this many (4 weeks, Vesterinen 2016)
     mad_scale: float = 1.4826  # MAD → SD for normal data
-    shrink_n0: float = 7.0  # empirical-Bayes prior weight for σ, in nights (§9.3)
+    shrink_n0: float = 7.0  # empirical-Bayes prior weight for σ, in nights
     pop_sd_ln_hrv: float = 0.15  # prior day-to-day SD of lnRMSSD/lnSDNN (Plews 2012 CV ≈ 3–6 %)
     pop_sd_rhr_bpm: float = 2.5  # prior day-to-day SD of resting HR (Quer 2020)
     pop_sd_resp_bpm: float = 0.6  # prior SD of sleeping respiratory rate
     pop_sd_temp_c: float = 0.25  # prior SD of skin temperature deviation
 
-    # --- points mapping (§9.2) ------------------------------------------------------------
+    # --- points mapping ("nervous_system_stress") ------------------------------------------
     points_span_sd: float = 2.0  # P(d) = clip(100·(d − k)/span); 100 at k + 2 SD
 
-    # --- nervous-system stress (autonomic strain) weights (§9.2 A) -----------------------
+    # --- nervous-system stress (autonomic strain) weights ("nervous_system_stress") --------
     w_hrv_chronic: float = 0.30
     w_hrv_acute: float = 0.15
     w_rhr_chronic: float = 0.15
@@ -42,14 +43,14 @@ class Thresholds:
     w_sleep: float = 0.20
     w_trend: float = 0.10
     checkin_stress_share: float = 0.15  # AS = 0.85·AS_obj + 0.15·25·(stress − 1)
-    stress_escalate_from: float = 4.0  # stress ≥ 4 floors AS at 25·(stress − 1) (§9.4.3)
+    stress_escalate_from: float = 4.0  # stress ≥ 4 floors AS at 25·(stress − 1) (Saw 2016)
     trend_days: int = 21  # Theil–Sen slope of the 7-day mean over 21 days (Plews 2012)
     trend_min_points: int = 7
     acute_dip_sd: float = 1.0  # today below μ − 1 SD (Kiviniemi 2007)
-    rhr_band_sd: float = 0.5  # RHR 7-day mean above μ + 0.5 SD = strain (§2)
-    cv_change_sd: float = 1.0  # CV7 beyond its own μ ± 1 SD (Flatt & Esco; Plews 2012)
+    rhr_band_sd: float = 0.5  # RHR 7-day mean above μ + 0.5 SD = strain
+    cv_change_sd: float = 1.0  # CV7 beyond its own μ ± 1 SD (Flatt & Esco 2015; Plews 2012)
 
-    # --- sleep (§3) -------------------------------------------------------------------------
+    # --- sleep ("nervous_system_stress") -------------------------------------------------
     sleep_need_floor_min: float = 420.0  # 7 h adult floor (Walsh 2021)
     sleep_need_cap_min: float = 540.0  # 9 h upper end of guidance
     sleep_need_quantile: float = 0.75  # upper quartile of past nights (NOOP #456)
@@ -62,7 +63,7 @@ class Thresholds:
     sleep_w_last: float = 0.3
     sleep_w_eff: float = 0.2
 
-    # --- bands and confidence (§9.2, §9.3) ------------------------------------------------
+    # --- bands and confidence ("Confidence and calibration") -----------------------------
     band_elevated: float = 33.0  # settled < 33 ≤ elevated < 67 ≤ guarded (WHOOP cut-points)
     band_guarded: float = 67.0
     conf_high: float = 0.8
@@ -70,17 +71,18 @@ class Thresholds:
     conf_withhold: float = 0.15  # below this the sub-score is null ("calibrating")
     provisional_max_confidence: float = 0.45  # a provisional score is never above "Low"
 
-    # --- training load (§4) ---------------------------------------------------------------
+    # --- training load ("physical_stiffness") --------------------------------------------
     ewma_acute_span: int = 7  # fatigue: Williams 2017 EWMA, λ = 2/(N+1)
     ewma_chronic_span: int = 28  # fitness (chronic)
     ratio_lag_days: int = 7  # uncoupled ratio E7(t) / E28(t − 7) (Lolli 2019)
-    ratio_min_days: int = 28  # ratio hidden before 28 days of history (§9.3)
+    ratio_min_days: int = 28  # ratio hidden before 28 days of history
     load_maturity_days: int = 42
     typical_day_floor_au: float = 20.0  # floor of the "typical day" (TRIMP/day) in L1
     l1_min_history_days: int = 7  # a "typical day" needs a week of training history
     doms_early_h: float = 12.0  # DOMS window 12–72 h (Cheung 2003)
     doms_late_h: float = 72.0
     doms_end_h: float = 120.0
+    doms_peak_from_h: float = 24.0  # soreness peaks 24–72 h after the session (Cheung 2003)
     doms_early_weight: float = 0.6
     l1_span: float = 2.0  # L1 = clip(100·(r − 1)/2): 3× a typical day = 100
     spike_span: float = 0.5  # L2 = clip(100·(ratio − 1)/0.5)
@@ -91,19 +93,17 @@ class Thresholds:
     w_l1: float = 0.5
     w_l2: float = 0.25
     w_l3: float = 0.25
-    checkin_floor_per_point: float = 25.0  # soreness/stiffness 4 → ≥ 75 (§9.4.3)
+    checkin_floor_per_point: float = 25.0  # soreness/stiffness 4 → ≥ 75 (Saw 2016)
     trimp_rpe_scale: float = 0.1  # CR-10 RPE 6 ≈ 60 % heart-rate reserve (Foster 2001)
     trimp_default_hrr: float = 0.5  # duration only: assume moderate, low confidence
-    hr_rest_default_bpm: float = 60.0
-    hr_max_floor_bpm: float = 180.0  # Tanaka 208 − 0.7·age at age 40
 
-    # --- inactivity (§5) ------------------------------------------------------------------
+    # --- inactivity ("physical_stiffness") -----------------------------------------------
     inactive_from_min: float = 480.0  # Oura: < 8 h inactive is fine
     inactive_span_min: float = 240.0  # 12 h → 100
     bout_from_min: float = 50.0  # Oura inactivity alert after 50 min
     bout_span_min: float = 130.0  # 3 h → 100 (Beach 2005: 2 h of sitting)
 
-    # --- warmth (§5) ----------------------------------------------------------------------
+    # --- warmth ("warmth") ----------------------------------------------------------------
     warmth_tau_min: float = 20.0  # W = 100·exp(−Δt/20) (Kapnia 2022; West 2013)
     warm_from: float = 60.0
     cooling_from: float = 30.0
@@ -112,7 +112,7 @@ class Thresholds:
     moderate_hrmax: float = 0.64  # … or 64–76 % HRmax
     moderate_rpe: float = 3.0  # CR-10 "moderate"
 
-    # --- gates (§9.2 D) -------------------------------------------------------------------
+    # --- gates ("Gates") ------------------------------------------------------------------
     pain_acute: float = 4.0
     pain_recurrent: float = 3.0
     pain_recurrent_days: int = 3
@@ -130,20 +130,21 @@ class Thresholds:
     rhr_rise_bpm: float = 5.0  # Section 11 red; Oura
     illness_signs: int = 2
 
-    # --- decision table (§9.5) ------------------------------------------------------------
-    rest_stress: float = 80.0
-    rest_sleep_debt_h: float = 7.0
-    rest_fatigue: float = 4.0
+    # --- decision table ("Decision table") -------------------------------------------------
+    rest_stress: float = 80.0  # R2 overreaching (Plews 2012; Le Meur 2013)
+    rest_sleep_debt_h: float = 7.0  # R2: a night's sleep lost over the week (Van Dongen 2003)
+    rest_fatigue: float = 4.0  # R2: fatigue check-in 4–5 of 5
+    deep_tissue_wait_h: float = 24.0  # R3: deep tissue deferred while guarded (Moyer 2004)
     shift_fatigue: float = 4.0
     benign_wellness_max: float = 2.0
     deescalate_max_components: int = 1
     deescalate_sd: float = 1.5
     deescalate_stress_max: float = 2.0
     pre_event_h: float = 4.0
-    checkin_personal_min: int = 14  # after 14 check-ins, also a personal z-score (§9.4.2)
+    checkin_personal_min: int = 14  # after 14 check-ins, also a personal z-score
     checkin_usual_sd: float = 0.5  # "worse than usual" beyond 0.5 SD (Flatt, Esco & Nakamura 2018)
 
-    # --- calibration from feedback (§9.6) ------------------------------------------------
+    # --- calibration from feedback ("Calibration from feedback") --------------------------
     feedback_min_days: int = 30
     feedback_min_per_class: int = 5
     feedback_helped_from: float = 4.0  # "did it help?" ≥ 4 of 5 = helped

@@ -11,7 +11,6 @@ __all__ = [
     "ACTIONS",
     "DISCLAIMER",
     "Action",
-    "AthleteProfile",
     "Calibration",
     "Contributor",
     "DayReadiness",
@@ -48,16 +47,6 @@ def _num(value: float | None, digits: int = 1) -> float | None:
 
 
 @dataclass(frozen=True, slots=True)
-class AthleteProfile:
-    """What the scorer may know about the athlete beyond the tables."""
-
-    timezone: str = "UTC"  # IANA zone: day boundaries and "end of day" for warmth
-    hr_rest: float | None = None
-    hr_max: float | None = None
-    sex: Literal["male", "female"] | None = None
-
-
-@dataclass(frozen=True, slots=True)
 class Contributor:
     """One input to a sub-score, in real units, with the points it added (0–100 scale)."""
 
@@ -86,7 +75,7 @@ class Contributor:
 
 
 def confidence_level(value: float, high: float = 0.8, medium: float = 0.5) -> str:
-    """High ≥ 0.8 · Medium 0.5–0.8 · Low < 0.5 (research/scoring.md §9.3)."""
+    """High ≥ 0.8 · Medium 0.5–0.8 · Low < 0.5 (docs/scoring.md, "Confidence and calibration")."""
     if value >= high:
         return "High"
     if value >= medium:

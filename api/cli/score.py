@@ -120,9 +120,8 @@ def run(args: argparse.Namespace) -> int:
         if isinstance(fb, str):
             return _fail(fb)
         feedback = fb
-    report = read_paths(
-        args.paths, ReadOptions(tz=tz, hr_rest=args.hr_rest, hr_max=args.hr_max, sex=args.sex)
-    )
+    profile = AthleteProfile(hr_rest=args.hr_rest, hr_max=args.hr_max, sex=args.sex)
+    report = read_paths(args.paths, ReadOptions(tz=tz, profile=profile))
     if report.errors:
         for err in report.errors:
             print_error(err)
@@ -130,12 +129,6 @@ def run(args: argparse.Namespace) -> int:
     res = report.result
     if res.is_empty:
         return _fail("nothing to score: the files hold no daily, session or check-in rows")
-    profile = AthleteProfile(
-        timezone=str(tz) if tz is not None else "UTC",
-        hr_rest=args.hr_rest,
-        hr_max=args.hr_max,
-        sex=args.sex,
-    )
     try:
         days = score_days(
             res.daily,
@@ -144,6 +137,7 @@ def run(args: argparse.Namespace) -> int:
             dates=dates,
             at=at,
             profile=profile,
+            timezone=str(tz) if tz is not None else "UTC",
             feedback=feedback,
         )
     except ValueError as exc:

@@ -16,9 +16,8 @@ __all__ = ["jsonable", "profile_of", "score"]
 
 
 def profile_of(athlete: Athlete) -> AthleteProfile:
-    """The scoring profile of a stored athlete."""
+    """What is known of a stored athlete's heart (for TRIMP)."""
     return AthleteProfile(
-        timezone=athlete.timezone,
         hr_rest=athlete.hr_rest,
         hr_max=athlete.hr_max,
         sex=athlete.sex,  # type: ignore[arg-type]
@@ -58,6 +57,7 @@ def score(
         dates=list(dates),
         at=at,
         profile=profile_of(athlete),
+        timezone=athlete.timezone,
         feedback=feedback if not feedback.empty else None,
     )
     return {d: jsonable(day.to_dict()) for d, day in zip(dates, days, strict=True)}

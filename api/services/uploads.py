@@ -31,6 +31,7 @@ from readiness.api.storage.models import Athlete, Upload, utcnow
 from readiness.api.storage.repositories import apply_result, page_rows
 from readiness.api.storage.unit_of_work import UnitOfWork, unit_of_work
 from readiness.ingest import (
+    AthleteProfile,
     IngestError,
     IngestResult,
     ReadOptions,
@@ -80,7 +81,8 @@ def read_for(athlete: Athlete, received: Received) -> IngestResult:
         "male" if athlete.sex == "male" else "female" if athlete.sex == "female" else None
     )
     options = ReadOptions(
-        tz=ZoneInfo(athlete.timezone), hr_rest=athlete.hr_rest, hr_max=athlete.hr_max, sex=sex
+        tz=ZoneInfo(athlete.timezone),
+        profile=AthleteProfile(hr_rest=athlete.hr_rest, hr_max=athlete.hr_max, sex=sex),
     )
     return read_bytes(received.data, received.filename, options)
 

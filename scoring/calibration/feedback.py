@@ -1,4 +1,5 @@
-"""Per-athlete calibration from "did it help?" feedback (research/scoring.md §9.6).
+"""Per-athlete calibration from "did it help?" feedback (docs/scoring.md,
+"Calibration from feedback").
 
 The rules pick the action; calibration may only swap it for another option *that same rule
 allows* (e.g. R7 allows assisted stretching or massage-then-stretching), and only when:

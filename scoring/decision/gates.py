@@ -1,4 +1,4 @@
-"""Gates, evaluated before anything else and never learned (research/scoring.md §9.2 D).
+"""Gates, evaluated before anything else and never learned (docs/scoring.md, "Gates").
 
 * **Pain / injury → physiotherapy assessment** if any: pain ≥ 4/5 today; pain ≥ 3/5 at the
   same site on ≥ 3 of the last 14 days; ≥ 2 separate episodes at one site within 30 days
@@ -46,7 +46,7 @@ class GateArrays:
 
 
 def _rolling_sum(x: np.ndarray, window: int) -> np.ndarray:
-    c = np.concatenate([[0], np.cumsum(x.astype("int64"))])
+    c = np.concatenate([[0], np.cumsum(x.astype("int64"))])  # running count of True days
     idx = np.arange(1, len(x) + 1)
     out: np.ndarray = c[idx] - c[np.clip(idx - window, 0, None)]
     return out
@@ -67,8 +67,8 @@ def _normalised(values: np.ndarray) -> np.ndarray:
 
 
 def _truthy(values: np.ndarray) -> np.ndarray:
-    s = _normalised(values)
-    out: np.ndarray = ~np.isin(s, ["", "0", "no", "false", "none", "n", "f", "0.0", "nan"])
+    text = _normalised(values)
+    out: np.ndarray = ~np.isin(text, ["", "0", "no", "false", "none", "n", "f", "0.0", "nan"])
     return out
 
 
@@ -123,13 +123,16 @@ def gates(checkins: Columns, night: Night, th: Thresholds) -> GateArrays:
     sign_temp = (temp >= th.temp_one_night_c) | (
         (temp >= th.temp_two_nights_c) & (prev_temp >= th.temp_two_nights_c)
     )
-    r = night.resp
-    sign_resp = (r.today >= r.mu + th.resp_sd * r.sigma) & (r.today >= r.mu + th.resp_min_rise)
-    h, hr = night.hrv, night.rhr
-    k = np.where(h.n >= th.provisional_nights, th.swc_k, th.swc_k_provisional)
+    resp = night.resp  # sleeping respiratory rate, br/min, with its baseline
+    sign_resp = (resp.today >= resp.mu + th.resp_sd * resp.sigma) & (
+        resp.today >= resp.mu + th.resp_min_rise
+    )
+    hrv, rhr = night.hrv, night.rhr
+    # half-width of the smallest-worthwhile-change band, SD units
+    swc = np.where(hrv.n >= th.provisional_nights, th.swc_k, th.swc_k_provisional)
     with np.errstate(invalid="ignore", divide="ignore"):
-        hrv_below = (h.mu - h.today) / h.sigma > k
-    sign_rhr = (hr.today >= hr.mu + th.rhr_rise_bpm) & hrv_below
+        hrv_below = (hrv.mu - hrv.today) / hrv.sigma > swc
+    sign_rhr = (rhr.today >= rhr.mu + th.rhr_rise_bpm) & hrv_below
     signs = sign_temp.astype(int) + sign_resp.astype(int) + sign_rhr.astype(int)
     illness = sick | (signs >= th.illness_signs)
     return GateArrays(

@@ -1,15 +1,19 @@
-"""The decision table (research/scoring.md §9.5): first matching row wins, one action per day.
+"""The decision table (docs/scoring.md, "Decision table"): first matching row wins, one action.
 
-Rules are data: an id, the action, the options calibration may choose among, the evidence
-keys, and a vectorised predicate over a :class:`DecisionInputs`. ``decide`` applies the table
-to every day at once; ``matching_rules`` lists every row whose predicate holds (the grid test
-uses it to show that each situation has a first match, and which rows it shadows).
+Rules are data. Each :class:`Rule` carries its id, its action, the options calibration may choose
+among, its evidence keys, its vectorised predicate over :class:`DecisionInputs`, the names of the
+:class:`~readiness.scoring.thresholds.Thresholds` fields it reads, the wording of its condition
+and the function that words its reasons (:mod:`readiness.scoring.decision.reasons`). ``decide``
+applies the table to every day at once; ``matching_rules`` lists every row whose predicate holds
+(the grid test uses it to show that each situation has a first match, and which rows it
+shadows).
 
-Two readings of §9.5 are fixed here and documented in docs/scoring.md:
+Two readings of the table are fixed here and documented in docs/scoring.md:
 
-* R4 (therapeutic massage) needs load-type stiffness ≥ 67 with stress < 67 — not also a session
-  in the last 72 h — so that, as §9.5 states, "load-type TL ≥ 67 is always caught by row 3 or
-  4" (a soreness check-in of 4–5 without a logged session still gets massage, not "none").
+* R4 (therapeutic massage) needs load-type stiffness ≥ ``band_guarded`` with stress below it —
+  not also a session in the last 72 h — so that load-type stiffness that high is always caught
+  by row 3 or 4 (a soreness check-in of 4–5 without a logged session still gets massage, not
+  "none").
 * An unknown (null) stress sub-score is treated as settled by the table, and the reasons say so.
 """
 
@@ -19,10 +23,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from readiness.scoring.bands import Band
+from readiness.scoring.decision import reasons as words
+from readiness.scoring.decision.reasons import DayFacts
 from readiness.scoring.thresholds import Thresholds
 from readiness.scoring.types import Action
 
-__all__ = ["RULES", "DecisionInputs", "Rule", "decide", "matching_rules"]
+__all__ = ["RULES", "DecisionInputs", "Rule", "decide", "matching_rules", "overreaching"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,8 +37,8 @@ class DecisionInputs:
     """What the table reads, per day (arrays of equal length)."""
 
     stress: np.ndarray  # 0–100, NaN unknown
-    stress_band: np.ndarray  # effective band code: −1 unknown, 0, 1, 2 (after de-escalation)
-    rest_signal: np.ndarray  # bool: §9.5 row 2 condition (already excludes de-escalated days)
+    stress_band: np.ndarray  # effective Band code (after de-escalation)
+    rest_signal: np.ndarray  # bool: R2's condition, :func:`overreaching` (excludes de-escalated)
     stiffness: np.ndarray  # 0–100, NaN unknown
     is_load: np.ndarray  # bool
     warmth: np.ndarray  # 0–100
@@ -40,114 +47,227 @@ class DecisionInputs:
 
 
 Predicate = Callable[[DecisionInputs, Thresholds], np.ndarray]
+Wording = Callable[[Thresholds], str]
+Reasons = Callable[[DayFacts, Thresholds], list[str]]
 
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    """One row of the decision table."""
+    """One row of the decision table, with its thresholds and its words."""
 
     id: str
     action: Action
-    condition: str
     options: tuple[Action, ...]
     evidence: tuple[str, ...]
     predicate: Predicate
+    #: Names of the Thresholds fields the predicate and the words read.
+    thresholds: tuple[str, ...]
+    wording: Wording  # the condition, in words, with the thresholds filled in
+    reasons: Reasons
+    #: The explanation adds the robust multivariate night check on this rule's days.
+    cautious: bool = False
+    #: The rule reads nervous-system stress, so its reasons say when that score is unknown.
+    reads_stress: bool = True
+    #: Notes added to the action's own notes when the rule's action is the one chosen.
+    notes: tuple[str, ...] = ()
+
+    def condition(self, th: Thresholds) -> str:
+        """The rule's condition in words, with ``th``'s values."""
+        return self.wording(th)
+
+    def explain(self, facts: DayFacts, th: Thresholds) -> list[str]:
+        """Why this rule fired on the day described by ``facts``."""
+        out = self.reasons(facts, th)
+        return out + words.stress_unknown_reason(facts) if self.reads_stress else out
 
 
-def _tl(x: DecisionInputs) -> np.ndarray:
-    out: np.ndarray = np.nan_to_num(x.stiffness, nan=0.0)
+def overreaching(
+    objective_stress: np.ndarray,
+    sleep_debt_h: np.ndarray,
+    fatigue: np.ndarray,
+    pattern: np.ndarray,
+    high_load: np.ndarray,
+    deescalated: np.ndarray,
+    th: Thresholds,
+) -> np.ndarray:
+    """R2's condition per day (the ``rest_signal`` input).
+
+    R2 is the physiological-overreaching row (Plews 2012, Le Meur 2013): its stress threshold
+    reads the body-signal score; a stress check-in still escalates the band (→ R3). A
+    de-escalated day never rests.
+    """
+    debt = np.nan_to_num(sleep_debt_h, nan=0.0)
+    severe = (np.nan_to_num(objective_stress, nan=0.0) >= th.rest_stress) & (
+        (debt >= th.rest_sleep_debt_h) | (fatigue >= th.rest_fatigue)
+    )
+    pattern_rest = np.isin(pattern, ["parasympathetic-shift", "locked-low"]) & high_load
+    out: np.ndarray = (severe | pattern_rest) & ~deescalated
     return out
 
 
-def _band(x: DecisionInputs) -> np.ndarray:
-    out: np.ndarray = np.where(x.stress_band < 0, 0, x.stress_band)
+def _stiffness(inputs: DecisionInputs) -> np.ndarray:
+    """Stiffness with unknown read as 0."""
+    out: np.ndarray = np.nan_to_num(inputs.stiffness, nan=0.0)
+    return out
+
+
+def _band(inputs: DecisionInputs) -> np.ndarray:
+    """The stress band with unknown read as settled."""
+    out: np.ndarray = np.where(inputs.stress_band == Band.UNKNOWN, Band.SETTLED, inputs.stress_band)
     return out
 
 
 RULES: tuple[Rule, ...] = (
     Rule(
-        "R0",
-        "physiotherapy_assessment",
-        "pain/injury gate",
-        ("physiotherapy_assessment",),
-        ("Cheung 2003", "Clarsen 2013", "seed 002"),
-        lambda x, t: x.pain_gate,
+        id="R0",
+        action="physiotherapy_assessment",
+        options=("physiotherapy_assessment",),
+        evidence=("Cheung 2003", "Clarsen 2013", "seed 002"),
+        predicate=lambda inputs, th: inputs.pain_gate,
+        thresholds=(
+            "pain_recurrent_window",
+            "episode_window",
+            "pain_persist_days",
+            "doms_peak_from_h",
+            "doms_late_h",
+        ),
+        wording=lambda th: "pain/injury gate",
+        reasons=words.pain_reasons,
+        reads_stress=False,
     ),
     Rule(
-        "R1",
-        "rest",
-        "illness gate",
-        ("rest",),
-        ("Smarr 2020", "Miller 2020"),
-        lambda x, t: x.illness_gate,
+        id="R1",
+        action="rest",
+        options=("rest",),
+        evidence=("Smarr 2020", "Miller 2020"),
+        predicate=lambda inputs, th: inputs.illness_gate,
+        thresholds=("illness_signs", "rhr_rise_bpm", "band_elevated"),
+        wording=lambda th: "illness gate",
+        reasons=words.illness_reasons,
+        cautious=True,
+        reads_stress=False,
     ),
     Rule(
-        "R2",
-        "rest",
-        "stress ≥ 80 with sleep debt ≥ 7 h or fatigue ≥ 4, or locked-low / "
-        "parasympathetic-shift under high load",
-        ("rest",),
-        ("Plews 2012", "Le Meur 2013", "Van Dongen 2003"),
-        lambda x, t: x.rest_signal,
+        id="R2",
+        action="rest",
+        options=("rest",),
+        evidence=("Plews 2012", "Le Meur 2013", "Van Dongen 2003"),
+        predicate=lambda inputs, th: inputs.rest_signal,
+        thresholds=("rest_stress", "rest_sleep_debt_h", "rest_fatigue", "band_elevated"),
+        wording=lambda th: (
+            f"stress ≥ {th.rest_stress:g} with sleep debt ≥ {th.rest_sleep_debt_h:g} h or "
+            f"fatigue ≥ {th.rest_fatigue:g}, or locked-low / parasympathetic-shift under high "
+            "load"
+        ),
+        reasons=words.overreaching_reasons,
+        cautious=True,
+        notes=(words.RELAXATION_LATER,),
     ),
     Rule(
-        "R3",
-        "relaxation_massage",
-        "stress guarded (≥ 67)",
-        ("relaxation_massage",),
-        ("Moyer 2004", "Arroyo-Morales 2008", "Diego & Field 2009", "seed 000", "seed 003"),
-        lambda x, t: _band(x) == 2,
+        id="R3",
+        action="relaxation_massage",
+        options=("relaxation_massage",),
+        evidence=(
+            "Moyer 2004",
+            "Arroyo-Morales 2008",
+            "Diego & Field 2009",
+            "seed 000",
+            "seed 003",
+        ),
+        predicate=lambda inputs, th: _band(inputs) == Band.GUARDED,
+        thresholds=("band_guarded", "deep_tissue_wait_h"),
+        wording=lambda th: f"stress guarded (≥ {th.band_guarded:g})",
+        reasons=words.relaxation_reasons,
+        cautious=True,
     ),
     Rule(
-        "R4",
-        "therapeutic_massage",
-        "load-type stiffness ≥ 67 and stress < 67",
-        ("therapeutic_massage", "relaxation_massage"),
-        ("Dupuy 2018", "Davis 2020", "Guo 2017", "Herbert 2011", "Afonso 2021", "seed 001"),
-        lambda x, t: x.is_load & (_tl(x) >= t.band_guarded) & (_band(x) < 2),
+        id="R4",
+        action="therapeutic_massage",
+        options=("therapeutic_massage", "relaxation_massage"),
+        evidence=(
+            "Dupuy 2018",
+            "Davis 2020",
+            "Guo 2017",
+            "Herbert 2011",
+            "Afonso 2021",
+            "seed 001",
+        ),
+        predicate=lambda inputs, th: (
+            inputs.is_load
+            & (_stiffness(inputs) >= th.band_guarded)
+            & (_band(inputs) < Band.GUARDED)
+        ),
+        thresholds=("band_guarded", "doms_peak_from_h", "doms_late_h"),
+        wording=lambda th: (
+            f"load-type stiffness ≥ {th.band_guarded:g} and stress < {th.band_guarded:g}"
+        ),
+        reasons=words.therapeutic_reasons,
     ),
     Rule(
-        "R5",
-        "massage_then_stretching",
-        "stress elevated (33–66), stiffness ≥ 33, warmth ≥ 30",
-        ("massage_then_stretching", "relaxation_massage"),
-        ("Moyer 2004", "Behm 2016", "seed 000"),
-        lambda x, t: (_band(x) == 1) & (_tl(x) >= t.band_elevated) & (x.warmth >= t.cooling_from),
+        id="R5",
+        action="massage_then_stretching",
+        options=("massage_then_stretching", "relaxation_massage"),
+        evidence=("Moyer 2004", "Behm 2016", "seed 000"),
+        predicate=lambda inputs, th: (
+            (_band(inputs) == Band.ELEVATED)
+            & (_stiffness(inputs) >= th.band_elevated)
+            & (inputs.warmth >= th.cooling_from)
+        ),
+        thresholds=("band_elevated", "band_guarded", "cooling_from"),
+        wording=lambda th: (
+            f"stress elevated ({th.band_elevated:g}–{th.band_guarded - 1:g}), stiffness ≥ "
+            f"{th.band_elevated:g}, warmth ≥ {th.cooling_from:g}"
+        ),
+        reasons=words.massage_then_stretching_reasons,
     ),
     Rule(
-        "R6",
-        "light_movement_then_stretching",
-        "warmth < 60 and stiffness ≥ 33",
-        ("light_movement_then_stretching", "massage_then_stretching"),
-        ("Bishop 2003", "McGowan 2015", "Kapnia 2022", "Behm 2016", "seed 000"),
-        lambda x, t: (x.warmth < t.warm_from) & (_tl(x) >= t.band_elevated),
+        id="R6",
+        action="light_movement_then_stretching",
+        options=("light_movement_then_stretching", "massage_then_stretching"),
+        evidence=("Bishop 2003", "McGowan 2015", "Kapnia 2022", "Behm 2016", "seed 000"),
+        predicate=lambda inputs, th: (
+            (inputs.warmth < th.warm_from) & (_stiffness(inputs) >= th.band_elevated)
+        ),
+        thresholds=("warm_from", "band_elevated"),
+        wording=lambda th: f"warmth < {th.warm_from:g} and stiffness ≥ {th.band_elevated:g}",
+        reasons=words.move_first_reasons,
     ),
     Rule(
-        "R7",
-        "assisted_stretching",
-        "warmth ≥ 60, stiffness ≥ 33, stress < 67",
-        ("assisted_stretching", "massage_then_stretching"),
-        ("Behm 2016", "seed 000"),
-        lambda x, t: (x.warmth >= t.warm_from) & (_tl(x) >= t.band_elevated) & (_band(x) < 2),
+        id="R7",
+        action="assisted_stretching",
+        options=("assisted_stretching", "massage_then_stretching"),
+        evidence=("Behm 2016", "seed 000"),
+        predicate=lambda inputs, th: (
+            (inputs.warmth >= th.warm_from)
+            & (_stiffness(inputs) >= th.band_elevated)
+            & (_band(inputs) < Band.GUARDED)
+        ),
+        thresholds=("warm_from", "band_elevated", "band_guarded"),
+        wording=lambda th: (
+            f"warmth ≥ {th.warm_from:g}, stiffness ≥ {th.band_elevated:g}, stress < "
+            f"{th.band_guarded:g}"
+        ),
+        reasons=words.stretch_now_reasons,
     ),
     Rule(
-        "R8",
-        "none",
-        "otherwise",
-        ("none", "assisted_stretching"),
-        ("seed 000",),
-        lambda x, t: np.ones(len(x.warmth), dtype=bool),
+        id="R8",
+        action="none",
+        options=("none", "assisted_stretching"),
+        evidence=("seed 000",),
+        predicate=lambda inputs, th: np.ones(len(inputs.warmth), dtype=bool),
+        thresholds=(),
+        wording=lambda th: "otherwise",
+        reasons=words.no_intervention_reasons,
     ),
 )
 
 
-def matching_rules(x: DecisionInputs, th: Thresholds) -> np.ndarray:
+def matching_rules(inputs: DecisionInputs, th: Thresholds) -> np.ndarray:
     """(days, rules) boolean matrix: which rows' predicates hold on each day."""
-    return np.column_stack([np.asarray(r.predicate(x, th), dtype=bool) for r in RULES])
+    return np.column_stack([np.asarray(r.predicate(inputs, th), dtype=bool) for r in RULES])
 
 
-def decide(x: DecisionInputs, th: Thresholds) -> np.ndarray:
+def decide(inputs: DecisionInputs, th: Thresholds) -> np.ndarray:
     """Index into RULES of the first matching row, per day."""
-    m = matching_rules(x, th)
-    out: np.ndarray = np.argmax(m, axis=1)
+    out: np.ndarray = np.argmax(matching_rules(inputs, th), axis=1)
     return out

@@ -28,10 +28,11 @@ def stress_contributors(h: History, i: int, th: Thresholds) -> tuple[Contributor
     """What moved ``nervous_system_stress`` on day ``i``."""
     night, st = h.night, h.stress
     hrv, rhr = night.hrv, night.rhr
-    k = float(st.k[i])
+    k = float(st.k[i])  # half-width of the HRV smallest-worthwhile-change band, SD units
+    # d below: each component's signed deviation, SD units (positive = the worrying direction)
     out: list[Contributor] = []
     metric = night.hrv_metric[i] or "HRV"
-    mu, sg = float(hrv.mu[i]), float(hrv.sigma[i])
+    mu, sg = float(hrv.mu[i]), float(hrv.sigma[i])  # lnHRV baseline: median and SD (ln ms)
     if _f(mu) and _f(sg):
         lo, hi = math.exp(mu - k * sg), math.exp(mu + k * sg)
         m7 = float(hrv.mean7[i])
@@ -53,15 +54,15 @@ def stress_contributors(h: History, i: int, th: Thresholds) -> tuple[Contributor
                     float(st.p_hrv_chronic[i]),
                 )
             )
-        x = float(hrv.today[i])
-        if _f(x):
+        ln_today = float(hrv.today[i])  # last night's lnHRV, ln ms
+        if _f(ln_today):
             d = float(st.d_hrv_acute[i])
             out.append(
                 Contributor(
                     "hrv_today",
-                    f"HRV ({metric}) last night {math.exp(x):.0f} ms, {_side(d, 'below', 'above')}"
-                    " your normal",
-                    math.exp(x),
+                    f"HRV ({metric}) last night {math.exp(ln_today):.0f} ms, "
+                    f"{_side(d, 'below', 'above')} your normal",
+                    math.exp(ln_today),
                     "ms",
                     (lo, hi),
                     d,
@@ -83,8 +84,9 @@ def stress_contributors(h: History, i: int, th: Thresholds) -> tuple[Contributor
                     float(st.p_trend[i]),
                 )
             )
-    rmu, rsg = float(rhr.mu[i]), float(rhr.sigma[i])
+    rmu, rsg = float(rhr.mu[i]), float(rhr.sigma[i])  # resting-HR baseline: median, SD (bpm)
     if _f(rmu) and _f(rsg):
+        # kr: half-width of the resting-HR smallest-worthwhile-change band, SD units
         kr = th.swc_k if rhr.n[i] >= th.provisional_nights else th.swc_k_provisional
         rng = (rmu - kr * rsg, rmu + kr * rsg)
         r7 = float(rhr.mean7[i])
@@ -102,14 +104,15 @@ def stress_contributors(h: History, i: int, th: Thresholds) -> tuple[Contributor
                     float(st.p_rhr_chronic[i]),
                 )
             )
-        r = float(rhr.today[i])
-        if _f(r):
+        rhr_today = float(rhr.today[i])  # bpm
+        if _f(rhr_today):
             d = float(st.d_rhr_acute[i])
             out.append(
                 Contributor(
                     "rhr_today",
-                    f"Resting HR last night {r:.0f} bpm ({r - rmu:+.0f} vs your usual {rmu:.0f})",
-                    r,
+                    f"Resting HR last night {rhr_today:.0f} bpm "
+                    f"({rhr_today - rmu:+.0f} vs your usual {rmu:.0f})",
+                    rhr_today,
                     "bpm",
                     rng,
                     d,
@@ -136,8 +139,8 @@ def stress_contributors(h: History, i: int, th: Thresholds) -> tuple[Contributor
                 float(st.p_sleep[i]),
             )
         )
-    s = float(h.checkin["stress"][i])
-    if _f(s):
+    stress_ci = float(h.checkin["stress"][i])
+    if _f(stress_ci):
         out.append(_checkin(h, i, "stress", th))
     return _by_points(out)
 
@@ -145,9 +148,10 @@ def stress_contributors(h: History, i: int, th: Thresholds) -> tuple[Contributor
 def _checkin(h: History, i: int, key: str, th: Thresholds) -> Contributor:
     """A 1–5 check-in, and — after 14 earlier reports — how it compares with the athlete's usual.
 
-    Someone who always reports 3 is not the same as someone who usually reports 1 (§9.4.2).
+    Someone who always reports 3 is not the same as someone who usually reports 1 (docs/scoring.md,
+    "Check-ins").
     """
-    v = float(h.checkin[key][i])
+    v = float(h.checkin[key][i])  # today's rating, 1–5
     before = h.checkin[key][:i]
     before = before[np.isfinite(before)][-th.baseline_days :]
     text = f"You rated {key} {v:.0f}/5"
@@ -156,8 +160,8 @@ def _checkin(h: History, i: int, key: str, th: Thresholds) -> Contributor:
     if len(before) >= th.checkin_personal_min:
         mean = float(before.mean())
         sd = max(float(before.std(ddof=1)), th.checkin_usual_sd)
-        z = (v - mean) / sd
-        k = th.checkin_usual_sd
+        z = (v - mean) / sd  # today's rating against the athlete's usual, SD units
+        k = th.checkin_usual_sd  # "about usual" half-width, SD units
         usual = "worse than usual" if z > k else ("better than usual" if z < -k else "about usual")
         text += f" — {usual} (you usually report {mean:.1f})"
         rng = (mean - k * sd, mean + k * sd)

@@ -4,31 +4,22 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
+from readiness.ingest import AthleteProfile
+from readiness.scoring.bands import Band, WarmthBand
 from readiness.scoring.calibration.feedback import FeedbackCache, choose_action
 from readiness.scoring.decision.rules import RULES
-from readiness.scoring.explain.advice import (
-    NOTES,
-    RELAXATION_LATER,
-    disagreements,
-    rule_reasons,
-)
+from readiness.scoring.explain.advice import NOTES, day_facts, disagreements
 from readiness.scoring.explain.contributors import stiffness_contributors, stress_contributors
 from readiness.scoring.explain.unusual_night import unusual_night
-from readiness.scoring.pipeline import (
-    BANDS,
-    WARMTH_BANDS,
-    History,
-    compute,
-)
+from readiness.scoring.pipeline import History, compute
+from readiness.scoring.subscores.stress import band_code
 from readiness.scoring.subscores.warmth import warmth_band
 from readiness.scoring.thresholds import DEFAULT, Thresholds
 from readiness.scoring.types import (
-    AthleteProfile,
     Calibration,
     DayReadiness,
     Recommendation,
@@ -37,12 +28,6 @@ from readiness.scoring.types import (
     Warmth,
     confidence_level,
 )
-
-if TYPE_CHECKING:
-    pass
-
-#: Rules on whose days the explanation adds the robust multivariate night check.
-CAUTIOUS_RULES = ("R1", "R2", "R3")
 
 __all__ = ["last_date_with_data", "score_days"]
 
@@ -126,7 +111,7 @@ def _calibration_reasons(h: History, i: int, th: Thresholds) -> list[str]:
 
 def _band(score: float, th: Thresholds) -> str:
     """The band name of a finite sub-score (settled, elevated, guarded)."""
-    return str(BANDS[min(2, int(score >= th.band_elevated) + int(score >= th.band_guarded))])
+    return Band(int(band_code(np.array([score]), th)[0])).label
 
 
 def _day(
@@ -141,7 +126,7 @@ def _day(
     s_items = stress_contributors(h, i, th)
     t_items = stiffness_contributors(h, i, th)
     rule = RULES[int(h.rule_index[i])]
-    if rule.id in CAUTIOUS_RULES or h.gates.illness[i]:
+    if rule.cautious or h.gates.illness[i]:
         extra = unusual_night(h.night, i, th)
         if extra is not None:
             s_items = (*s_items, extra)
@@ -175,7 +160,7 @@ def _day(
     minutes = float(h.warmth.minutes[i])
     warmth = Warmth(
         score=w_score,
-        band=str(WARMTH_BANDS[int(warmth_band(np.array([w_score]), th)[0])]),
+        band=WarmthBand(int(warmth_band(np.array([w_score]), th)[0])).label,
         minutes_since_activity=minutes if np.isfinite(minutes) else None,
         evaluated_at=datetime.datetime.fromtimestamp(int(h.prepared.at_s[i]), datetime.UTC),
     )
@@ -191,12 +176,12 @@ def _day(
         th=th,
         cache=cache,
     )
-    reasons = rule_reasons(h, i, rule.id, s_items, t_items, th) + disagreements(h, i, th)
+    reasons = rule.explain(day_facts(h, i, s_items, t_items), th) + disagreements(h, i, th)
     if choice.reason:
         reasons.append(choice.reason)
     notes = NOTES[choice.action]
-    if rule.id == "R2" and choice.action == "rest":
-        notes = (*notes, RELAXATION_LATER)
+    if choice.action == rule.action:
+        notes = (*notes, *rule.notes)
     rec = Recommendation(
         action=choice.action,
         rule=rule.id,
@@ -233,6 +218,7 @@ def score_days(
     dates: Sequence[datetime.date] | None = None,
     at: datetime.datetime | None = None,
     profile: AthleteProfile | None = None,
+    timezone: str = "UTC",
     feedback: pd.DataFrame | None = None,
     thresholds: Thresholds = DEFAULT,
 ) -> list[DayReadiness]:
@@ -243,10 +229,10 @@ def score_days(
     in (athlete-local); other days use their local end of day. With ``at`` and no ``dates``,
     the day scored is the local date of ``at``. ``feedback`` (date, action, helped 1–5, note)
     lets calibration choose among the options a rule allows, using only earlier feedback.
-    Raises ``ValueError`` for a naive ``at``.
+    ``profile`` is what is known of the athlete's heart (for TRIMP); ``timezone`` (IANA) sets
+    the day boundaries and each day's end. Raises ``ValueError`` for a naive ``at``.
     """
-    profile = profile or AthleteProfile()
-    tz = ZoneInfo(profile.timezone)
+    tz = ZoneInfo(timezone)
     at_map: dict[datetime.date, datetime.datetime] | None = None
     if at is not None:
         if at.tzinfo is None or at.utcoffset() is None:
@@ -256,7 +242,7 @@ def score_days(
         if dates is None:
             dates = [at_day]
     if dates is None:
-        last = last_date_with_data(daily, sessions, checkins, profile.timezone)
+        last = last_date_with_data(daily, sessions, checkins, timezone)
         if last is None:
             return []
         dates = [last]
@@ -266,6 +252,7 @@ def score_days(
         sessions,
         checkins,
         profile=profile,
+        timezone=timezone,
         at=at_map,
         extra_dates=tuple(wanted),
         th=thresholds,

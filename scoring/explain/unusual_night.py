@@ -1,4 +1,5 @@
-"""A robust multivariate "unusual night" check (scikit-learn ``MinCovDet``, research §9.6).
+"""A robust multivariate "unusual night" check (scikit-learn ``MinCovDet``;
+docs/scoring.md, "Calibration from feedback").
 
 On days that already call for caution (an illness gate, rest, or a guarded system) the
 explanation adds how unusual last night was across HRV, resting HR, respiratory rate and skin

@@ -1,4 +1,5 @@
-"""``physical_stiffness`` (tissue load, research/scoring.md §9.2 B), typed ``load``/``inactivity``.
+"""``physical_stiffness``: tissue load, typed ``load``/``inactivity`` (docs/scoring.md,
+"physical_stiffness").
 
 * ``load`` (training-induced, DOMS-type): L1 the recent session vs a typical day in the
   12–72 h DOMS window, L2 the uncoupled EWMA spike (descriptive), L3 monotony (muted in a
@@ -52,6 +53,8 @@ def stiffness_scores(
 ) -> StiffnessArrays:
     """Vectorised tissue-load score for every calendar day."""
     n = len(load.daily_load)
+    # l1–l3: load parts (recent session, EWMA spike, monotony), i1–i2: inactivity parts
+    # (inactive minutes, longest sitting bout) — each in points 0–100
     has_sessions = load.history_days >= 0
     l1 = np.where(has_sessions, points(load.l1_ratio, 1.0, th.l1_span), np.nan)
     l2 = points(load.ratio, 1.0, th.spike_span)
@@ -86,7 +89,7 @@ def stiffness_scores(
         0.75 * q_load + 0.25 * np.isfinite(soreness_ci),
         0.75 * q_inact + 0.25 * np.isfinite(stiffness_ci),
     )
-    # like every sub-score, provisional during the first 14 days of data (§9.3)
+    # like every sub-score, provisional during the first 14 days of data
     provisional = np.arange(n) + 1 < th.provisional_nights
     conf = np.where(provisional, np.minimum(conf, th.provisional_max_confidence), conf)
     score = np.where(conf >= th.conf_withhold, score, np.nan)

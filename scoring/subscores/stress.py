@@ -1,11 +1,12 @@
-"""``nervous_system_stress`` (autonomic strain, research/scoring.md §9.2 A), vectorised.
+"""``nervous_system_stress``: autonomic strain, vectorised (docs/scoring.md,
+"nervous_system_stress").
 
 Each component is a deviation ``d`` in SD units in the worrying direction, mapped to points
 ``P(d) = clip(100·(d − k)/2, 0, 100)`` — zero inside the smallest-worthwhile-change band
 (k = 0.5 SD; 1.0 while provisional), 100 at k + 2 SD. The score is the weighted mean of the
 available components (weights renormalise over what exists; nothing is imputed), blended with
 the stress check-in: ``0.85·AS_obj + 0.15·25·(stress − 1)``; a stress check-in of 4 or 5 also
-floors the score at ``25·(stress − 1)`` (self-report can always escalate, §9.4).
+floors the score at ``25·(stress − 1)`` (self-report can always escalate, Saw 2016).
 
 Every component is non-decreasing in lower HRV and in higher resting HR (the property tests
 check this); patterns are labels for the explanation and the decision table, except
@@ -18,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from readiness.scoring.bands import Band
 from readiness.scoring.signals import Night
 from readiness.scoring.thresholds import Thresholds
 
@@ -45,19 +47,24 @@ def weighted_mean(parts: tuple[tuple[np.ndarray, float], ...], n: int) -> np.nda
     """Σ w·p / Σ w per day over the parts that exist (weights renormalise; NaN when none)."""
     num = np.zeros(n)
     den = np.zeros(n)
-    for p, w in parts:
-        ok = np.isfinite(p)
-        num += np.where(ok, w * np.nan_to_num(p), 0.0)
-        den += np.where(ok, w, 0.0)
+    for part, weight in parts:
+        ok = np.isfinite(part)
+        num += np.where(ok, weight * np.nan_to_num(part), 0.0)
+        den += np.where(ok, weight, 0.0)
     with np.errstate(invalid="ignore", divide="ignore"):
         out: np.ndarray = np.where(den > 0, num / den, np.nan)
     return out
 
 
 def band_code(score: np.ndarray, th: Thresholds) -> np.ndarray:
-    """−1 unknown · 0 settled (< 33) · 1 elevated (33–66) · 2 guarded (≥ 67)."""
-    out = np.where(score >= th.band_guarded, 2, np.where(score >= th.band_elevated, 1, 0))
-    return np.where(np.isfinite(score), out, -1).astype("int64")
+    """:class:`Band` code per day: unknown (NaN) · settled · elevated · guarded (cut-points from
+    ``th``)."""
+    out = np.where(
+        score >= th.band_guarded,
+        Band.GUARDED,
+        np.where(score >= th.band_elevated, Band.ELEVATED, Band.SETTLED),
+    )
+    return np.where(np.isfinite(score), out, Band.UNKNOWN).astype("int64")
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,15 +100,18 @@ def stress_scores(
     th: Thresholds,
 ) -> StressArrays:
     """Vectorised autonomic strain for every calendar day."""
-    h, r = night.hrv, night.rhr
-    k = np.where(h.n >= th.provisional_nights, th.swc_k, th.swc_k_provisional)
-    k_r = np.where(r.n >= th.provisional_nights, th.swc_k, th.swc_k_provisional)
+    hrv, rhr = night.hrv, night.rhr  # lnHRV and resting-HR signals with their baselines
+    # k, k_r: half-width of the smallest-worthwhile-change band, SD units (HRV, resting HR)
+    k = np.where(hrv.n >= th.provisional_nights, th.swc_k, th.swc_k_provisional)
+    k_r = np.where(rhr.n >= th.provisional_nights, th.swc_k, th.swc_k_provisional)
+    # d_*: deviations in SD units, positive = the worrying direction — HRV chronic (7-day mean)
+    # and acute (last night), resting HR chronic and acute, HRV trend (SDs of fall per week)
     with np.errstate(invalid="ignore", divide="ignore"):
-        d_hc = (h.mu - h.mean7) / h.sigma
-        d_ha = (h.mu - h.today) / h.sigma
-        d_rc = (r.mean7 - r.mu) / r.sigma
-        d_ra = (r.today - r.mu) / r.sigma
-        d_tr = -night.slope * th.mean_days / h.sigma
+        d_hc = (hrv.mu - hrv.mean7) / hrv.sigma
+        d_ha = (hrv.mu - hrv.today) / hrv.sigma
+        d_rc = (rhr.mean7 - rhr.mu) / rhr.sigma
+        d_ra = (rhr.today - rhr.mu) / rhr.sigma
+        d_tr = -night.slope * th.mean_days / hrv.sigma
     span = th.points_span_sd
     below = d_hc > k
     above = d_hc < -k
@@ -112,6 +122,7 @@ def stress_scores(
         reported & ~(fatigue_ci > th.benign_wellness_max) & ~(stress_ci > th.benign_wellness_max)
     )
     saturation = below & rhr_down & wellness_ok
+    # p_*: points 0–100 of each component (same order as d_*, plus sleep)
     p_hc = np.where(saturation, 0.0, points(d_hc, k, span))
     p_ha = points(d_ha, k, span)
     p_rc = points(d_rc, k_r, span)
@@ -128,11 +139,11 @@ def stress_scores(
     )
     objective = weighted_mean(comps, len(k))
     # confidence: Σ w·q / Σ w over every declared component (missing ones count as q = 0)
-    mat_h = np.clip(h.n / th.full_nights, 0, 1)
-    mat_r = np.clip(r.n / th.full_nights, 0, 1)
-    comp_h = np.where(h.valid7 >= th.mean_min_valid, h.valid7 / th.mean_days, 0.0)
-    comp_r = np.where(r.valid7 >= th.mean_min_valid, r.valid7 / th.mean_days, 0.0)
-    q = (
+    mat_h = np.clip(hrv.n / th.full_nights, 0, 1)
+    mat_r = np.clip(rhr.n / th.full_nights, 0, 1)
+    comp_h = np.where(hrv.valid7 >= th.mean_min_valid, hrv.valid7 / th.mean_days, 0.0)
+    comp_r = np.where(rhr.valid7 >= th.mean_min_valid, rhr.valid7 / th.mean_days, 0.0)
+    q = (  # (quality 0–1, weight) per component
         (np.isfinite(p_hc) * mat_h * comp_h, th.w_hrv_chronic),
         (np.isfinite(p_ha) * mat_h, th.w_hrv_acute),
         (np.isfinite(p_rc) * mat_r * comp_r, th.w_rhr_chronic),
@@ -140,8 +151,8 @@ def stress_scores(
         (np.isfinite(p_sl) * night.sleep.nights7 / th.mean_days, th.w_sleep),
         (np.isfinite(p_tr) * mat_h, th.w_trend),
     )
-    w_all = sum(w for _, w in q)
-    conf_obj = sum(qq * w for qq, w in q) / w_all
+    w_all = sum(weight for _, weight in q)
+    conf_obj = sum(quality * weight for quality, weight in q) / w_all
     share = th.checkin_stress_share
     has_ci = np.isfinite(stress_ci)
     ci_points = th.checkin_floor_per_point * (stress_ci - 1.0)
@@ -153,7 +164,7 @@ def stress_scores(
     floor = np.where(has_ci & (stress_ci >= th.stress_escalate_from), ci_points, -np.inf)
     score = np.where(np.isfinite(blended), np.maximum(blended, floor), np.nan)
     conf = (1 - share) * conf_obj + share * has_ci
-    provisional = h.n < th.provisional_nights
+    provisional = hrv.n < th.provisional_nights
     conf = np.where(provisional, np.minimum(conf, th.provisional_max_confidence), conf)
     score = np.where(conf >= th.conf_withhold, score, np.nan)
     falling = d_tr > k

@@ -1,4 +1,4 @@
-"""``warmth``: is the body ready to stretch now (research/scoring.md §5, §9.2 C).
+"""``warmth``: is the body ready to stretch now (docs/scoring.md, "warmth").
 
 ``W = 100·exp(−Δt/τ)``, τ = 20 min, Δt = minutes from the end of the last qualifying bout
 (≥ 10 min at ≥ moderate intensity: ≥ 40 % heart-rate reserve or ≥ 64 % HRmax (ACSM), else
@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from readiness.scoring.bands import WarmthBand
 from readiness.scoring.thresholds import Thresholds
 
 __all__ = ["WarmthArrays", "warmth_band", "warmth_scores"]
@@ -53,8 +54,10 @@ def warmth_scores(
 
 
 def warmth_band(score: np.ndarray, th: Thresholds) -> np.ndarray:
-    """0 cold (< 30) · 1 cooling (30–59) · 2 warm (≥ 60)."""
+    """:class:`WarmthBand` code per day: cold · cooling · warm (cut-points from ``th``)."""
     out: np.ndarray = np.where(
-        score >= th.warm_from, 2, np.where(score >= th.cooling_from, 1, 0)
+        score >= th.warm_from,
+        WarmthBand.WARM,
+        np.where(score >= th.cooling_from, WarmthBand.COOLING, WarmthBand.COLD),
     ).astype("int64")
     return out

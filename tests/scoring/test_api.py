@@ -17,7 +17,6 @@ from readiness.ingest.schema.tables import (
 from readiness.scoring import (
     ACTIONS,
     RULES,
-    AthleteProfile,
     DayReadiness,
     score_days,
     score_history,
@@ -146,9 +145,7 @@ def test_profile_timezone_moves_day_boundaries() -> None:
         }
     )
     utc = score_history(empty(DAILY), sessions, empty(CHECKINS))
-    oslo = score_history(
-        empty(DAILY), sessions, empty(CHECKINS), profile=AthleteProfile(timezone="Europe/Oslo")
-    )
+    oslo = score_history(empty(DAILY), sessions, empty(CHECKINS), timezone="Europe/Oslo")
     assert str(utc["date"].iloc[0])[:10] == "2025-03-01"
     assert str(oslo["date"].iloc[0])[:10] == "2025-03-02"
 

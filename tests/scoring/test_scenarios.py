@@ -13,6 +13,7 @@ import tomllib
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from readiness.scoring import (
@@ -55,20 +56,30 @@ def _cases() -> list[tuple[str, datetime.datetime]]:
 @pytest.fixture(scope="module")
 def profile(story: Any) -> AthleteProfile:
     a = story.athlete
-    return AthleteProfile(timezone=a.timezone, hr_rest=a.hr_rest, hr_max=a.hr_max, sex=a.sex)
+    return AthleteProfile(hr_rest=a.hr_rest, hr_max=a.hr_max, sex=a.sex)
 
 
-def _score(story: Any, profile: AthleteProfile, at: datetime.datetime) -> DayReadiness:
-    return score_days(story.daily, story.sessions, story.checkins, at=at, profile=profile)[0]
+@pytest.fixture(scope="module")
+def timezone(story: Any) -> str:
+    tz: str = story.athlete.timezone
+    return tz
+
+
+def _score(
+    story: Any, profile: AthleteProfile, timezone: str, at: datetime.datetime
+) -> DayReadiness:
+    return score_days(
+        story.daily, story.sessions, story.checkins, at=at, profile=profile, timezone=timezone
+    )[0]
 
 
 @pytest.mark.parametrize(("name", "at"), _cases(), ids=lambda v: str(v))
 def test_story_gets_its_expected_action(
-    story: Any, profile: AthleteProfile, name: str, at: datetime.datetime
+    story: Any, profile: AthleteProfile, timezone: str, name: str, at: datetime.datetime
 ) -> None:
     spec = next(s for s in _manifest() if s["name"] == name)
-    day = _score(story, profile, at)
-    assert day.date == at.astimezone(profile_tz(profile)).date()
+    day = _score(story, profile, timezone, at)
+    assert day.date == at.astimezone(ZoneInfo(timezone)).date()
     rec = day.recommendation
     if spec.get("acceptable"):
         assert rec.action in spec["acceptable"], (rec.rule, rec.reasons)
@@ -77,12 +88,6 @@ def test_story_gets_its_expected_action(
             if sub is not None:
                 assert sub.confidence_level == "Low" and sub.provisional, sub
         assert day.calibration.state in ("none", "provisional")
-
-
-def profile_tz(profile: AthleteProfile) -> datetime.tzinfo:
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo(profile.timezone)
 
 
 def test_every_expected_action_story_is_covered() -> None:
@@ -100,24 +105,24 @@ def test_every_expected_action_story_is_covered() -> None:
     } <= expected
 
 
-def test_stress_week_reads_as_guarded(story: Any, profile: AthleteProfile) -> None:
+def test_stress_week_reads_as_guarded(story: Any, profile: AthleteProfile, timezone: str) -> None:
     spec = next((s for s in _manifest() if s["name"] == "stress_week_guarded"), None)
     if spec is None:
         pytest.skip("no stress_week_guarded story")
     for at in spec["evaluate_times"]:
-        ns = _score(story, profile, at).nervous_system_stress
+        ns = _score(story, profile, timezone, at).nervous_system_stress
         assert ns is not None and ns.band == "guarded"
         assert ns.pattern in ("guarded-sympathetic", "accumulating")
 
 
-def test_stress_week_is_not_a_rest_week(story: Any, profile: AthleteProfile) -> None:
+def test_stress_week_is_not_a_rest_week(story: Any, profile: AthleteProfile, timezone: str) -> None:
     """Guarded but not run down: never R2's stress >= 80 with >= 7 h debt, with a margin."""
     spec = next((s for s in _manifest() if s["name"] == "stress_week_guarded"), None)
     if spec is None:
         pytest.skip("no stress_week_guarded story")
     th = Thresholds()
     for at in spec["evaluate_times"]:
-        day = _score(story, profile, at)
+        day = _score(story, profile, timezone, at)
         ns = day.nervous_system_stress
         assert ns is not None
         debt = next(c.value for c in ns.contributors if c.signal == "sleep")
@@ -126,28 +131,23 @@ def test_stress_week_is_not_a_rest_week(story: Any, profile: AthleteProfile) -> 
         assert day.recommendation.rule == "R3", day.recommendation
 
 
-def test_stories_from_the_generated_files(profile: AthleteProfile) -> None:
+def test_stories_from_the_generated_files(profile: AthleteProfile, timezone: str) -> None:
     """The same calls when the story comes through the real readers (FIT files + check-ins CSV)."""
-    from zoneinfo import ZoneInfo
-
     from readiness.ingest import ReadOptions, read_paths
 
     fit, csv = SAMPLE / "fit", SAMPLE / "checkins.csv"
     if not fit.is_dir() or not csv.exists():
         pytest.skip("generated sample_data files not present")
-    options = ReadOptions(
-        tz=ZoneInfo(profile.timezone),
-        hr_rest=profile.hr_rest,
-        hr_max=profile.hr_max,
-        sex=profile.sex,
-    )
+    options = ReadOptions(tz=ZoneInfo(timezone), profile=profile)
     report = read_paths([fit, csv], options)
     assert not report.errors
     res = report.result
     wrong = []
     for spec in _manifest():
         for at in spec.get("evaluate_times", []):
-            day = score_days(res.daily, res.sessions, res.checkins, at=at, profile=profile)[0]
+            day = score_days(
+                res.daily, res.sessions, res.checkins, at=at, profile=profile, timezone=timezone
+            )[0]
             rec = day.recommendation
             ok = not spec.get("acceptable") or rec.action in spec["acceptable"]
             if not ok:

@@ -4,9 +4,9 @@
   to the session's heart-rate records).
 * ``vendor_load``: Garmin ``training_load_peak``, else ``training_stress_score``.
 * ``trimp``: Banister TRIMP (:mod:`readiness.ingest.physiology`) from the ``record`` heart rates
-  inside the session. HRrest/HRmax/sex come from :class:`ReadOptions`, else the file's
-  ``user_profile`` / ``zones_target``, else :data:`DEFAULT_HR_REST` / :data:`DEFAULT_HR_MAX` and
-  male coefficients, with a warning naming what was assumed.
+  inside the session. HRrest/HRmax/sex come from the options' athlete profile, else the file's
+  ``user_profile`` / ``zones_target``, else the defaults documented in
+  :mod:`readiness.ingest.physiology`, with a warning naming what was assumed.
 * ``rmssd_ms``: RMSSD of the ``hrv`` RR intervals recorded during the session (never the
   nightly HRV). An ``hrv`` message has no timestamp; it belongs to the time of the last full
   timestamp written before it.
@@ -15,15 +15,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 from readiness.ingest.findings import IngestWarning
 from readiness.ingest.fit.extract.clock import LocalClock, last_full_timestamp
 from readiness.ingest.fit.messages import FIT_EPOCH_OFFSET, FitMessages
-from readiness.ingest.options import DEFAULT_HR_MAX, DEFAULT_HR_REST, ReadOptions
-from readiness.ingest.physiology import banister_trimp, rmssd_ms
+from readiness.ingest.options import ReadOptions
+from readiness.ingest.physiology import (
+    DEFAULT_HR_MAX_BPM,
+    DEFAULT_HR_REST_BPM,
+    Sex,
+    banister_trimp,
+    rmssd_ms,
+)
 
 __all__ = ["HrProfile", "hr_profile", "session_columns"]
 
@@ -35,11 +41,11 @@ F64 = npt.NDArray[np.float64]
 
 @dataclass(frozen=True, slots=True)
 class HrProfile:
-    """Heart-rate anchors used for TRIMP, and where each came from."""
+    """Heart-rate anchors (bpm) used for TRIMP, and the defaults that were assumed."""
 
     rest: float
     max: float
-    sex: Literal["male", "female"]
+    sex: Sex | None  # None: unknown, the neutral coefficients
     defaults_used: tuple[str, ...]
 
 
@@ -55,26 +61,26 @@ def hr_profile(msgs: FitMessages, options: ReadOptions) -> HrProfile:
     """Options first, then the file's user_profile/zones_target, then the documented defaults."""
     prof = msgs.messages.get("user_profile", {})
     zones = msgs.messages.get("zones_target", {})
+    athlete = options.profile
     used: list[str] = []
-    rest = options.hr_rest or _first_valid(prof.get("resting_heart_rate"), 25, 120)
+    rest = athlete.hr_rest or _first_valid(prof.get("resting_heart_rate"), 25, 120)
     if rest is None:
-        rest = DEFAULT_HR_REST
-        used.append(f"resting HR {DEFAULT_HR_REST:g} bpm")
+        rest = DEFAULT_HR_REST_BPM
+        used.append(f"resting HR {DEFAULT_HR_REST_BPM:g} bpm")
     hmax = (
-        options.hr_max
+        athlete.hr_max
         or _first_valid(prof.get("default_max_heart_rate"), 100, 240)
         or _first_valid(zones.get("max_heart_rate"), 100, 240)
     )
     if hmax is None:
-        hmax = DEFAULT_HR_MAX
-        used.append(f"max HR {DEFAULT_HR_MAX:g} bpm")
-    sex: Literal["male", "female"] | None = options.sex
+        hmax = DEFAULT_HR_MAX_BPM
+        used.append(f"max HR {DEFAULT_HR_MAX_BPM:g} bpm")
+    sex: Sex | None = athlete.sex
     if sex is None and prof.get("gender") is not None:
         gender = [g for g in prof["gender"] if g in ("male", "female")]
         sex = "female" if gender and gender[0] == "female" else ("male" if gender else None)
     if sex is None:
-        sex = "male"
-        used.append("male TRIMP coefficients")
+        used.append("sex-neutral TRIMP coefficients")
     return HrProfile(rest=float(rest), max=float(hmax), sex=sex, defaults_used=tuple(used))
 
 

@@ -17,7 +17,8 @@ from readiness.ingest.fit.reading import (
     extract,
     read_fit,
 )
-from readiness.ingest.options import DEFAULT_HR_MAX, DEFAULT_HR_REST, ReadOptions
+from readiness.ingest.options import ReadOptions
+from readiness.ingest.physiology import DEFAULT_HR_MAX_BPM, DEFAULT_HR_REST_BPM, AthleteProfile
 from readiness.ingest.result import IngestResult
 
 from tests.ingest.fit.builders import (
@@ -43,8 +44,10 @@ def _unix(*args: int, tz: ZoneInfo | None = None) -> float:
 # --- independent re-statements of the documented rules (plain Python loops) -------------------
 
 
-def banister(records: list[tuple[float, int | None]], rest: float, hmax: float, sex: str) -> float:
-    k, b = (0.64, 1.92) if sex == "male" else (0.86, 1.67)
+def banister(
+    records: list[tuple[float, int | None]], rest: float, hmax: float, sex: str | None
+) -> float:
+    k, b = {"male": (0.64, 1.92), "female": (0.86, 1.67), None: (0.7252, 1.795)}[sex]
     total = 0.0
     for (t0, hr0), (t1, _) in itertools.pairwise(records):
         dt = t1 - t0
@@ -121,7 +124,11 @@ def test_activity_session_trimp_and_rmssd(backend: str) -> None:
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_activity_options_override_file_profile(backend: str) -> None:
     act = _activity()
-    res = _read(act.build(), backend, ReadOptions(hr_rest=55, hr_max=200, sex="male"))
+    res = _read(
+        act.build(),
+        backend,
+        ReadOptions(profile=AthleteProfile(hr_rest=55, hr_max=200, sex="male")),
+    )
     expected = banister(list(act.records), 55, 200, "male")
     assert res.sessions.iloc[0]["trimp"] == pytest.approx(expected, rel=1e-9)
 
@@ -131,13 +138,13 @@ def test_activity_defaults_are_used_and_named(backend: str) -> None:
     act = _activity(profile=None, training_load_peak=None, maker="wahoo_fitness")
     res = _read(act.build(), backend)
     row = res.sessions.iloc[0]
-    expected = banister(list(act.records), DEFAULT_HR_REST, DEFAULT_HR_MAX, "male")
+    expected = banister(list(act.records), DEFAULT_HR_REST_BPM, DEFAULT_HR_MAX_BPM, None)
     assert row["trimp"] == pytest.approx(expected, rel=1e-9)
     assert row["vendor_load"] == pytest.approx(88.0)  # no training_load_peak: TSS
     assert row["device"] == "wahoo_fitness 28"
     (warn,) = [w for w in res.warnings if w.column == "trimp"]
-    assert "resting HR 60" in warn.message and "max HR 190" in warn.message
-    assert "male" in warn.message
+    assert "resting HR 60" in warn.message and "max HR 180" in warn.message
+    assert "sex-neutral" in warn.message
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -286,7 +293,7 @@ def test_developer_fields_are_stepped_over(backend: str) -> None:
     hr = [100 + i % 60 for i in range(300)]
     msgs = decode_fit(developer_field_activity(start, hr), "dev.fit", backend)
     assert list(msgs.messages["record"]["heart_rate"]) == hr
-    res = extract(msgs, ReadOptions(hr_rest=50, hr_max=190, sex="male"))
+    res = extract(msgs, ReadOptions(profile=AthleteProfile(hr_rest=50, hr_max=190, sex="male")))
     row = res.sessions.iloc[0]
     assert row["sport"] == "cycling" and row["device"] == "development 28"
     assert row["avg_hr_bpm"] == pytest.approx(sum(hr) / len(hr))  # no session avg: from records

@@ -73,10 +73,10 @@ def test_trimp_skips_pauses_and_missing_hr() -> None:
     hr = np.array([150.0, np.nan, 150.0, 150.0, 150.0])
     hrr = (150 - 60) / (190 - 60)
     per_min = hrr * 0.64 * np.exp(1.92 * hrr)
-    got = banister_trimp(t, hr, hr_rest=60, hr_max=190)
+    got = banister_trimp(t, hr, hr_rest=60, hr_max=190, sex="male")
     # counted: 0→30 (HR 150) and 600→630; 30→60 starts without HR; 60→600 is a pause
     assert got == pytest.approx(per_min * 1.0)
-    assert np.isnan(banister_trimp(t[:1], hr[:1], hr_rest=60, hr_max=190))
+    assert np.isnan(banister_trimp(t[:1], hr[:1], hr_rest=60, hr_max=190, sex="male"))
 
 
 def test_rmssd_filters_pads_range_and_jumps() -> None:

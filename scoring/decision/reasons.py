@@ -1,0 +1,227 @@
+"""The words of the decision table: one day's facts, and each rule's reasons in plain words.
+
+Every number in a sentence is either the athlete's own value or formatted from the
+:class:`~readiness.scoring.thresholds.Thresholds` the rule reads, so changing a threshold changes
+the words (docs/scoring.md, "Decision table").
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from readiness.scoring.thresholds import Thresholds
+
+__all__ = [
+    "RELAXATION_LATER",
+    "DayFacts",
+    "count_text",
+    "days_text",
+    "illness_reasons",
+    "massage_then_stretching_reasons",
+    "move_first_reasons",
+    "no_intervention_reasons",
+    "overreaching_reasons",
+    "pain_reasons",
+    "relaxation_reasons",
+    "stress_unknown_reason",
+    "stretch_now_reasons",
+    "therapeutic_reasons",
+]
+
+#: Rest (decision table row R2), with an optional short relaxation massage later in the day.
+RELAXATION_LATER = (
+    "Optional: a short relaxation massage later in the day (moderate pressure, 20–30 min) — "
+    "no deep tissue, no stretching session."
+)
+
+_NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+
+
+@dataclass(frozen=True, slots=True)
+class DayFacts:
+    """One day as the rules' words read it (NaN or None where unknown)."""
+
+    stress: float  # nervous-system stress, 0–100
+    stiffness: float  # physical stiffness, 0–100
+    load_stiffness: float  # the training-load pathway of stiffness (TL_load), 0–100
+    is_load: bool  # stiffness type: training load (else inactivity)
+    warmth: float  # 0–100
+    minutes_since_bout: float  # minutes since the last qualifying bout
+    pattern: str | None  # HRV pattern label
+    sleep_debt_h: float  # 7-night sleep debt, hours
+    fatigue: float  # fatigue check-in, 1–5
+    pain: float  # pain check-in, 1–5
+    pain_reason: str | None  # which pain rule fired
+    pain_site: str | None
+    pain_days: int  # reports ≥ pain_recurrent at that site within pain_recurrent_window days
+    pain_episodes: int  # episodes at that site within episode_window days
+    sick: bool  # the athlete reported feeling ill
+    illness_signs: tuple[str, ...]  # the gate's night signs that fired (sign_temp, …)
+    stress_lead: str  # the leading stress contributor's sentence
+    stiffness_lead: str  # the leading stiffness contributor's sentence
+
+
+def count_text(n: float) -> str:
+    """A small count in words ("two"), larger ones in digits."""
+    k = int(n)
+    return _NUMBER_WORDS[k] if k == n and 0 <= k < len(_NUMBER_WORDS) else f"{n:g}"
+
+
+def days_text(n: float) -> str:
+    """A span of days in words: "a week" for 7, else "N days"."""
+    return "a week" if n == 7 else f"{n:g} days"
+
+
+def _known(value: float) -> bool:
+    return math.isfinite(value)
+
+
+def _score(value: float, unknown: str) -> str:
+    return f"{value:.0f}/100" if _known(value) else unknown
+
+
+def _stress(f: DayFacts) -> str:
+    return _score(f.stress, "not yet known")
+
+
+def _stiffness(f: DayFacts) -> str:
+    return _score(f.stiffness, "not known")
+
+
+def _kind(f: DayFacts) -> str:
+    return "training load" if f.is_load else "inactivity"
+
+
+def _warmth(f: DayFacts) -> str:
+    since = (
+        f", {f.minutes_since_bout:.0f} min since your last bout"
+        if _known(f.minutes_since_bout)
+        else ", no recent bout"
+    )
+    return f"warmth {f.warmth:.0f}/100" + since
+
+
+def _pain(f: DayFacts, th: Thresholds) -> str:
+    site = f.pain_site or "same site"
+    if f.pain_reason == "pain_acute":
+        return f"you report pain {f.pain:.0f}/5" + (f" ({f.pain_site})" if f.pain_site else "")
+    if f.pain_reason == "red_flag":
+        return "you report a red flag (swelling, numbness, night pain, locking or giving way)"
+    if f.pain_reason == "pain_recurrent":
+        return f"pain at your {site} on {f.pain_days} of the last {th.pain_recurrent_window} days"
+    if f.pain_reason == "pain_returning":
+        return (
+            f"pain at your {site} keeps coming back: {f.pain_episodes} separate "
+            f"episodes in {th.episode_window} days — pain that returns after temporary relief "
+            "needs an assessment, not more passive treatment"
+        )
+    return (
+        f"pain at your {site} has lasted more than {days_text(th.pain_persist_days)} — longer "
+        f"than post-exercise soreness ({th.doms_peak_from_h:g}–{th.doms_late_h:g} h)"
+    )
+
+
+def pain_reasons(f: DayFacts, th: Thresholds) -> list[str]:
+    """R0: the pain gate."""
+    return [_pain(f, th) + " — see a physiotherapist before more massage or stretching"]
+
+
+def _sign_text(sign: str, th: Thresholds) -> str:
+    return {
+        "sign_temp": "skin temperature up",
+        "sign_resp": "sleeping respiratory rate up",
+        "sign_rhr": f"resting HR {th.rhr_rise_bpm:g}+ bpm over your usual with HRV below its range",
+    }[sign]
+
+
+def illness_reasons(f: DayFacts, th: Thresholds) -> list[str]:
+    """R1: the illness gate."""
+    if f.sick:
+        out = ["you reported feeling ill — rest whatever the other scores say"]
+    else:
+        signs = ", ".join(_sign_text(s, th) for s in f.illness_signs)
+        out = [f"{count_text(th.illness_signs)} or more illness signs on the same night: " + signs]
+    if _known(f.stress) and f.stress < th.band_elevated:
+        out.append(
+            "your stress score looks settled, but a settled score is no reason to push "
+            "through an illness"
+        )
+    return out
+
+
+def overreaching_reasons(f: DayFacts, th: Thresholds) -> list[str]:
+    """R2: rest for a run-down nervous system."""
+    high = _known(f.stress) and f.stress >= th.rest_stress
+    if f.pattern in ("parasympathetic-shift", "locked-low") and not high:
+        return [
+            f"your HRV pattern is '{f.pattern}' under a high training load — a trajectory seen "
+            "before non-functional overreaching; rest comes first"
+        ]
+    extra = []
+    if _known(f.sleep_debt_h) and f.sleep_debt_h >= th.rest_sleep_debt_h:
+        extra.append(f"{f.sleep_debt_h:.1f} h of sleep debt this week")
+    if _known(f.fatigue) and f.fatigue >= th.rest_fatigue:
+        extra.append(f"fatigue {f.fatigue:.0f}/5")
+    return [f"nervous-system stress {_stress(f)} with " + " and ".join(extra)]
+
+
+def relaxation_reasons(f: DayFacts, th: Thresholds) -> list[str]:
+    """R3: a guarded nervous system gets a relaxation massage."""
+    out = [
+        f"your nervous system looks guarded ({_stress(f)}): {f.stress_lead} — "
+        "stretching alone tends not to work then; a relaxation massage first"
+    ]
+    if _known(f.load_stiffness) and f.load_stiffness >= th.band_guarded:
+        out.append(
+            f"deep-tissue work waits ≥ {th.deep_tissue_wait_h:g} h, until stress is below "
+            f"{th.band_guarded:g}"
+        )
+    return out
+
+
+def therapeutic_reasons(f: DayFacts, th: Thresholds) -> list[str]:
+    """R4: heavy training-load stiffness gets a therapeutic massage."""
+    return [
+        f"your muscles carry a heavy training load ({_stiffness(f)}): {f.stiffness_lead} — "
+        f"in the {th.doms_peak_from_h:g}–{th.doms_late_h:g} h after hard work massage eases "
+        "soreness; stretching does not"
+    ]
+
+
+def massage_then_stretching_reasons(f: DayFacts, th: Thresholds) -> list[str]:
+    """R5: elevated stress and stiffness, not cold."""
+    return [
+        f"nervous-system stress is elevated ({_stress(f)}) and you are stiff ({_stiffness(f)}, "
+        f"{_kind(f)}) — massage first to calm the system, then stretching while you are warm"
+    ]
+
+
+def move_first_reasons(f: DayFacts, th: Thresholds) -> list[str]:
+    """R6: stiff but not warm."""
+    return [
+        f"you are stiff ({_stiffness(f)}, {_kind(f)}: {f.stiffness_lead}) but cold "
+        f"({_warmth(f)}) — move lightly first; stretching works best on warm tissue"
+    ]
+
+
+def stretch_now_reasons(f: DayFacts, th: Thresholds) -> list[str]:
+    """R7: stiff, calm and warm."""
+    return [
+        f"you are stiff ({_stiffness(f)}, {_kind(f)}), calm (stress {_stress(f)}) and warm "
+        f"({_warmth(f)}) — a good moment for assisted stretching"
+    ]
+
+
+def no_intervention_reasons(f: DayFacts, th: Thresholds) -> list[str]:
+    """R8: nothing calls for an intervention."""
+    return [
+        f"nothing calls for an intervention today (stress {_stress(f)}, stiffness {_stiffness(f)})"
+    ]
+
+
+def stress_unknown_reason(f: DayFacts) -> list[str]:
+    """Added by every rule that reads stress, on a day whose stress score is unknown."""
+    if _known(f.stress):
+        return []
+    return ["nervous-system stress could not be computed yet — this advice rests on the rest"]
