@@ -18,7 +18,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make `sample_data` importable
     sys.path[0] = str(Path(__file__).resolve().parents[1])
 
-from readiness.ingest.schema.tables import CHECKINS
+from readiness.ingest import CHECKINS
 
 from sample_data.fit_writers import (
     activity_file,

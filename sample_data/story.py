@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 from typing import Literal
 
 import pandas as pd
-from readiness.ingest.schema.tables import (
+from readiness.ingest import (
     CHECKINS,
     DAILY,
     SESSIONS,

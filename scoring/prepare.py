@@ -17,11 +17,13 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
-from readiness.ingest import DEFAULT_HR_MAX_BPM, DEFAULT_HR_REST_BPM, AthleteProfile
-from readiness.ingest.schema.tables import (
+from readiness.ingest import (
     CHECKINS,
     DAILY,
+    DEFAULT_HR_MAX_BPM,
+    DEFAULT_HR_REST_BPM,
     SESSIONS,
+    AthleteProfile,
     Table,
 )
 from readiness.scoring.load import session_trimp
