@@ -17,7 +17,16 @@ import numpy as np
 __all__ = ["Band", "WarmthBand", "band_labels", "warmth_labels"]
 
 
-class Band(IntEnum):
+class _Labelled(IntEnum):
+    """An integer band code whose output name is its member name in lower case."""
+
+    @property
+    def label(self) -> str:
+        """The band's name in the output ("settled", "cooling", …)."""
+        return self.name.lower()
+
+
+class Band(_Labelled):
     """Band of a stress or stiffness score (the int is the vectorised code)."""
 
     UNKNOWN = -1
@@ -25,23 +34,13 @@ class Band(IntEnum):
     ELEVATED = 1
     GUARDED = 2
 
-    @property
-    def label(self) -> str:
-        """The band's name in the output ("settled", "elevated", "guarded")."""
-        return self.name.lower()
 
-
-class WarmthBand(IntEnum):
+class WarmthBand(_Labelled):
     """Band of a warmth score (the int is the vectorised code)."""
 
     COLD = 0
     COOLING = 1
     WARM = 2
-
-    @property
-    def label(self) -> str:
-        """The band's name in the output ("cold", "cooling", "warm")."""
-        return self.name.lower()
 
 
 #: Output name per band code, indexed by ``code − Band.UNKNOWN`` (unknown → None).

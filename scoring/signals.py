@@ -12,11 +12,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from readiness.scoring.baselines import (
+    Baseline,
     forward_keys,
     robust_baseline,
     rolling_mean,
     rolling_sd,
     theil_sen_slope,
+    trailing_sum,
 )
 from readiness.scoring.prepare import Columns
 from readiness.scoring.thresholds import Thresholds
@@ -77,6 +79,30 @@ def _labels(values: np.ndarray) -> tuple[np.ndarray, list[str]]:
     return out.astype("int64"), [str(c) for c in canon]
 
 
+def _baseline(
+    values: np.ndarray,
+    keys: np.ndarray,
+    seg: np.ndarray,
+    th: Thresholds,
+    *,
+    prior_sd: float,
+    min_nights: int,
+) -> Baseline:
+    """The robust baseline of ``values`` over ``th``'s window, with its MAD scale and shrinkage."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return robust_baseline(
+            values,
+            keys,
+            seg,
+            window=th.baseline_days,
+            min_n=min_nights,
+            mad_scale=th.mad_scale,
+            prior_sd=prior_sd,
+            n0=th.shrink_n0,
+            full_n=th.full_nights,
+        )
+
+
 def _signal(
     values: np.ndarray,
     codes: np.ndarray,
@@ -87,18 +113,7 @@ def _signal(
     valid = np.isfinite(values)
     keys = np.where(valid, codes, -1)
     seg = forward_keys(keys, valid)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        base = robust_baseline(
-            values,
-            keys,
-            seg,
-            window=th.baseline_days,
-            min_n=th.baseline_min_nights,
-            mad_scale=th.mad_scale,
-            prior_sd=prior_sd,
-            n0=th.shrink_n0,
-            full_n=th.full_nights,
-        )
+    base = _baseline(values, keys, seg, th, prior_sd=prior_sd, min_nights=th.baseline_min_nights)
     mean7, valid7 = rolling_mean(values, keys, seg, window=th.mean_days, min_n=th.mean_min_valid)
     return Signal(
         today=values,
@@ -113,24 +128,17 @@ def _signal(
 
 
 def _device(daily: Columns) -> tuple[np.ndarray, list[str]]:
-    dev = daily["device"]
-    src = daily["source"]
-    combined = np.where(pd.isna(dev), src, dev)
+    device = daily["device"]
+    source = daily["source"]
+    combined = np.where(pd.isna(device), source, device)
     combined = np.where(pd.isna(combined), "unknown device", combined)
     return _labels(combined)
 
 
-def _rolling_sum(x: np.ndarray, window: int) -> np.ndarray:
-    c = np.concatenate([[0.0], np.cumsum(x)])
-    idx = np.arange(1, len(x) + 1)
-    out: np.ndarray = c[idx] - c[np.clip(idx - window, 0, None)]
-    return out
-
-
 def _sleep(daily: Columns, th: Thresholds) -> SleepState:
-    t = daily["sleep_total_min"]
-    need = (
-        pd.Series(t)
+    tst_min = daily["sleep_total_min"]  # total sleep time per night, minutes
+    need_min = (
+        pd.Series(tst_min)
         .shift(1)
         .rolling(th.baseline_days, min_periods=th.sleep_need_min_nights)
         .quantile(th.sleep_need_quantile)
@@ -138,94 +146,107 @@ def _sleep(daily: Columns, th: Thresholds) -> SleepState:
         .clip(th.sleep_need_floor_min, th.sleep_need_cap_min)
         .to_numpy()
     )
-    short = np.maximum(need - t, 0.0)  # NaN where no sleep that night
-    debt7 = _rolling_sum(np.nan_to_num(short), th.mean_days) / 60.0
-    nights7 = _rolling_sum(np.isfinite(t).astype("float64"), th.mean_days).astype("int64")
-    eff = daily["sleep_efficiency_pct"]
-    bed = daily["sleep_in_bed_min"]
+    short_min = np.maximum(need_min - tst_min, 0.0)  # NaN where no sleep that night
+    debt7_h = trailing_sum(np.nan_to_num(short_min), th.mean_days) / 60.0
+    nights7 = trailing_sum(np.isfinite(tst_min).astype("float64"), th.mean_days).astype("int64")
+    efficiency_pct = daily["sleep_efficiency_pct"]
+    in_bed_min = daily["sleep_in_bed_min"]
+    # c_*: how far each part is towards its full points, 0–1 (debt, last night, efficiency)
     with np.errstate(invalid="ignore", divide="ignore"):
-        eff = np.where(np.isfinite(eff), eff, np.where(bed > 0, 100.0 * t / bed, np.nan))
-        c_debt = np.clip(debt7 / th.sleep_debt_full_h, 0, 1)
-        c_last = np.clip(short / 60.0 / th.sleep_last_full_h, 0, 1)
-        c_eff = np.clip((th.sleep_eff_good_pct - eff) / th.sleep_eff_span_pct, 0, 1)
+        efficiency_pct = np.where(
+            np.isfinite(efficiency_pct),
+            efficiency_pct,
+            np.where(in_bed_min > 0, 100.0 * tst_min / in_bed_min, np.nan),
+        )
+        c_debt = np.clip(debt7_h / th.sleep_debt_full_h, 0, 1)
+        c_last = np.clip(short_min / 60.0 / th.sleep_last_full_h, 0, 1)
+        c_eff = np.clip((th.sleep_eff_good_pct - efficiency_pct) / th.sleep_eff_span_pct, 0, 1)
     w_debt = np.where(nights7 > 0, th.sleep_w_debt, 0.0)
     w_last = np.where(np.isfinite(c_last), th.sleep_w_last, 0.0)
     w_eff = np.where(np.isfinite(c_eff), th.sleep_w_eff, 0.0)
-    total = w_debt + w_last + w_eff
+    w_total = w_debt + w_last + w_eff
     with np.errstate(invalid="ignore", divide="ignore"):
-        pts = (
+        sleep_points = (
             100.0
             * (
                 w_debt * np.nan_to_num(c_debt)
                 + w_last * np.nan_to_num(c_last)
                 + w_eff * np.nan_to_num(c_eff)
             )
-            / total
+            / w_total
         )
     return SleepState(
-        tst_min=t,
-        need_min=need,
-        debt7_h=np.where(nights7 > 0, debt7, np.nan),
-        short_last_h=short / 60.0,
-        efficiency=eff,
+        tst_min=tst_min,
+        need_min=need_min,
+        debt7_h=np.where(nights7 > 0, debt7_h, np.nan),
+        short_last_h=short_min / 60.0,
+        efficiency=efficiency_pct,
         nights7=nights7,
-        points=np.where(total > 0, pts, np.nan),
+        points=np.where(w_total > 0, sleep_points, np.nan),
     )
+
+
+def _hrv_segments(
+    ln_hrv: np.ndarray,
+    use_sdnn: np.ndarray,
+    daily: Columns,
+    device_codes: np.ndarray,
+    device_labels: list[str],
+) -> tuple[np.ndarray, list[str]]:
+    """Each night's HRV segment code (metric × device × context; −1 none) and the labels."""
+    context = daily["hrv_context"]
+    context_codes, context_labels = _labels(np.where(pd.isna(context), "unspecified", context))
+    metric_codes = np.where(use_sdnn, 1, 0)  # 0 = RMSSD, 1 = SDNN
+    n_devices, n_contexts = max(len(device_labels), 1), max(len(context_labels), 1)
+    combined = (metric_codes * n_devices + device_codes) * n_contexts + context_codes
+    measured = np.isfinite(ln_hrv) & (device_codes >= 0) & (context_codes >= 0)
+    combined = np.where(measured, combined, -1)
+    present, dense = np.unique(combined, return_inverse=True)
+    codes = np.where(combined >= 0, dense - int(present[0] < 0), -1)
+    labels = []
+    for key in present[present >= 0]:
+        metric_code, rest = divmod(int(key), n_devices * n_contexts)
+        device_code, context_code = divmod(rest, n_contexts)
+        labels.append(
+            f"{('RMSSD', 'SDNN')[metric_code]} · {device_labels[device_code]} · "
+            f"{context_labels[context_code]}"
+        )
+    return codes, labels
 
 
 def night_signals(daily: Columns, th: Thresholds) -> Night:
     """Baselines for HRV, resting HR, respiratory rate, plus sleep, on the calendar."""
-    dev_codes, dev_labels = _device(daily)
+    device_codes, device_labels = _device(daily)
     rmssd = daily["hrv_rmssd_ms"]
     sdnn = daily["hrv_sdnn_ms"]
     use_rmssd = np.isfinite(rmssd) & (rmssd > 0)
     use_sdnn = ~use_rmssd & np.isfinite(sdnn) & (sdnn > 0)
     with np.errstate(invalid="ignore", divide="ignore"):
         ln_hrv = np.where(use_rmssd, np.log(rmssd), np.where(use_sdnn, np.log(sdnn), np.nan))
-    ctx = daily["hrv_context"]
-    ctx_codes, ctx_labels = _labels(np.where(pd.isna(ctx), "unspecified", ctx))
-    metric = np.where(use_sdnn, 1, 0)
-    n_dev, n_ctx = max(len(dev_labels), 1), max(len(ctx_labels), 1)
-    combo = (metric * n_dev + dev_codes) * n_ctx + ctx_codes
-    combo = np.where(np.isfinite(ln_hrv) & (dev_codes >= 0) & (ctx_codes >= 0), combo, -1)
-    uniq, inv = np.unique(combo, return_inverse=True)
-    hrv_codes = np.where(combo >= 0, inv - int(uniq[0] < 0), -1)
-    hrv_labels = []
-    for u in uniq[uniq >= 0]:
-        m, rest = divmod(int(u), n_dev * n_ctx)
-        dv, cx = divmod(rest, n_ctx)
-        hrv_labels.append(f"{('RMSSD', 'SDNN')[m]} · {dev_labels[dv]} · {ctx_labels[cx]}")
+    hrv_codes, hrv_labels = _hrv_segments(ln_hrv, use_sdnn, daily, device_codes, device_labels)
     hrv = _signal(ln_hrv, hrv_codes, hrv_labels, th, th.pop_sd_ln_hrv)
     metric_by_seg = np.array([lab.split(" · ")[0] for lab in hrv.labels] + [""], dtype=object)
     hrv_metric = metric_by_seg[hrv.seg]  # seg −1 → ""
-    valid = np.isfinite(ln_hrv)
-    keys = np.where(valid, hrv.seg, -1)
+    keys = np.where(np.isfinite(ln_hrv), hrv.seg, -1)
     with np.errstate(invalid="ignore", divide="ignore"):
-        sd7 = rolling_sd(ln_hrv, keys, hrv.seg, window=th.mean_days, min_n=th.mean_min_valid)
-        cv7 = 100.0 * sd7 / hrv.mean7
-        cv_keys = np.where(np.isfinite(cv7), hrv.seg, -1)
-        cv_base = robust_baseline(
-            cv7,
-            cv_keys,
-            hrv.seg,
-            window=th.baseline_days,
-            min_n=th.full_nights // 2,
-            mad_scale=th.mad_scale,
-            prior_sd=1.0,
-            n0=th.shrink_n0,
-            full_n=th.full_nights,
-        )
-        m7_keys = np.where(np.isfinite(hrv.mean7), hrv.seg, -1)
+        ln_hrv_sd7 = rolling_sd(ln_hrv, keys, hrv.seg, window=th.mean_days, min_n=th.mean_min_valid)
+        cv7 = 100.0 * ln_hrv_sd7 / hrv.mean7
+    cv_keys = np.where(np.isfinite(cv7), hrv.seg, -1)
+    cv_base = _baseline(cv7, cv_keys, hrv.seg, th, prior_sd=1.0, min_nights=th.full_nights // 2)
+    mean7_keys = np.where(np.isfinite(hrv.mean7), hrv.seg, -1)
+    with np.errstate(invalid="ignore", divide="ignore"):
         slope = theil_sen_slope(
             hrv.mean7,
-            m7_keys,
+            mean7_keys,
             hrv.seg,
             window=th.trend_days,
             min_n=th.trend_min_points,
             min_sep=th.mean_days,
         )
-    rhr = _signal(daily["resting_hr_bpm"], dev_codes, dev_labels, th, th.pop_sd_rhr_bpm)
-    resp = _signal(daily["respiratory_rate_bpm"], dev_codes, dev_labels, th, th.pop_sd_resp_bpm)
+    rhr = _signal(daily["resting_hr_bpm"], device_codes, device_labels, th, th.pop_sd_rhr_bpm)
+    resp = _signal(
+        daily["respiratory_rate_bpm"], device_codes, device_labels, th, th.pop_sd_resp_bpm
+    )
     return Night(
         hrv=hrv,
         hrv_metric=hrv_metric,

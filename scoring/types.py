@@ -96,15 +96,7 @@ class StressScore:
     provisional: bool
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "score": _num(self.score),
-            "band": self.band,
-            "confidence": _num(self.confidence, 2),
-            "confidence_level": self.confidence_level,
-            "provisional": self.provisional,
-            "pattern": self.pattern,
-            "contributors": [c.to_dict() for c in self.contributors],
-        }
+        return _subscore_dict(self, after_provisional={"pattern": self.pattern})
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,15 +112,26 @@ class StiffnessScore:
     provisional: bool
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "score": _num(self.score),
-            "band": self.band,
-            "type": self.type,
-            "confidence": _num(self.confidence, 2),
-            "confidence_level": self.confidence_level,
-            "provisional": self.provisional,
-            "contributors": [c.to_dict() for c in self.contributors],
-        }
+        return _subscore_dict(self, after_band={"type": self.type})
+
+
+def _subscore_dict(
+    sub: StressScore | StiffnessScore,
+    *,
+    after_band: dict[str, Any] | None = None,
+    after_provisional: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """A 0–100 sub-score as JSON; each type's own keys stand where its contract puts them."""
+    return {
+        "score": _num(sub.score),
+        "band": sub.band,
+        **(after_band or {}),
+        "confidence": _num(sub.confidence, 2),
+        "confidence_level": sub.confidence_level,
+        "provisional": sub.provisional,
+        **(after_provisional or {}),
+        "contributors": [c.to_dict() for c in sub.contributors],
+    }
 
 
 @dataclass(frozen=True, slots=True)

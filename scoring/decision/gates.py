@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from readiness.scoring.baselines import last_true_index, trailing_sum
 from readiness.scoring.prepare import Columns
 from readiness.scoring.signals import Night
 from readiness.scoring.thresholds import Thresholds
@@ -43,19 +44,6 @@ class GateArrays:
     sign_temp: np.ndarray
     sign_resp: np.ndarray
     sign_rhr: np.ndarray
-
-
-def _rolling_sum(x: np.ndarray, window: int) -> np.ndarray:
-    c = np.concatenate([[0], np.cumsum(x.astype("int64"))])  # running count of True days
-    idx = np.arange(1, len(x) + 1)
-    out: np.ndarray = c[idx] - c[np.clip(idx - window, 0, None)]
-    return out
-
-
-def _last_true_index(x: np.ndarray) -> np.ndarray:
-    pos = np.where(x, np.arange(len(x)), -1)
-    out: np.ndarray = np.maximum.accumulate(pos) if len(x) else pos
-    return out
 
 
 def _normalised(values: np.ndarray) -> np.ndarray:
@@ -89,17 +77,17 @@ def gates(checkins: Columns, night: Night, th: Thresholds) -> GateArrays:
     episodes30 = np.zeros(n, dtype="int64")
     idx = np.arange(n)
     # the most recent pain report of any kind: a later "pain 1" means that site is quiet now
-    last_report = _last_true_index(np.isfinite(pain))
+    last_report = last_true_index(np.isfinite(pain))
     for s in sorted({x for x in site[present] if x}):
         here = present & (site == s)
         high = here & (pain >= th.pain_recurrent)
-        last = _last_true_index(here)
+        last = last_true_index(here)
         active = (last >= 0) & (idx - last < th.episode_active_days) & (last == last_report)
         prev_last = np.concatenate([[-1], last[:-1]])
         starts = here & ((prev_last < 0) | (idx - prev_last > th.episode_gap_days))
-        ep_start = _last_true_index(starts)
-        n14 = _rolling_sum(high, th.pain_recurrent_window)
-        n30 = _rolling_sum(starts, th.episode_window)
+        ep_start = last_true_index(starts)
+        n14 = trailing_sum(high.astype("int64"), th.pain_recurrent_window)
+        n30 = trailing_sum(starts.astype("int64"), th.episode_window)
         rec = active & (n14 >= th.pain_recurrent_days)
         ret = active & (n30 >= th.episode_count)
         per = active & (ep_start >= 0) & (last - ep_start >= th.pain_persist_days)
