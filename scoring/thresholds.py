@@ -143,6 +143,11 @@ class Thresholds:
     pre_event_h: float = 4.0
     checkin_personal_min: int = 14  # after 14 check-ins, also a personal z-score
     checkin_usual_sd: float = 0.5  # "worse than usual" beyond 0.5 SD (Flatt, Esco & Nakamura 2018)
+    # Soreness against the recent session's load (docs/scoring.md, "Check-ins"): a report of
+    # 4–5 of 5 after a light load counts (self-report escalates, Saw 2016); one of ≤ 2 after a
+    # heavy load may still turn (soreness peaks 24–72 h after the session, Cheung 2003).
+    soreness_high: float = 4.0
+    soreness_low: float = 2.0
 
     # --- calibration from feedback ("Calibration from feedback") --------------------------
     feedback_min_days: int = 30

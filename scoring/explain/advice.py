@@ -68,67 +68,68 @@ def _known(value: float) -> bool:
 
 
 def day_facts(
-    h: History,
+    history: History,
     i: int,
     stress_items: tuple[Contributor, ...],
     stiff_items: tuple[Contributor, ...],
 ) -> DayFacts:
     """Day ``i`` of the history as the rules' words read it."""
-    g = h.gates
+    gate = history.gates
     return DayFacts(
-        stress=float(h.stress.score[i]),
-        stiffness=float(h.stiffness.score[i]),
-        load_stiffness=float(h.stiffness.tl_load[i]),
-        is_load=bool(h.stiffness.is_load[i]),
-        warmth=float(h.warmth.score[i]),
-        minutes_since_bout=float(h.warmth.minutes[i]),
-        pattern=h.stress.pattern[i],
-        sleep_debt_h=float(h.night.sleep.debt7_h[i]),
-        fatigue=float(h.checkin["fatigue"][i]),
-        pain=float(h.checkin["pain"][i]),
-        pain_reason=g.pain_reason[i],
-        pain_site=g.pain_site[i],
-        pain_days=int(g.pain_days14[i]),
-        pain_episodes=int(g.pain_episodes30[i]),
-        sick=bool(g.sick[i]),
-        illness_signs=tuple(k for k in _ILLNESS_SIGNS if getattr(g, k)[i]),
+        stress=float(history.stress.score[i]),
+        stiffness=float(history.stiffness.score[i]),
+        load_stiffness=float(history.stiffness.tl_load[i]),
+        is_load=bool(history.stiffness.is_load[i]),
+        warmth=float(history.warmth.score[i]),
+        minutes_since_bout=float(history.warmth.minutes[i]),
+        pattern=history.stress.pattern[i],
+        sleep_debt_h=float(history.night.sleep.debt7_h[i]),
+        fatigue=float(history.checkin["fatigue"][i]),
+        pain=float(history.checkin["pain"][i]),
+        pain_reason=gate.pain_reason[i],
+        pain_site=gate.pain_site[i],
+        pain_days=int(gate.pain_days14[i]),
+        pain_episodes=int(gate.pain_episodes30[i]),
+        sick=bool(gate.sick[i]),
+        illness_signs=tuple(sign for sign in _ILLNESS_SIGNS if getattr(gate, sign)[i]),
         stress_lead=top_text(stress_items),
         stiffness_lead=top_text(stiff_items),
     )
 
 
-def disagreements(h: History, i: int, th: Thresholds) -> list[str]:
+def disagreements(history: History, i: int, th: Thresholds) -> list[str]:
     """Where body signals and self-report disagree, said plainly (docs/scoring.md, "Check-ins")."""
     out: list[str] = []
-    obj = float(h.stress.objective[i])
-    s_ci = float(h.checkin["stress"][i])
-    if _known(obj) and _known(s_ci):
-        if obj >= th.band_guarded and s_ci <= th.deescalate_stress_max:
+    objective = float(history.stress.objective[i])  # stress from body signals alone, 0–100
+    stress_rating = float(history.checkin["stress"][i])  # 1–5
+    if _known(objective) and _known(stress_rating):
+        if objective >= th.band_guarded and stress_rating <= th.deescalate_stress_max:
             out.append(
-                f"body signals suggest a guarded state ({obj:.0f}/100) while you rate stress "
-                f"{s_ci:.0f}/5"
+                f"body signals suggest a guarded state ({objective:.0f}/100) while you rate "
+                f"stress {stress_rating:.0f}/5"
             )
-        elif obj < th.band_elevated and s_ci >= th.stress_escalate_from:
+        elif objective < th.band_elevated and stress_rating >= th.stress_escalate_from:
             out.append(
-                f"you rate stress {s_ci:.0f}/5 while your body signals look settled "
-                f"({obj:.0f}/100) — your report counts"
+                f"you rate stress {stress_rating:.0f}/5 while your body signals look settled "
+                f"({objective:.0f}/100) — your report counts"
             )
-    if h.deescalated[i]:
+    if history.deescalated[i]:
         out.append(
             f"treated as elevated, not guarded: you gave a non-training cause "
-            f"('{h.cause[i]}') and at most one body signal is beyond {th.deescalate_sd} SD"
+            f"('{history.cause[i]}') and at most one body signal is beyond {th.deescalate_sd} SD"
         )
-    sore = float(h.checkin["soreness"][i])
-    l1 = float(h.stiffness.l1[i])
-    if _known(sore) and _known(l1):
-        if sore >= 4 and l1 < th.band_elevated:
+    soreness_rating = float(history.checkin["soreness"][i])  # 1–5
+    session_points = float(history.stiffness.l1[i])  # L1: the recent session's load, 0–100
+    if _known(soreness_rating) and _known(session_points):
+        if soreness_rating >= th.soreness_high and session_points < th.band_elevated:
             out.append(
-                f"you rate soreness {sore:.0f}/5 although recent training load looks light — "
-                "your report counts"
+                f"you rate soreness {soreness_rating:.0f}/5 although recent training load looks "
+                "light — your report counts"
             )
-        elif sore <= 2 and l1 >= th.band_guarded:
+        elif soreness_rating <= th.soreness_low and session_points >= th.band_guarded:
             out.append(
-                f"recent training load is heavy while you rate soreness {sore:.0f}/5 — "
-                "going by the load, soreness may still come (24–72 h)"
+                f"recent training load is heavy while you rate soreness {soreness_rating:.0f}/5 — "
+                f"going by the load, soreness may still come "
+                f"({th.doms_peak_from_h:g}–{th.doms_late_h:g} h)"
             )
     return out

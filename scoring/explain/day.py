@@ -42,33 +42,33 @@ def last_date_with_data(
     found: list[pd.Timestamp] = []
     for frame in (daily, checkins):
         if frame is not None and not frame.empty and "date" in frame:
-            d = pd.to_datetime(frame["date"], errors="coerce").dropna()
-            if not d.empty:
-                found.append(d.max())
+            dates = pd.to_datetime(frame["date"], errors="coerce").dropna()
+            if not dates.empty:
+                found.append(dates.max())
     if sessions is not None and not sessions.empty and "start" in sessions:
-        s = pd.to_datetime(sessions["start"], utc=True, errors="coerce").dropna()
-        if not s.empty:
-            found.append(s.dt.tz_convert(ZoneInfo(tz)).dt.tz_localize(None).max())
+        starts = pd.to_datetime(sessions["start"], utc=True, errors="coerce").dropna()
+        if not starts.empty:
+            found.append(starts.dt.tz_convert(ZoneInfo(tz)).dt.tz_localize(None).max())
     if not found:
         return None
     last: datetime.date = max(found).date()
     return last
 
 
-def _state(n: int, has_segment: bool, th: Thresholds) -> str:
+def _state(valid_nights: int, has_segment: bool, th: Thresholds) -> str:
     if not has_segment:
         return "none"
-    if n < th.provisional_nights:
+    if valid_nights < th.provisional_nights:
         return "provisional"
-    if n < th.full_nights:
+    if valid_nights < th.full_nights:
         return "building"
     return "full"
 
 
-def _calibration_reasons(h: History, i: int, th: Thresholds) -> list[str]:
-    hrv = h.night.hrv
+def _calibration_reasons(history: History, i: int, th: Thresholds) -> list[str]:
+    hrv = history.night.hrv
     seg = int(hrv.seg[i])
-    n = int(hrv.n[i])
+    valid_nights = int(hrv.n[i])
     out: list[str] = []
     if seg < 0:
         out.append("no HRV recorded yet: the stress score rests on resting HR, sleep and check-ins")
@@ -76,36 +76,41 @@ def _calibration_reasons(h: History, i: int, th: Thresholds) -> list[str]:
         label = hrv.labels[seg]
         other = np.nonzero((hrv.seg[: i + 1] != seg) & (hrv.seg[: i + 1] >= 0))[0]
         if len(other):
-            start = h.prepared.days[int(other[-1]) + 1]
+            start = history.prepared.days[int(other[-1]) + 1]
             old = hrv.labels[int(hrv.seg[int(other[-1])])]
             out.append(
                 f"new HRV baseline since {start}: {label} is never compared with {old}"
                 " (a device or metric change is not read as stress)"
             )
-        if n < th.provisional_nights:
+        if valid_nights < th.provisional_nights:
             out.append(
-                f"provisional: {n} valid nights of {label} (band widened to ±1 SD until "
-                f"{th.provisional_nights}; full at {th.full_nights})"
+                f"provisional: {valid_nights} valid nights of {label} (band widened to "
+                f"±{th.swc_k_provisional:g} SD until {th.provisional_nights}; full at "
+                f"{th.full_nights})"
             )
-        elif n < th.full_nights:
-            out.append(f"building: {n} of {th.full_nights} valid nights of {label}")
+        elif valid_nights < th.full_nights:
+            out.append(f"building: {valid_nights} of {th.full_nights} valid nights of {label}")
         if hrv.valid7[i] < th.mean_min_valid:
             out.append(
-                f"only {int(hrv.valid7[i])} valid HRV nights in the last 7 (a 7-day mean needs "
-                f"{th.mean_min_valid}); gaps lower confidence and are never filled in"
+                f"only {int(hrv.valid7[i])} valid HRV nights in the last {th.mean_days} (a "
+                f"{th.mean_days}-day mean needs {th.mean_min_valid}); gaps lower confidence and "
+                "are never filled in"
             )
-    if not np.isfinite(h.stress.score[i]):
+    if not np.isfinite(history.stress.score[i]):
         out.append(
             "nervous_system_stress is null: not enough nights yet (or no HRV, resting HR, sleep "
             "or stress check-in) for this day"
         )
-    if not np.isfinite(h.stiffness.score[i]):
+    if not np.isfinite(history.stiffness.score[i]):
         out.append(
             "physical_stiffness is null: no training history, activity data or soreness/"
             "stiffness check-in for this day"
         )
-    if not np.isfinite(h.warmth.minutes[i]):
-        out.append("warmth: no qualifying bout (≥ 10 min, ≥ moderate) recorded — assumed cold")
+    if not np.isfinite(history.warmth.minutes[i]):
+        out.append(
+            f"warmth: no qualifying bout (≥ {th.bout_min_duration_min:g} min, ≥ moderate) "
+            "recorded — assumed cold"
+        )
     return out
 
 
@@ -115,68 +120,69 @@ def _band(score: float, th: Thresholds) -> str:
 
 
 def _day(
-    h: History,
+    history: History,
     i: int,
     feedback: pd.DataFrame | None,
     th: Thresholds,
     cache: FeedbackCache,
 ) -> DayReadiness:
-    day = h.prepared.days[i]
-    st, sf = h.stress, h.stiffness
-    s_items = stress_contributors(h, i, th)
-    t_items = stiffness_contributors(h, i, th)
-    rule = RULES[int(h.rule_index[i])]
-    if rule.cautious or h.gates.illness[i]:
-        extra = unusual_night(h.night, i, th)
+    day = history.prepared.days[i]
+    stress_arrays, stiffness_arrays = history.stress, history.stiffness
+    stress_items = stress_contributors(history, i, th)
+    stiffness_items = stiffness_contributors(history, i, th)
+    rule = RULES[int(history.rule_index[i])]
+    if rule.cautious or history.gates.illness[i]:
+        extra = unusual_night(history.night, i, th)
         if extra is not None:
-            s_items = (*s_items, extra)
+            stress_items = (*stress_items, extra)
     stress = None
-    if np.isfinite(st.score[i]):
+    if np.isfinite(stress_arrays.score[i]):
         stress = StressScore(
-            score=float(st.score[i]),
-            band=_band(float(st.score[i]), th),
-            confidence=float(st.confidence[i]),
+            score=float(stress_arrays.score[i]),
+            band=_band(float(stress_arrays.score[i]), th),
+            confidence=float(stress_arrays.confidence[i]),
             confidence_level=confidence_level(
-                float(st.confidence[i]), th.conf_high, th.conf_medium
+                float(stress_arrays.confidence[i]), th.conf_high, th.conf_medium
             ),
-            pattern=st.pattern[i],
-            contributors=s_items,
-            provisional=bool(st.provisional[i]),
+            pattern=stress_arrays.pattern[i],
+            contributors=stress_items,
+            provisional=bool(stress_arrays.provisional[i]),
         )
     stiffness = None
-    if np.isfinite(sf.score[i]):
+    if np.isfinite(stiffness_arrays.score[i]):
         stiffness = StiffnessScore(
-            score=float(sf.score[i]),
-            band=_band(float(sf.score[i]), th),
-            type="load" if sf.is_load[i] else "inactivity",
-            confidence=float(sf.confidence[i]),
+            score=float(stiffness_arrays.score[i]),
+            band=_band(float(stiffness_arrays.score[i]), th),
+            type="load" if stiffness_arrays.is_load[i] else "inactivity",
+            confidence=float(stiffness_arrays.confidence[i]),
             confidence_level=confidence_level(
-                float(sf.confidence[i]), th.conf_high, th.conf_medium
+                float(stiffness_arrays.confidence[i]), th.conf_high, th.conf_medium
             ),
-            contributors=t_items,
-            provisional=bool(sf.provisional[i]),
+            contributors=stiffness_items,
+            provisional=bool(stiffness_arrays.provisional[i]),
         )
-    w_score = float(h.warmth.score[i])
-    minutes = float(h.warmth.minutes[i])
+    w_score = float(history.warmth.score[i])
+    minutes = float(history.warmth.minutes[i])
     warmth = Warmth(
         score=w_score,
         band=WarmthBand(int(warmth_band(np.array([w_score]), th)[0])).label,
         minutes_since_activity=minutes if np.isfinite(minutes) else None,
-        evaluated_at=datetime.datetime.fromtimestamp(int(h.prepared.at_s[i]), datetime.UTC),
+        evaluated_at=datetime.datetime.fromtimestamp(int(history.prepared.at_s[i]), datetime.UTC),
     )
     choice = choose_action(
         feedback,
-        h.frame,
+        history.frame,
         day=day,
         rule_action=rule.action,
         options=rule.options,
-        stress=float(st.score[i]),
-        stiffness=float(sf.score[i]),
+        stress=float(stress_arrays.score[i]),
+        stiffness=float(stiffness_arrays.score[i]),
         warmth=w_score,
         th=th,
         cache=cache,
     )
-    reasons = rule.explain(day_facts(h, i, s_items, t_items), th) + disagreements(h, i, th)
+    facts = day_facts(history, i, stress_items, stiffness_items)
+    reasons = rule.explain(facts, th) + disagreements(history, i, th)
     if choice.reason:
         reasons.append(choice.reason)
     notes = NOTES[choice.action]
@@ -192,12 +198,12 @@ def _day(
         rule_action=rule.action,
         calibrated=choice.calibrated,
     )
-    seg = int(h.night.hrv.seg[i])
+    seg = int(history.night.hrv.seg[i])
     cal = Calibration(
-        valid_nights=int(h.night.hrv.n[i]),
-        state=_state(int(h.night.hrv.n[i]), seg >= 0, th),  # type: ignore[arg-type]
-        segment=h.night.hrv.labels[seg] if seg >= 0 else None,
-        reasons=tuple(_calibration_reasons(h, i, th)),
+        valid_nights=int(history.night.hrv.n[i]),
+        state=_state(int(history.night.hrv.n[i]), seg >= 0, th),  # type: ignore[arg-type]
+        segment=history.night.hrv.labels[seg] if seg >= 0 else None,
+        reasons=tuple(_calibration_reasons(history, i, th)),
         feedback=choice.state,
     )
     return DayReadiness(
@@ -247,7 +253,7 @@ def score_days(
             return []
         dates = [last]
     wanted = sorted(set(dates))
-    h = compute(
+    history = compute(
         daily,
         sessions,
         checkins,
@@ -257,10 +263,10 @@ def score_days(
         extra_dates=tuple(wanted),
         th=thresholds,
     )
-    first = h.prepared.days[0]
+    first = history.prepared.days[0]
     cache = FeedbackCache(feedback)
     by_date: dict[datetime.date, DayReadiness] = {}
-    for d in wanted:
-        i = int((np.datetime64(d, "D") - first).astype("int64"))
-        by_date[d] = _day(h, i, feedback, thresholds, cache)
-    return [by_date[d] for d in dates]
+    for date in wanted:
+        i = int((np.datetime64(date, "D") - first).astype("int64"))  # the date's calendar index
+        by_date[date] = _day(history, i, feedback, thresholds, cache)
+    return [by_date[date] for date in dates]
