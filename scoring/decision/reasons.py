@@ -8,6 +8,7 @@ the words (docs/scoring.md, "Decision table").
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from readiness.scoring.thresholds import Thresholds
@@ -15,6 +16,7 @@ from readiness.scoring.thresholds import Thresholds
 __all__ = [
     "RELAXATION_LATER",
     "DayFacts",
+    "Reasons",
     "count_text",
     "days_text",
     "illness_reasons",
@@ -62,15 +64,20 @@ class DayFacts:
     stiffness_lead: str  # the leading stiffness contributor's sentence
 
 
-def count_text(n: float) -> str:
+#: A rule's reasons: the day's facts and the thresholds in, sentences out.
+Reasons = Callable[[DayFacts, Thresholds], list[str]]
+
+
+def count_text(count: float) -> str:
     """A small count in words ("two"), larger ones in digits."""
-    k = int(n)
-    return _NUMBER_WORDS[k] if k == n and 0 <= k < len(_NUMBER_WORDS) else f"{n:g}"
+    whole = int(count)
+    small = whole == count and 0 <= whole < len(_NUMBER_WORDS)
+    return _NUMBER_WORDS[whole] if small else f"{count:g}"
 
 
-def days_text(n: float) -> str:
+def days_text(days: float) -> str:
     """A span of days in words: "a week" for 7, else "N days"."""
-    return "a week" if n == 7 else f"{n:g} days"
+    return "a week" if days == 7 else f"{days:g} days"
 
 
 def _known(value: float) -> bool:
@@ -81,38 +88,42 @@ def _score(value: float, unknown: str) -> str:
     return f"{value:.0f}/100" if _known(value) else unknown
 
 
-def _stress(f: DayFacts) -> str:
-    return _score(f.stress, "not yet known")
+def _stress(facts: DayFacts) -> str:
+    return _score(facts.stress, "not yet known")
 
 
-def _stiffness(f: DayFacts) -> str:
-    return _score(f.stiffness, "not known")
+def _stiffness(facts: DayFacts) -> str:
+    return _score(facts.stiffness, "not known")
 
 
-def _kind(f: DayFacts) -> str:
-    return "training load" if f.is_load else "inactivity"
+def _kind(facts: DayFacts) -> str:
+    return "training load" if facts.is_load else "inactivity"
 
 
-def _warmth(f: DayFacts) -> str:
+def _warmth(facts: DayFacts) -> str:
     since = (
-        f", {f.minutes_since_bout:.0f} min since your last bout"
-        if _known(f.minutes_since_bout)
+        f", {facts.minutes_since_bout:.0f} min since your last bout"
+        if _known(facts.minutes_since_bout)
         else ", no recent bout"
     )
-    return f"warmth {f.warmth:.0f}/100" + since
+    return f"warmth {facts.warmth:.0f}/100" + since
 
 
-def _pain(f: DayFacts, th: Thresholds) -> str:
-    site = f.pain_site or "same site"
-    if f.pain_reason == "pain_acute":
-        return f"you report pain {f.pain:.0f}/5" + (f" ({f.pain_site})" if f.pain_site else "")
-    if f.pain_reason == "red_flag":
+def _pain(facts: DayFacts, th: Thresholds) -> str:
+    site = facts.pain_site or "same site"
+    if facts.pain_reason == "pain_acute":
+        return f"you report pain {facts.pain:.0f}/5" + (
+            f" ({facts.pain_site})" if facts.pain_site else ""
+        )
+    if facts.pain_reason == "red_flag":
         return "you report a red flag (swelling, numbness, night pain, locking or giving way)"
-    if f.pain_reason == "pain_recurrent":
-        return f"pain at your {site} on {f.pain_days} of the last {th.pain_recurrent_window} days"
-    if f.pain_reason == "pain_returning":
+    if facts.pain_reason == "pain_recurrent":
         return (
-            f"pain at your {site} keeps coming back: {f.pain_episodes} separate "
+            f"pain at your {site} on {facts.pain_days} of the last {th.pain_recurrent_window} days"
+        )
+    if facts.pain_reason == "pain_returning":
+        return (
+            f"pain at your {site} keeps coming back: {facts.pain_episodes} separate "
             f"episodes in {th.episode_window} days — pain that returns after temporary relief "
             "needs an assessment, not more passive treatment"
         )
@@ -122,9 +133,9 @@ def _pain(f: DayFacts, th: Thresholds) -> str:
     )
 
 
-def pain_reasons(f: DayFacts, th: Thresholds) -> list[str]:
+def pain_reasons(facts: DayFacts, th: Thresholds) -> list[str]:
     """R0: the pain gate."""
-    return [_pain(f, th) + " — see a physiotherapist before more massage or stretching"]
+    return [_pain(facts, th) + " — see a physiotherapist before more massage or stretching"]
 
 
 def _sign_text(sign: str, th: Thresholds) -> str:
@@ -135,14 +146,14 @@ def _sign_text(sign: str, th: Thresholds) -> str:
     }[sign]
 
 
-def illness_reasons(f: DayFacts, th: Thresholds) -> list[str]:
+def illness_reasons(facts: DayFacts, th: Thresholds) -> list[str]:
     """R1: the illness gate."""
-    if f.sick:
+    if facts.sick:
         out = ["you reported feeling ill — rest whatever the other scores say"]
     else:
-        signs = ", ".join(_sign_text(s, th) for s in f.illness_signs)
+        signs = ", ".join(_sign_text(s, th) for s in facts.illness_signs)
         out = [f"{count_text(th.illness_signs)} or more illness signs on the same night: " + signs]
-    if _known(f.stress) and f.stress < th.band_elevated:
+    if _known(facts.stress) and facts.stress < th.band_elevated:
         out.append(
             "your stress score looks settled, but a settled score is no reason to push "
             "through an illness"
@@ -150,29 +161,29 @@ def illness_reasons(f: DayFacts, th: Thresholds) -> list[str]:
     return out
 
 
-def overreaching_reasons(f: DayFacts, th: Thresholds) -> list[str]:
+def overreaching_reasons(facts: DayFacts, th: Thresholds) -> list[str]:
     """R2: rest for a run-down nervous system."""
-    high = _known(f.stress) and f.stress >= th.rest_stress
-    if f.pattern in ("parasympathetic-shift", "locked-low") and not high:
+    high = _known(facts.stress) and facts.stress >= th.rest_stress
+    if facts.pattern in ("parasympathetic-shift", "locked-low") and not high:
         return [
-            f"your HRV pattern is '{f.pattern}' under a high training load — a trajectory seen "
+            f"your HRV pattern is '{facts.pattern}' under a high training load — a trajectory seen "
             "before non-functional overreaching; rest comes first"
         ]
     extra = []
-    if _known(f.sleep_debt_h) and f.sleep_debt_h >= th.rest_sleep_debt_h:
-        extra.append(f"{f.sleep_debt_h:.1f} h of sleep debt this week")
-    if _known(f.fatigue) and f.fatigue >= th.rest_fatigue:
-        extra.append(f"fatigue {f.fatigue:.0f}/5")
-    return [f"nervous-system stress {_stress(f)} with " + " and ".join(extra)]
+    if _known(facts.sleep_debt_h) and facts.sleep_debt_h >= th.rest_sleep_debt_h:
+        extra.append(f"{facts.sleep_debt_h:.1f} h of sleep debt this week")
+    if _known(facts.fatigue) and facts.fatigue >= th.rest_fatigue:
+        extra.append(f"fatigue {facts.fatigue:.0f}/5")
+    return [f"nervous-system stress {_stress(facts)} with " + " and ".join(extra)]
 
 
-def relaxation_reasons(f: DayFacts, th: Thresholds) -> list[str]:
+def relaxation_reasons(facts: DayFacts, th: Thresholds) -> list[str]:
     """R3: a guarded nervous system gets a relaxation massage."""
     out = [
-        f"your nervous system looks guarded ({_stress(f)}): {f.stress_lead} — "
+        f"your nervous system looks guarded ({_stress(facts)}): {facts.stress_lead} — "
         "stretching alone tends not to work then; a relaxation massage first"
     ]
-    if _known(f.load_stiffness) and f.load_stiffness >= th.band_guarded:
+    if _known(facts.load_stiffness) and facts.load_stiffness >= th.band_guarded:
         out.append(
             f"deep-tissue work waits ≥ {th.deep_tissue_wait_h:g} h, until stress is below "
             f"{th.band_guarded:g}"
@@ -180,48 +191,62 @@ def relaxation_reasons(f: DayFacts, th: Thresholds) -> list[str]:
     return out
 
 
-def therapeutic_reasons(f: DayFacts, th: Thresholds) -> list[str]:
+def therapeutic_reasons(facts: DayFacts, th: Thresholds) -> list[str]:
     """R4: heavy training-load stiffness gets a therapeutic massage."""
     return [
-        f"your muscles carry a heavy training load ({_stiffness(f)}): {f.stiffness_lead} — "
+        f"your muscles carry a heavy training load ({_stiffness(facts)}): {facts.stiffness_lead} — "
         f"in the {th.doms_peak_from_h:g}–{th.doms_late_h:g} h after hard work massage eases "
         "soreness; stretching does not"
     ]
 
 
-def massage_then_stretching_reasons(f: DayFacts, th: Thresholds) -> list[str]:
-    """R5: elevated stress and stiffness, not cold."""
-    return [
-        f"nervous-system stress is elevated ({_stress(f)}) and you are stiff ({_stiffness(f)}, "
-        f"{_kind(f)}) — massage first to calm the system, then stretching while you are warm"
-    ]
+def _one_sentence(template: str) -> Reasons:
+    """The reasons of a rule said in one sentence about the day's scores.
+
+    ``template`` may name ``{stress}``, ``{stiffness}``, ``{kind}`` (of stiffness), ``{warmth}``
+    (with the minutes since the last bout) and ``{stiffness_lead}`` (the leading contributor).
+    """
+
+    def reasons(facts: DayFacts, th: Thresholds) -> list[str]:
+        return [
+            template.format(
+                stress=_stress(facts),
+                stiffness=_stiffness(facts),
+                kind=_kind(facts),
+                warmth=_warmth(facts),
+                stiffness_lead=facts.stiffness_lead,
+            )
+        ]
+
+    return reasons
 
 
-def move_first_reasons(f: DayFacts, th: Thresholds) -> list[str]:
-    """R6: stiff but not warm."""
-    return [
-        f"you are stiff ({_stiffness(f)}, {_kind(f)}: {f.stiffness_lead}) but cold "
-        f"({_warmth(f)}) — move lightly first; stretching works best on warm tissue"
-    ]
+#: R5: elevated stress and stiffness, not cold.
+massage_then_stretching_reasons = _one_sentence(
+    "nervous-system stress is elevated ({stress}) and you are stiff ({stiffness}, {kind}) — "
+    "massage first to calm the system, then stretching while you are warm"
+)
+
+#: R6: stiff but not warm.
+move_first_reasons = _one_sentence(
+    "you are stiff ({stiffness}, {kind}: {stiffness_lead}) but cold ({warmth}) — move lightly "
+    "first; stretching works best on warm tissue"
+)
+
+#: R7: stiff, calm and warm.
+stretch_now_reasons = _one_sentence(
+    "you are stiff ({stiffness}, {kind}), calm (stress {stress}) and warm ({warmth}) — a good "
+    "moment for assisted stretching"
+)
+
+#: R8: nothing calls for an intervention.
+no_intervention_reasons = _one_sentence(
+    "nothing calls for an intervention today (stress {stress}, stiffness {stiffness})"
+)
 
 
-def stretch_now_reasons(f: DayFacts, th: Thresholds) -> list[str]:
-    """R7: stiff, calm and warm."""
-    return [
-        f"you are stiff ({_stiffness(f)}, {_kind(f)}), calm (stress {_stress(f)}) and warm "
-        f"({_warmth(f)}) — a good moment for assisted stretching"
-    ]
-
-
-def no_intervention_reasons(f: DayFacts, th: Thresholds) -> list[str]:
-    """R8: nothing calls for an intervention."""
-    return [
-        f"nothing calls for an intervention today (stress {_stress(f)}, stiffness {_stiffness(f)})"
-    ]
-
-
-def stress_unknown_reason(f: DayFacts) -> list[str]:
+def stress_unknown_reason(facts: DayFacts) -> list[str]:
     """Added by every rule that reads stress, on a day whose stress score is unknown."""
-    if _known(f.stress):
+    if _known(facts.stress):
         return []
     return ["nervous-system stress could not be computed yet — this advice rests on the rest"]

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 from readiness.scoring.bands import Band
 from readiness.scoring.decision import reasons as words
-from readiness.scoring.decision.reasons import DayFacts
+from readiness.scoring.decision.reasons import DayFacts, Reasons
 from readiness.scoring.thresholds import Thresholds
 from readiness.scoring.types import Action
 
@@ -48,7 +48,6 @@ class DecisionInputs:
 
 Predicate = Callable[[DecisionInputs, Thresholds], np.ndarray]
 Wording = Callable[[Thresholds], str]
-Reasons = Callable[[DayFacts, Thresholds], list[str]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +113,18 @@ def _stiffness(inputs: DecisionInputs) -> np.ndarray:
 def _band(inputs: DecisionInputs) -> np.ndarray:
     """The stress band with unknown read as settled."""
     out: np.ndarray = np.where(inputs.stress_band == Band.UNKNOWN, Band.SETTLED, inputs.stress_band)
+    return out
+
+
+def _stiff(inputs: DecisionInputs, th: Thresholds) -> np.ndarray:
+    """Stiffness at least elevated (unknown read as 0)."""
+    out: np.ndarray = _stiffness(inputs) >= th.band_elevated
+    return out
+
+
+def _not_guarded(inputs: DecisionInputs) -> np.ndarray:
+    """Stress below guarded (unknown read as settled)."""
+    out: np.ndarray = _band(inputs) < Band.GUARDED
     return out
 
 
@@ -193,9 +204,7 @@ RULES: tuple[Rule, ...] = (
             "seed 001",
         ),
         predicate=lambda inputs, th: (
-            inputs.is_load
-            & (_stiffness(inputs) >= th.band_guarded)
-            & (_band(inputs) < Band.GUARDED)
+            inputs.is_load & (_stiffness(inputs) >= th.band_guarded) & _not_guarded(inputs)
         ),
         thresholds=("band_guarded", "doms_peak_from_h", "doms_late_h"),
         wording=lambda th: (
@@ -210,7 +219,7 @@ RULES: tuple[Rule, ...] = (
         evidence=("Moyer 2004", "Behm 2016", "seed 000"),
         predicate=lambda inputs, th: (
             (_band(inputs) == Band.ELEVATED)
-            & (_stiffness(inputs) >= th.band_elevated)
+            & _stiff(inputs, th)
             & (inputs.warmth >= th.cooling_from)
         ),
         thresholds=("band_elevated", "band_guarded", "cooling_from"),
@@ -225,9 +234,7 @@ RULES: tuple[Rule, ...] = (
         action="light_movement_then_stretching",
         options=("light_movement_then_stretching", "massage_then_stretching"),
         evidence=("Bishop 2003", "McGowan 2015", "Kapnia 2022", "Behm 2016", "seed 000"),
-        predicate=lambda inputs, th: (
-            (inputs.warmth < th.warm_from) & (_stiffness(inputs) >= th.band_elevated)
-        ),
+        predicate=lambda inputs, th: (inputs.warmth < th.warm_from) & _stiff(inputs, th),
         thresholds=("warm_from", "band_elevated"),
         wording=lambda th: f"warmth < {th.warm_from:g} and stiffness ≥ {th.band_elevated:g}",
         reasons=words.move_first_reasons,
@@ -238,9 +245,7 @@ RULES: tuple[Rule, ...] = (
         options=("assisted_stretching", "massage_then_stretching"),
         evidence=("Behm 2016", "seed 000"),
         predicate=lambda inputs, th: (
-            (inputs.warmth >= th.warm_from)
-            & (_stiffness(inputs) >= th.band_elevated)
-            & (_band(inputs) < Band.GUARDED)
+            (inputs.warmth >= th.warm_from) & _stiff(inputs, th) & _not_guarded(inputs)
         ),
         thresholds=("warm_from", "band_elevated", "band_guarded"),
         wording=lambda th: (

@@ -29,11 +29,6 @@ def _by_points(items: list[Contributor]) -> tuple[Contributor, ...]:
     return tuple(sorted(items, key=lambda c: -(c.points if c.points is not None else -1.0)))
 
 
-def _unranged(signal: str, text: str, value: float, unit: str, points: float) -> Contributor:
-    """A contributor with no normal range and no SD deviation (load, sleep, inactivity)."""
-    return Contributor(signal, text, value, unit, None, None, points)
-
-
 def _hrv_contributors(history: History, i: int, th: Thresholds) -> list[Contributor]:
     """The 7-day mean, last night and the trend of HRV on day ``i`` (none without a baseline)."""
     night, stress = history.night, history.stress
@@ -142,21 +137,17 @@ def _rhr_contributors(history: History, i: int, th: Thresholds) -> list[Contribu
 def stress_contributors(history: History, i: int, th: Thresholds) -> tuple[Contributor, ...]:
     """What moved ``nervous_system_stress`` on day ``i``."""
     out = _hrv_contributors(history, i, th) + _rhr_contributors(history, i, th)
-    sleep, sleep_points = history.night.sleep, float(history.stress.p_sleep[i])
-    if _known(sleep_points):
-        parts = [
-            f"sleep debt {sleep.debt7_h[i]:.1f} h over {th.mean_days} nights "
-            f"(need {sleep.need_min[i] / 60:.1f} h)"
-        ]
-        if _known(float(sleep.tst_min[i])):
-            parts.append(f"last night {sleep.tst_min[i] / 60:.1f} h")
-        if _known(float(sleep.efficiency[i])):
-            parts.append(f"efficiency {sleep.efficiency[i]:.0f} %")
-        out.append(
-            _unranged(
-                "sleep", "Sleep: " + ", ".join(parts), float(sleep.debt7_h[i]), "h", sleep_points
-            )
-        )
+    sleep = history.night.sleep
+    parts = [
+        f"sleep debt {sleep.debt7_h[i]:.1f} h over {th.mean_days} nights "
+        f"(need {sleep.need_min[i] / 60:.1f} h)"
+    ]
+    if _known(float(sleep.tst_min[i])):
+        parts.append(f"last night {sleep.tst_min[i] / 60:.1f} h")
+    if _known(float(sleep.efficiency[i])):
+        parts.append(f"efficiency {sleep.efficiency[i]:.0f} %")
+    sleep_text = "Sleep: " + ", ".join(parts)
+    out += _scored_parts((("sleep", history.stress.p_sleep[i], sleep_text, sleep.debt7_h[i], "h"),))
     if _known(float(history.checkin["stress"][i])):
         out.append(_checkin(history, i, "stress", th))
     return _by_points(out)
@@ -200,75 +191,67 @@ def _checkin(history: History, i: int, key: str, th: Thresholds) -> Contributor:
 def stiffness_contributors(history: History, i: int, th: Thresholds) -> tuple[Contributor, ...]:
     """What moved ``physical_stiffness`` on day ``i`` (both pathways)."""
     load, stiffness = history.load, history.stiffness
-    out: list[Contributor] = []
-    if _known(float(stiffness.l1[i])):
-        if _known(float(load.l1_hours[i])):
-            text = (
-                f"Session of {load.l1_load[i]:.0f} TRIMP ended {load.l1_hours[i]:.0f} h ago; "
-                f"weighted {load.l1_ratio[i]:.1f}× a typical day (DOMS window "
-                f"{th.doms_early_h:g}–{th.doms_late_h:g} h)"
-            )
-        else:
-            text = f"No session in the last {th.doms_end_h:g} h"
-        out.append(
-            _unranged(
-                "session_vs_typical_day",
-                text,
-                float(load.l1_ratio[i]),
-                "× typical day",
-                float(stiffness.l1[i]),
-            )
+    if _known(float(load.l1_hours[i])):
+        session = (
+            f"Session of {load.l1_load[i]:.0f} TRIMP ended {load.l1_hours[i]:.0f} h ago; "
+            f"weighted {load.l1_ratio[i]:.1f}× a typical day (DOMS window "
+            f"{th.doms_early_h:g}–{th.doms_late_h:g} h)"
         )
-    if _known(float(stiffness.l2[i])):
-        out.append(
-            _unranged(
-                "load_spike",
-                f"Acute:chronic load {load.ratio[i]:.2f} (uncoupled EWMA "
-                f"{th.ewma_acute_span}/{th.ewma_chronic_span}; descriptive, "
-                "not an injury-risk estimate)",
-                float(load.ratio[i]),
-                "ratio",
-                float(stiffness.l2[i]),
-            )
-        )
-    if _known(float(stiffness.l3[i])):
-        deload = bool(load.deload[i])
-        out.append(
-            _unranged(
-                "monotony",
-                f"Training monotony {load.monotony[i]:.1f} over {th.mean_days} days"
-                + (" (deload week: not counted)" if deload else ""),
-                float(load.monotony[i]),
-                "mean/SD",
-                float(stiffness.l3[i]),
-            )
-        )
-    for key in ("soreness", "stiffness"):
-        if _known(float(history.checkin[key][i])):
-            out.append(_checkin(history, i, key, th))
-    if _known(float(stiffness.i1[i])):
-        out.append(
-            _unranged(
-                "inactive_time",
-                f"Inactive waking time {stiffness.sedentary_min[i] / 60:.1f} h "
-                f"(counts from {th.inactive_from_min / 60:.0f} h)",
-                float(stiffness.sedentary_min[i]),
-                "min",
-                float(stiffness.i1[i]),
-            )
-        )
-    if _known(float(stiffness.i2[i])):
-        out.append(
-            _unranged(
-                "longest_sedentary_bout",
-                f"Longest sitting bout {stiffness.bout_min[i]:.0f} min "
-                f"(counts from {th.bout_from_min:.0f} min)",
-                float(stiffness.bout_min[i]),
-                "min",
-                float(stiffness.i2[i]),
-            )
-        )
-    return _by_points(out)
+    else:
+        session = f"No session in the last {th.doms_end_h:g} h"
+    deload = " (deload week: not counted)" if load.deload[i] else ""
+    # (signal, points, sentence, value, unit) of each part; a part without points is left out
+    load_parts = (
+        ("session_vs_typical_day", stiffness.l1[i], session, load.l1_ratio[i], "× typical day"),
+        (
+            "load_spike",
+            stiffness.l2[i],
+            f"Acute:chronic load {load.ratio[i]:.2f} (uncoupled EWMA {th.ewma_acute_span}/"
+            f"{th.ewma_chronic_span}; descriptive, not an injury-risk estimate)",
+            load.ratio[i],
+            "ratio",
+        ),
+        (
+            "monotony",
+            stiffness.l3[i],
+            f"Training monotony {load.monotony[i]:.1f} over {th.mean_days} days{deload}",
+            load.monotony[i],
+            "mean/SD",
+        ),
+    )
+    inactivity_parts = (
+        (
+            "inactive_time",
+            stiffness.i1[i],
+            f"Inactive waking time {stiffness.sedentary_min[i] / 60:.1f} h "
+            f"(counts from {th.inactive_from_min / 60:.0f} h)",
+            stiffness.sedentary_min[i],
+            "min",
+        ),
+        (
+            "longest_sedentary_bout",
+            stiffness.i2[i],
+            f"Longest sitting bout {stiffness.bout_min[i]:.0f} min "
+            f"(counts from {th.bout_from_min:.0f} min)",
+            stiffness.bout_min[i],
+            "min",
+        ),
+    )
+    checkins = [
+        _checkin(history, i, key, th)
+        for key in ("soreness", "stiffness")
+        if _known(float(history.checkin[key][i]))
+    ]
+    return _by_points(_scored_parts(load_parts) + checkins + _scored_parts(inactivity_parts))
+
+
+def _scored_parts(parts: tuple[tuple[str, float, str, float, str], ...]) -> list[Contributor]:
+    """Contributors (no normal range, no SD) for the parts whose points exist."""
+    return [
+        Contributor(signal, text, float(value), unit, None, None, float(points))
+        for signal, points, text, value, unit in parts
+        if _known(float(points))
+    ]
 
 
 def top_text(items: tuple[Contributor, ...]) -> str:
