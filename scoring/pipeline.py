@@ -50,17 +50,20 @@ class History:
     frame: pd.DataFrame
 
 
-def _checkin_arrays(c: Columns) -> dict[str, np.ndarray]:
-    cols = ("soreness", "stress", "stiffness", "pain", "fatigue", "mood", "sleep_quality")
-    return {k: c[k] for k in cols}
+def _checkin_arrays(checkins: Columns) -> dict[str, np.ndarray]:
+    names = ("soreness", "stress", "stiffness", "pain", "fatigue", "mood", "sleep_quality")
+    return {name: checkins[name] for name in names}
 
 
-def _cause(c: Columns, n: int) -> np.ndarray:
+def _cause(checkins: Columns, n_days: int) -> np.ndarray:
     """The athlete's stated non-training cause (check-in column ``cause`` or ``note``)."""
-    out = np.full(n, None, dtype=object)
-    for col in ("cause", "note"):
-        if col in c:
-            text = np.array([str(v).strip() if v is not None else "" for v in c[col]], object)
+    out = np.full(n_days, None, dtype=object)
+    for column in ("cause", "note"):
+        if column in checkins:
+            text = np.array(
+                [str(value).strip() if value is not None else "" for value in checkins[column]],
+                object,
+            )
             given = (text != "") & (out == None)  # noqa: E711 - elementwise
             out[given] = text[given]
     return out
@@ -79,7 +82,10 @@ def deescalation(
     deviation is beyond 1.5 SD, and the athlete names a non-training cause (tracker error, late
     caffeine, a warm room…). The score is not changed; the table reads the band as elevated.
     """
-    beyond = sum((np.nan_to_num(d, nan=0.0) > th.deescalate_sd).astype(int) for d in deviations)
+    beyond = sum(
+        (np.nan_to_num(deviation, nan=0.0) > th.deescalate_sd).astype(int)
+        for deviation in deviations
+    )
     out: np.ndarray = (
         (band == Band.GUARDED)
         & (stress_ci <= th.deescalate_stress_max)
@@ -102,7 +108,7 @@ def compute(
 ) -> History:
     """Score every calendar day (vectorised) and keep the parts."""
     profile = profile or AthleteProfile()
-    p = prepare(
+    prepared = prepare(
         daily,
         sessions,
         checkins,
@@ -112,104 +118,118 @@ def compute(
         extra_dates=extra_dates,
         at=at,
     )
-    n = p.n
-    ci = _checkin_arrays(p.checkins)
-    night = night_signals(p.daily, th)
-    s = p.sessions
-    lh = load_history(
-        n,
-        s["day"],
-        s["load"],
-        s["end_s"],
-        p.at_s,
-        p.first_session_day,
+    n_days = prepared.n
+    checkin = _checkin_arrays(prepared.checkins)
+    night = night_signals(prepared.daily, th)
+    session_cols = prepared.sessions
+    load = load_history(
+        n_days,
+        session_cols["day"],
+        session_cols["load"],
+        session_cols["end_s"],
+        prepared.at_s,
+        prepared.first_session_day,
         th,
     )
-    stiff = stiffness_scores(
-        p.daily, lh, soreness_ci=ci["soreness"], stiffness_ci=ci["stiffness"], th=th
+    stiffness = stiffness_scores(
+        prepared.daily,
+        load,
+        soreness_ci=checkin["soreness"],
+        stiffness_ci=checkin["stiffness"],
+        th=th,
     )
-    high_load = np.nan_to_num(stiff.tl_load, nan=0.0) >= th.band_elevated
-    st = stress_scores(
-        night, stress_ci=ci["stress"], fatigue_ci=ci["fatigue"], high_load=high_load, th=th
+    high_load = np.nan_to_num(stiffness.tl_load, nan=0.0) >= th.band_elevated
+    stress = stress_scores(
+        night,
+        stress_ci=checkin["stress"],
+        fatigue_ci=checkin["fatigue"],
+        high_load=high_load,
+        th=th,
     )
-    w = warmth_scores(
-        s["start_s"],
-        s["end_s"],
-        s["qualifying"],
-        p.at_s,
+    warmth = warmth_scores(
+        session_cols["start_s"],
+        session_cols["end_s"],
+        session_cols["qualifying"],
+        prepared.at_s,
         th,
     )
-    g = gates(p.checkins, night, th)
-    band = band_code(st.score, th)
-    cause = _cause(p.checkins, n)
-    deesc = deescalation(
-        band,
-        ci["stress"],
-        (st.d_hrv_chronic, st.d_hrv_acute, st.d_rhr_chronic, st.d_rhr_acute),
+    gate_flags = gates(prepared.checkins, night, th)
+    stress_band = band_code(stress.score, th)
+    cause = _cause(prepared.checkins, n_days)
+    deescalated = deescalation(
+        stress_band,
+        checkin["stress"],
+        (stress.d_hrv_chronic, stress.d_hrv_acute, stress.d_rhr_chronic, stress.d_rhr_acute),
         cause,
         th,
     )
-    eff_band = np.where(deesc, Band.ELEVATED, band)
+    effective_band = np.where(deescalated, Band.ELEVATED, stress_band)
     rest_signal = overreaching(
-        st.objective, night.sleep.debt7_h, ci["fatigue"], st.pattern, high_load, deesc, th
+        stress.objective,
+        night.sleep.debt7_h,
+        checkin["fatigue"],
+        stress.pattern,
+        high_load,
+        deescalated,
+        th,
     )
     inputs = DecisionInputs(
-        stress=st.score,
-        stress_band=eff_band,
+        stress=stress.score,
+        stress_band=effective_band,
         rest_signal=rest_signal,
-        stiffness=stiff.score,
-        is_load=stiff.is_load,
-        warmth=w.score,
-        pain_gate=g.pain,
-        illness_gate=g.illness,
+        stiffness=stiffness.score,
+        is_load=stiffness.is_load,
+        warmth=warmth.score,
+        pain_gate=gate_flags.pain,
+        illness_gate=gate_flags.illness,
     )
-    rule = decide(inputs, th) if n else np.zeros(0, dtype="int64")
-    stiff_band = band_code(stiff.score, th)
+    rule_index = decide(inputs, th) if n_days else np.zeros(0, dtype="int64")
+    stiffness_band = band_code(stiffness.score, th)
     frame = pd.DataFrame(
         {
-            "date": p.days,
-            "nervous_system_stress": st.score,
-            "stress_band": band_labels(band),
-            "stress_confidence": st.confidence,
-            "stress_provisional": st.provisional,
-            "pattern": st.pattern,
-            "physical_stiffness": stiff.score,
-            "stiffness_band": band_labels(stiff_band),
-            "stiffness_type": np.where(stiff.is_load, "load", "inactivity"),
-            "stiffness_confidence": stiff.confidence,
-            "warmth": w.score,
-            "warmth_band": warmth_labels(warmth_band(w.score, th)),
-            "minutes_since_activity": w.minutes,
-            "pain_gate": g.pain,
-            "illness_gate": g.illness,
-            "rule": _RULE_IDS[rule] if n else np.zeros(0, dtype=object),
-            "action": _RULE_ACTIONS[rule] if n else np.zeros(0, dtype=object),
+            "date": prepared.days,
+            "nervous_system_stress": stress.score,
+            "stress_band": band_labels(stress_band),
+            "stress_confidence": stress.confidence,
+            "stress_provisional": stress.provisional,
+            "pattern": stress.pattern,
+            "physical_stiffness": stiffness.score,
+            "stiffness_band": band_labels(stiffness_band),
+            "stiffness_type": np.where(stiffness.is_load, "load", "inactivity"),
+            "stiffness_confidence": stiffness.confidence,
+            "warmth": warmth.score,
+            "warmth_band": warmth_labels(warmth_band(warmth.score, th)),
+            "minutes_since_activity": warmth.minutes,
+            "pain_gate": gate_flags.pain,
+            "illness_gate": gate_flags.illness,
+            "rule": _RULE_IDS[rule_index] if n_days else np.zeros(0, dtype=object),
+            "action": _RULE_ACTIONS[rule_index] if n_days else np.zeros(0, dtype=object),
             "hrv_valid_nights": night.hrv.n,
             "hrv_7d_ms": np.exp(night.hrv.mean7),
             "rhr_7d_bpm": night.rhr.mean7,
             "sleep_debt_7d_h": night.sleep.debt7_h,
-            "load_acute": lh.acute,
-            "load_chronic": lh.chronic,
-            "load_ratio": lh.ratio,
-            "monotony": lh.monotony,
-            "strain": lh.strain,
-            "tl_load": stiff.tl_load,
-            "tl_inactivity": stiff.tl_inact,
+            "load_acute": load.acute,
+            "load_chronic": load.chronic,
+            "load_ratio": load.ratio,
+            "monotony": load.monotony,
+            "strain": load.strain,
+            "tl_load": stiffness.tl_load,
+            "tl_inactivity": stiffness.tl_inact,
         }
     )
     return History(
-        prepared=p,
+        prepared=prepared,
         night=night,
-        load=lh,
-        stress=st,
-        stiffness=stiff,
-        warmth=w,
-        gates=g,
-        deescalated=deesc,
-        effective_band=eff_band,
+        load=load,
+        stress=stress,
+        stiffness=stiffness,
+        warmth=warmth,
+        gates=gate_flags,
+        deescalated=deescalated,
+        effective_band=effective_band,
         rest_signal=rest_signal,
-        rule_index=rule,
-        checkin=ci,
+        rule_index=rule_index,
+        checkin=checkin,
         cause=cause,
         frame=frame,
     )

@@ -60,13 +60,17 @@ class Prepared:
 
 def _with_columns(frame: pd.DataFrame | None, table: Table) -> pd.DataFrame:
     if frame is None or frame.empty:
-        return pd.DataFrame({c.name: pd.Series(dtype=c.dtype) for c in table.columns})
-    missing = [c for c in table.columns if c.name not in frame.columns]
+        return pd.DataFrame(
+            {column.name: pd.Series(dtype=column.dtype) for column in table.columns}
+        )
+    missing = [column for column in table.columns if column.name not in frame.columns]
     if not missing:
         return frame
     out = frame.copy()
-    for c in missing:
-        out[c.name] = pd.Series(pd.array([None] * len(frame), dtype=c.dtype), index=frame.index)
+    for column in missing:
+        out[column.name] = pd.Series(
+            pd.array([None] * len(frame), dtype=column.dtype), index=frame.index
+        )
     return out
 
 
@@ -92,18 +96,18 @@ def canonical(
     key = table.key
     if out.empty:
         return out.reset_index(drop=True)
-    day = _dates(out[key])
-    ok = ~np.isnat(day)
-    if ok.all() and len(np.unique(day)) == len(day):
+    dates = _dates(out[key])
+    dated = ~np.isnat(dates)
+    if dated.all() and len(np.unique(dates)) == len(dates):
         return out  # already one row per date: nothing to resolve
     cols = table.names + [c for c in extras if c in out.columns and c not in table.names]
     out = out[cols]
-    if not ok.all():
-        out, day = out.loc[ok], day[ok]
-    out = out.assign(**{key: day.astype("datetime64[s]")})
-    if len(np.unique(day)) != len(day):
-        h = pd.util.hash_pandas_object(out, index=False).to_numpy()
-        out = out.assign(_h=h).sort_values([key, "_h"], kind="stable").drop(columns="_h")
+    if not dated.all():
+        out, dates = out.loc[dated], dates[dated]
+    out = out.assign(**{key: dates.astype("datetime64[s]")})
+    if len(np.unique(dates)) != len(dates):
+        content_hash = pd.util.hash_pandas_object(out, index=False).to_numpy()
+        out = out.assign(_h=content_hash).sort_values([key, "_h"], kind="stable").drop(columns="_h")
         out = out.groupby(key, sort=True, as_index=False).first()
     return out.reset_index(drop=True)
 
@@ -128,34 +132,38 @@ DAILY_USED = (
 
 
 def _columns(
-    frame: pd.DataFrame, table: Table, start: np.datetime64, n: int, names: tuple[str, ...]
+    frame: pd.DataFrame, table: Table, start: np.datetime64, n_days: int, names: tuple[str, ...]
 ) -> Columns:
     """Scatter a canonical frame onto the calendar, one numpy array per column."""
-    idx = (_dates(frame[table.key]) - start).astype("int64") if len(frame) else np.zeros(0, int)
+    day_index = (
+        (_dates(frame[table.key]) - start).astype("int64") if len(frame) else np.zeros(0, int)
+    )
     kinds = {c.name: c.kind for c in table.columns}
-    present = [x for x in names if x in frame.columns]
-    numeric = [x for x in present if kinds.get(x) in ("float", "int")]
+    present = [name for name in names if name in frame.columns]
+    numeric = [name for name in present if kinds.get(name) in ("float", "int")]
     out: Columns = {}
     if numeric:
         block = frame[numeric].to_numpy(dtype="float64", na_value=np.nan)
-        for k, name in enumerate(numeric):
-            arr = np.full(n, np.nan)
-            arr[idx] = block[:, k]
-            out[name] = arr
+        for position, name in enumerate(numeric):
+            values = np.full(n_days, np.nan)
+            values[day_index] = block[:, position]
+            out[name] = values
     for name in present:
         kind = kinds.get(name, "str")
         if kind in ("float", "int"):
             continue
-        col = frame[name]
+        column = frame[name]
         if kind == "bool":
-            arr = np.full(n, np.nan)
-            arr[idx] = (
-                col.astype("boolean").astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
+            values = np.full(n_days, np.nan)
+            values[day_index] = (
+                column.astype("boolean")
+                .astype("Float64")
+                .to_numpy(dtype="float64", na_value=np.nan)
             )
         else:
-            arr = np.full(n, None, dtype=object)
-            arr[idx] = col.to_numpy(dtype=object, na_value=None)
-        out[name] = arr
+            values = np.full(n_days, None, dtype=object)
+            values[day_index] = column.to_numpy(dtype=object, na_value=None)
+        out[name] = values
     return out
 
 
@@ -163,16 +171,18 @@ def end_of_day_seconds(days: np.ndarray, tz: ZoneInfo) -> np.ndarray:
     """The last second of each local day, as UTC epoch seconds."""
     if len(days) == 0:
         return np.zeros(0, dtype="int64")
-    nxt = pd.DatetimeIndex((days + np.timedelta64(1, "D")).astype("datetime64[s]"))
-    local = nxt.tz_localize(tz, ambiguous=True, nonexistent="shift_forward")
+    next_midnight = pd.DatetimeIndex((days + np.timedelta64(1, "D")).astype("datetime64[s]"))
+    local = next_midnight.tz_localize(tz, ambiguous=True, nonexistent="shift_forward")
     utc = local.tz_convert("UTC").as_unit("s").asi8
     return np.asarray(utc, dtype="int64") - 1
 
 
 def _instant_seconds(values: pd.Series) -> np.ndarray:
     """UTC epoch seconds; missing → the int64 minimum (NaT's integer value)."""
-    s = values if isinstance(values.dtype, pd.DatetimeTZDtype) else pd.to_datetime(values, utc=True)
-    out: np.ndarray = s.to_numpy(dtype="datetime64[s]").astype("int64")
+    instants = (
+        values if isinstance(values.dtype, pd.DatetimeTZDtype) else pd.to_datetime(values, utc=True)
+    )
+    out: np.ndarray = instants.to_numpy(dtype="datetime64[s]").astype("int64")
     return out
 
 
@@ -204,10 +214,10 @@ def _sessions(
     th: Thresholds,
 ) -> Columns:
     """One entry per workout, sorted by end: instants, calendar day, TRIMP load, qualifying."""
-    s = _with_columns(raw, SESSIONS)
-    if s["start"].isna().any():
-        s = s.loc[s["start"].notna()]
-    if s.empty:
+    rows = _with_columns(raw, SESSIONS)
+    if rows["start"].isna().any():
+        rows = rows.loc[rows["start"].notna()]
+    if rows.empty:
         return {
             k: np.zeros(0, dtype=object if k in ("load_basis", "sport") else "float64")
             for k in _SESSION_KEYS
@@ -219,47 +229,50 @@ def _sessions(
         }
     # The same workout seen twice (same start second) counts once; keep the fullest row,
     # ties broken by content hash so input order never matters.
-    start_s = _instant_seconds(s["start"])
+    start_s = _instant_seconds(rows["start"])
     if len(np.unique(start_s)) != len(start_s):
-        filled = s.notna().sum(axis=1).to_numpy()
-        h = pd.util.hash_pandas_object(s, index=False).to_numpy()
-        order = np.lexsort((h, -filled, start_s))
-        s = s.iloc[order]
+        filled = rows.notna().sum(axis=1).to_numpy()
+        content_hash = pd.util.hash_pandas_object(rows, index=False).to_numpy()
+        order = np.lexsort((content_hash, -filled, start_s))
+        rows = rows.iloc[order]
         start_s = start_s[order]
         keep = np.r_[True, start_s[1:] != start_s[:-1]]
-        s = s.loc[keep]
+        rows = rows.loc[keep]
         start_s = start_s[keep]
-    end_s = _instant_seconds(s["end"])
-    dur = _num(s, "duration_s")
+    end_s = _instant_seconds(rows["end"])
+    duration_s = _num(rows, "duration_s")
     no_end = end_s == np.iinfo("int64").min
-    end_s = np.where(no_end & np.isfinite(dur), start_s + np.nan_to_num(dur).astype("int64"), end_s)
+    end_s = np.where(
+        no_end & np.isfinite(duration_s), start_s + np.nan_to_num(duration_s).astype("int64"), end_s
+    )
     end_s = np.where(end_s == np.iinfo("int64").min, start_s, end_s)
     end_s = np.maximum(end_s, start_s)
-    dur_min = np.where(np.isfinite(dur), dur / 60.0, (end_s - start_s) / 60.0)
-    day_given = _dates(s["date"])
+    duration_min = np.where(np.isfinite(duration_s), duration_s / 60.0, (end_s - start_s) / 60.0)
+    day_given = _dates(rows["date"])
     missing = np.isnat(day_given)
     if missing.any():
-        local = pd.to_datetime(s["start"], utc=True).dt.tz_convert(tz).dt.tz_localize(None)
+        local = pd.to_datetime(rows["start"], utc=True).dt.tz_convert(tz).dt.tz_localize(None)
         day_given = np.where(missing, _dates(local), day_given)
     day = (day_given - start_day).astype("int64")
     # Causal estimates for TRIMP: resting HR from the day's rolling median, HRmax as the
     # running maximum of what was seen so far (never below the documented default HRmax).
+    # avg_hr, hr_rest, hr_max: per session, bpm; hrr_fraction: share of heart-rate reserve, 0–1.
     n_days = len(rhr_by_day)
     hr_rest = rhr_by_day[np.clip(day, 0, n_days - 1)] if n_days else np.full(len(day), np.nan)
     hr_rest = np.where(np.isfinite(hr_rest), hr_rest, DEFAULT_HR_REST_BPM)
-    avg_hr = _num(s, "avg_hr_bpm")
+    avg_hr = _num(rows, "avg_hr_bpm")
     if profile.hr_max is not None:
         hr_max = np.full(len(day), float(profile.hr_max))
     else:
         by_start = np.argsort(start_s, kind="stable")
-        seen = np.nan_to_num(np.fmax(_num(s, "max_hr_bpm"), avg_hr), nan=0.0)[by_start]
+        seen = np.nan_to_num(np.fmax(_num(rows, "max_hr_bpm"), avg_hr), nan=0.0)[by_start]
         running = np.empty(len(day))
         running[by_start] = np.fmax.accumulate(seen)
         hr_max = np.fmax(running, DEFAULT_HR_MAX_BPM)
-    rpe = _num(s, "rpe")
+    rpe = _num(rows, "rpe")
     load, basis = session_trimp(
-        trimp=_num(s, "trimp"),
-        duration_min=dur_min,
+        trimp=_num(rows, "trimp"),
+        duration_min=duration_min,
         avg_hr=avg_hr,
         rpe=rpe,
         hr_rest=hr_rest,
@@ -267,13 +280,13 @@ def _sessions(
         sex=profile.sex,
         th=th,
     )
-    hrr = (avg_hr - hr_rest) / np.maximum(hr_max - hr_rest, 1.0)
+    hrr_fraction = (avg_hr - hr_rest) / np.maximum(hr_max - hr_rest, 1.0)
     moderate = np.where(
-        np.isfinite(hrr),
-        hrr >= th.moderate_hrr,
+        np.isfinite(hrr_fraction),
+        hrr_fraction >= th.moderate_hrr,
         np.where(np.isfinite(rpe), rpe >= th.moderate_rpe, True),
     )
-    qualifying = (dur_min >= th.bout_min_duration_min) & moderate
+    qualifying = (duration_min >= th.bout_min_duration_min) & moderate
     order = np.lexsort((start_s, end_s))
     cols: Columns = {
         "start_s": start_s,
@@ -282,8 +295,8 @@ def _sessions(
         "load": load,
         "load_basis": basis,
         "qualifying": qualifying,
-        "sport": s["sport"].to_numpy(dtype=object, na_value=None),
-        "duration_min": dur_min,
+        "sport": rows["sport"].to_numpy(dtype=object, na_value=None),
+        "duration_min": duration_min,
     }
     return {k: v[order] for k, v in cols.items()}
 
@@ -304,50 +317,52 @@ def prepare(
     ``timezone`` (IANA) sets the day boundaries and each day's end (warmth's instant).
     """
     tz = ZoneInfo(timezone)
-    d = canonical(daily, DAILY)
-    c = canonical(checkins, CHECKINS, CHECKIN_EXTRAS)
-    raw_s = _with_columns(sessions, SESSIONS)
+    daily_rows = canonical(daily, DAILY)
+    checkin_rows = canonical(checkins, CHECKINS, CHECKIN_EXTRAS)
+    raw_sessions = _with_columns(sessions, SESSIONS)
     candidates: list[np.datetime64] = []
-    for frame in (d, c):
+    for frame in (daily_rows, checkin_rows):
         if not frame.empty:
-            vals = _dates(frame["date"])
-            candidates += [vals.min(), vals.max()]
-    starts = pd.to_datetime(raw_s["start"], utc=True).dropna()
+            dates = _dates(frame["date"])
+            candidates += [dates.min(), dates.max()]
+    starts = pd.to_datetime(raw_sessions["start"], utc=True).dropna()
     if not starts.empty:
         local = starts.dt.tz_convert(tz).dt.tz_localize(None)
         candidates += [
             np.datetime64(local.min().date(), "D"),
             np.datetime64(local.max().date(), "D"),
         ]
-    candidates += [np.datetime64(x, "D") for x in extra_dates]
+    candidates += [np.datetime64(date, "D") for date in extra_dates]
     if not candidates:
         days = np.zeros(0, dtype="datetime64[D]")
     else:
-        lo, hi = min(candidates), max(candidates)
-        days = np.arange(lo, hi + np.timedelta64(1, "D"), dtype="datetime64[D]")
-    n = len(days)
-    start_day = days[0] if n else np.datetime64("1970-01-01", "D")
-    d_cal = _columns(d, DAILY, start_day, n, DAILY_USED)
-    c_names = tuple(x for x in CHECKINS.names if x not in ("date", "source")) + CHECKIN_EXTRAS
-    c_cal = _columns(c, CHECKINS, start_day, n, c_names)
-    if profile.hr_rest is None and n:
-        rhr = pd.Series(d_cal["resting_hr_bpm"])
-        rhr_by_day = rhr.rolling(th.baseline_days, min_periods=1).median().ffill().to_numpy()
+        first_day, last_day = min(candidates), max(candidates)
+        days = np.arange(first_day, last_day + np.timedelta64(1, "D"), dtype="datetime64[D]")
+    n_days = len(days)
+    start_day = days[0] if n_days else np.datetime64("1970-01-01", "D")
+    daily_by_day = _columns(daily_rows, DAILY, start_day, n_days, DAILY_USED)
+    checkin_names = (
+        tuple(name for name in CHECKINS.names if name not in ("date", "source")) + CHECKIN_EXTRAS
+    )
+    checkins_by_day = _columns(checkin_rows, CHECKINS, start_day, n_days, checkin_names)
+    if profile.hr_rest is None and n_days:
+        resting_hr = pd.Series(daily_by_day["resting_hr_bpm"])
+        rhr_by_day = resting_hr.rolling(th.baseline_days, min_periods=1).median().ffill().to_numpy()
     else:
-        rhr_by_day = np.full(n, np.nan if profile.hr_rest is None else profile.hr_rest)
-    s = _sessions(sessions, tz, profile, rhr_by_day, start_day, th)
+        rhr_by_day = np.full(n_days, np.nan if profile.hr_rest is None else profile.hr_rest)
+    session_columns = _sessions(sessions, tz, profile, rhr_by_day, start_day, th)
     at_s = end_of_day_seconds(days, tz)
     if at and len(days):
         for day, instant in at.items():
-            i = int((np.datetime64(day, "D") - start_day).astype("int64"))
-            if 0 <= i < len(days):
-                at_s[i] = int(instant.timestamp())
-    first = int(s["day"].min()) if len(s["day"]) else -1
+            day_index = int((np.datetime64(day, "D") - start_day).astype("int64"))
+            if 0 <= day_index < len(days):
+                at_s[day_index] = int(instant.timestamp())
+    first = int(session_columns["day"].min()) if len(session_columns["day"]) else -1
     return Prepared(
         days=days,
-        daily=d_cal,
-        checkins=c_cal,
-        sessions=s,
+        daily=daily_by_day,
+        checkins=checkins_by_day,
+        sessions=session_columns,
         at_s=at_s,
         first_session_day=first,
         tz=tz,
