@@ -45,12 +45,12 @@ def session_trimp(
     the same that gives the ``trimp`` column from heart-rate samples.
     """
     minutes = np.nan_to_num(duration_min, nan=0.0)
-    hrr = (avg_hr - hr_rest) / np.maximum(hr_max - hr_rest, 1.0)
-    from_hr = trimp_exp(minutes, hrr, sex)
+    hrr_fraction = (avg_hr - hr_rest) / np.maximum(hr_max - hr_rest, 1.0)
+    from_hr = trimp_exp(minutes, hrr_fraction, sex)
     from_rpe = trimp_exp(minutes, rpe * th.trimp_rpe_scale, sex)
     default = trimp_exp(minutes, np.full_like(minutes, th.trimp_default_hrr), sex)
     has_trimp = np.isfinite(trimp)
-    has_hr = np.isfinite(hrr)
+    has_hr = np.isfinite(hrr_fraction)
     has_rpe = np.isfinite(rpe)
     load = np.where(
         has_trimp, trimp, np.where(has_hr, from_hr, np.where(has_rpe, from_rpe, default))
@@ -77,14 +77,14 @@ def ewma(values: np.ndarray, span: int) -> np.ndarray:
 def doms_weight(hours: np.ndarray, th: Thresholds) -> np.ndarray:
     """w(h): 0.6 for 0–12 h, 1.0 for 12–72 h, linear to 0 at 120 h (Cheung 2003)."""
     hours = np.asarray(hours, dtype="float64")
-    late = 1.0 - (hours - th.doms_late_h) / (th.doms_end_h - th.doms_late_h)
+    late_weight = 1.0 - (hours - th.doms_late_h) / (th.doms_end_h - th.doms_late_h)
     out: np.ndarray = np.where(
         hours < 0,
         0.0,
         np.where(
             hours < th.doms_early_h,
             th.doms_early_weight,
-            np.where(hours <= th.doms_late_h, 1.0, np.clip(late, 0.0, 1.0)),
+            np.where(hours <= th.doms_late_h, 1.0, np.clip(late_weight, 0.0, 1.0)),
         ),
     )
     return out
@@ -110,7 +110,7 @@ class LoadHistory:
 
 
 def load_history(
-    n: int,
+    n_days: int,
     day: np.ndarray,
     load: np.ndarray,
     end_s: np.ndarray,
@@ -119,82 +119,93 @@ def load_history(
     th: Thresholds,
 ) -> LoadHistory:
     """Vectorised load metrics for every calendar day."""
-    daily = np.bincount(np.clip(day, 0, max(n - 1, 0)), weights=load, minlength=n)[:n]
-    daily = daily.astype("float64")
+    daily_load = np.bincount(np.clip(day, 0, max(n_days - 1, 0)), weights=load, minlength=n_days)[
+        :n_days
+    ]
+    daily_load = daily_load.astype("float64")
     # Load history starts at the first session: earlier days are unknown, not zero.
-    acute = np.full(n, np.nan)
-    chronic = np.full(n, np.nan)
+    acute = np.full(n_days, np.nan)
+    chronic = np.full(n_days, np.nan)
     if first_day >= 0:
-        acute[first_day:] = ewma(daily[first_day:], th.ewma_acute_span)
-        chronic[first_day:] = ewma(daily[first_day:], th.ewma_chronic_span)
-    idx = np.arange(n)
-    history_days = np.where(first_day >= 0, idx - first_day, -1)
-    lag = th.ratio_lag_days
-    ratio = np.full(n, np.nan)
-    if n > lag:
-        prev = chronic[:-lag]
+        acute[first_day:] = ewma(daily_load[first_day:], th.ewma_acute_span)
+        chronic[first_day:] = ewma(daily_load[first_day:], th.ewma_chronic_span)
+    day_index = np.arange(n_days)
+    history_days = np.where(first_day >= 0, day_index - first_day, -1)
+    lag_days = th.ratio_lag_days
+    ratio = np.full(n_days, np.nan)
+    if n_days > lag_days:
+        chronic_lagged = chronic[:-lag_days]
         with np.errstate(divide="ignore", invalid="ignore"):
-            ratio[lag:] = np.where(prev > 0, acute[lag:] / prev, np.nan)
+            ratio[lag_days:] = np.where(
+                chronic_lagged > 0, acute[lag_days:] / chronic_lagged, np.nan
+            )
     ratio = np.where(history_days >= th.ratio_min_days, ratio, np.nan)
-    win = th.mean_days
-    pad = np.concatenate([np.zeros(win - 1), daily])
-    week = sliding_window_view(pad, win)[:n]  # the last `win` daily loads per day, AU
-    mean7 = week.mean(axis=1)
-    sd7 = week.std(axis=1, ddof=1) if win > 1 else np.zeros(n)
+    week_days = th.mean_days
+    padded = np.concatenate([np.zeros(week_days - 1), daily_load])
+    week = sliding_window_view(padded, week_days)[
+        :n_days
+    ]  # the last `week_days` daily loads per day, AU
+    week_mean = week.mean(axis=1)
+    week_sd = week.std(axis=1, ddof=1) if week_days > 1 else np.zeros(n_days)
     with np.errstate(divide="ignore", invalid="ignore"):
-        mono = np.where(sd7 > 0, mean7 / sd7, np.where(mean7 > 0, th.monotony_cap, 0.0))
-    mono = np.minimum(mono, th.monotony_cap)
-    mono = np.where(history_days >= win - 1, mono, np.nan)
-    strain = week.sum(axis=1) * mono
+        monotony = np.where(
+            week_sd > 0, week_mean / week_sd, np.where(week_mean > 0, th.monotony_cap, 0.0)
+        )
+    monotony = np.minimum(monotony, th.monotony_cap)
+    monotony = np.where(history_days >= week_days - 1, monotony, np.nan)
+    strain = week.sum(axis=1) * monotony
     with np.errstate(invalid="ignore"):
-        deload = (chronic > 0) & (mean7 < th.deload_fraction * chronic)
+        deload = (chronic > 0) & (week_mean < th.deload_fraction * chronic)
     # L1 (ratio to a typical day, DOMS-weighted; l1_h hours since that session ended): for each
     # day, the session in the last 120 h with the largest DOMS-weighted load
     # relative to a typical day (chronic EWMA the day before the session).
-    l1 = np.zeros(n)
-    l1_h = np.full(n, np.nan)
-    l1_load = np.full(n, np.nan)
-    last_h = np.full(n, np.nan)
-    if len(day) and n:
+    l1_ratio = np.zeros(n_days)
+    l1_hours = np.full(n_days, np.nan)
+    l1_load = np.full(n_days, np.nan)
+    last_session_h = np.full(n_days, np.nan)
+    if len(day) and n_days:
         prev_chronic = np.concatenate([[np.nan], chronic[:-1]])
-        typical = np.fmax(prev_chronic[np.clip(day, 0, n - 1)], th.typical_day_floor_au)
+        typical = np.fmax(prev_chronic[np.clip(day, 0, n_days - 1)], th.typical_day_floor_au)
         mature = (day - first_day) >= th.l1_min_history_days
-        rel = np.where(mature, load / typical, np.nan)
+        relative_load = np.where(mature, load / typical, np.nan)
         span_days = int(np.ceil(th.doms_end_h / 24.0)) + 1
-        for k in range(span_days + 1):
-            target = day + k
-            ok = (target >= 0) & (target < n)
-            if not ok.any():
+        for days_after in range(span_days + 1):
+            target = day + days_after
+            on_calendar = (target >= 0) & (target < n_days)
+            if not on_calendar.any():
                 continue
-            t = target[ok]  # calendar index of the day each session is weighed on
-            hours = (at_s[t] - end_s[ok]) / 3600.0
+            # calendar index of the day each session is weighed on
+            weighed_day = target[on_calendar]
+            hours = (at_s[weighed_day] - end_s[on_calendar]) / 3600.0
             valid = (hours >= 0) & (hours <= th.doms_end_h)
-            val = np.where(valid, np.nan_to_num(rel[ok]) * doms_weight(hours, th), 0.0)
-            better = val > l1[t]
+            weighted = np.where(
+                valid, np.nan_to_num(relative_load[on_calendar]) * doms_weight(hours, th), 0.0
+            )
+            heavier = weighted > l1_ratio[weighed_day]
             # resolve several sessions mapping to the same day: process in ascending value
-            order = np.argsort(val, kind="stable")
-            sel = order[better[order]]
-            l1[t[sel]] = val[sel]
-            l1_h[t[sel]] = hours[sel]
-            l1_load[t[sel]] = load[ok][sel]
+            order = np.argsort(weighted, kind="stable")
+            chosen = order[heavier[order]]
+            l1_ratio[weighed_day[chosen]] = weighted[chosen]
+            l1_hours[weighed_day[chosen]] = hours[chosen]
+            l1_load[weighed_day[chosen]] = load[on_calendar][chosen]
         # hours since the last session that ended at or before each day's instant
-        pos = np.searchsorted(end_s, at_s, side="right") - 1
-        has = pos >= 0
-        last_h[has] = (at_s[has] - end_s[pos[has]]) / 3600.0
+        last_ended = np.searchsorted(end_s, at_s, side="right") - 1
+        any_ended = last_ended >= 0
+        last_session_h[any_ended] = (at_s[any_ended] - end_s[last_ended[any_ended]]) / 3600.0
     maturity = np.clip((history_days + 1) / th.load_maturity_days, 0.0, 1.0)
-    l1 = np.where(history_days >= th.l1_min_history_days, l1, np.nan)
+    l1_ratio = np.where(history_days >= th.l1_min_history_days, l1_ratio, np.nan)
     return LoadHistory(
-        daily_load=daily,
+        daily_load=daily_load,
         acute=acute,
         chronic=chronic,
         ratio=ratio,
-        monotony=mono,
+        monotony=monotony,
         strain=strain,
         deload=deload,
-        l1_ratio=l1,
-        l1_hours=l1_h,
+        l1_ratio=l1_ratio,
+        l1_hours=l1_hours,
         l1_load=l1_load,
-        last_session_h=last_h,
+        last_session_h=last_session_h,
         history_days=history_days,
         maturity=maturity,
     )

@@ -35,47 +35,51 @@ _FEATURES = (
 
 def unusual_night(night: Night, i: int, th: Thresholds) -> Contributor | None:
     """The robust distance of night ``i`` from the previous nights, or None if not computable."""
-    cols = np.column_stack([night.hrv.today, night.rhr.today, night.resp.today, night.temp])
-    lo = max(0, i - th.baseline_days)
-    same = night.hrv.seg[lo:i] == night.hrv.seg[i]
-    past = cols[lo:i][same]
-    today = cols[i]
+    # one row per night, one column per feature of _FEATURES (in its unit)
+    nightly = np.column_stack([night.hrv.today, night.rhr.today, night.resp.today, night.temp])
+    window_start = max(0, i - th.baseline_days)
+    same = night.hrv.seg[window_start:i] == night.hrv.seg[i]
+    past = nightly[window_start:i][same]
+    today = nightly[i]
     # features measured tonight and on most past nights
-    usable = [j for j in range(cols.shape[1]) if math.isfinite(today[j])]
-    usable = [j for j in usable if np.isfinite(past[:, j]).sum() > len(usable) ** 2]
+    usable = [feature for feature in range(nightly.shape[1]) if math.isfinite(today[feature])]
+    usable = [
+        feature for feature in usable if np.isfinite(past[:, feature]).sum() > len(usable) ** 2
+    ]
     if len(usable) < 2:
         return None
-    X = past[:, usable]
-    X = X[np.isfinite(X).all(axis=1)]
-    p = len(usable)
-    if len(X) <= p * p:
+    complete_nights = past[:, usable]
+    complete_nights = complete_nights[np.isfinite(complete_nights).all(axis=1)]
+    n_features = len(usable)
+    if len(complete_nights) <= n_features * n_features:
         return None
     from sklearn.covariance import MinCovDet  # scikit-learn: loaded only when a night needs it
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            mcd = MinCovDet(random_state=0).fit(X)
+            mcd = MinCovDet(random_state=0).fit(complete_nights)
         except (ValueError, np.linalg.LinAlgError):
             return None
     if caught or not np.all(np.isfinite(mcd.covariance_)):
         return None  # a (near-)singular window: no honest distance to report
-    x = today[usable]
+    tonight = today[usable]
     # a resolution floor of half the prior day-to-day SD per signal, so a signal that barely
     # varied in the window cannot produce an absurd distance
     prior = np.array([th.pop_sd_ln_hrv, th.pop_sd_rhr_bpm, th.pop_sd_resp_bpm, th.pop_sd_temp_c])
     cov = mcd.covariance_ + np.diag((0.5 * prior[usable]) ** 2)
-    diff = x - mcd.location_
+    diff = tonight - mcd.location_
     distance = math.sqrt(float(diff @ np.linalg.solve(cov, diff)))
-    z = diff / np.sqrt(np.diag(cov))
-    k = int(np.nanargmax(np.abs(z)))
-    name, _unit = _FEATURES[usable[k]]
-    names = ", ".join(_FEATURES[j][0] for j in usable)
+    z_feature = diff / np.sqrt(np.diag(cov))  # tonight per feature, robust SD units
+    leading = int(np.nanargmax(np.abs(z_feature)))
+    name, _unit = _FEATURES[usable[leading]]
+    names = ", ".join(_FEATURES[feature][0] for feature in usable)
     return Contributor(
         "unusual_night",
         f"Last night taken together ({names}) sits {distance:.1f} robust SD from your usual "
-        f"nights (MinCovDet over {len(X)} nights); mostly {name} "
-        f"({'higher' if z[k] > 0 else 'lower'}, {abs(float(z[k])):.1f} SD)",
+        f"nights (MinCovDet over {len(complete_nights)} nights); mostly {name} "
+        f"({'higher' if z_feature[leading] > 0 else 'lower'}, "
+        f"{abs(float(z_feature[leading])):.1f} SD)",
         distance,
         "robust Mahalanobis distance",
         None,

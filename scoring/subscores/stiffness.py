@@ -52,29 +52,33 @@ def stiffness_scores(
     th: Thresholds,
 ) -> StiffnessArrays:
     """Vectorised tissue-load score for every calendar day."""
-    n = len(load.daily_load)
+    n_days = len(load.daily_load)
     # l1–l3: load parts (recent session, EWMA spike, monotony), i1–i2: inactivity parts
     # (inactive minutes, longest sitting bout) — each in points 0–100
     has_sessions = load.history_days >= 0
     l1 = np.where(has_sessions, points(load.l1_ratio, 1.0, th.l1_span), np.nan)
     l2 = points(load.ratio, 1.0, th.spike_span)
     l3 = np.where(load.deload, 0.0, points(load.monotony, th.monotony_from, th.monotony_span))
-    obj_load = weighted_mean(((l1, th.w_l1), (l2, th.w_l2), (l3, th.w_l3)), n)
-    per = th.checkin_floor_per_point
-    sore_floor = per * (soreness_ci - 1.0)
+    obj_load = weighted_mean(((l1, th.w_l1), (l2, th.w_l2), (l3, th.w_l3)), n_days)
+    floor_per_point = th.checkin_floor_per_point
+    sore_floor = floor_per_point * (soreness_ci - 1.0)
     tl_load = np.fmax(obj_load, sore_floor)
-    sed = daily["sedentary_min"]
-    active = daily["active_min"]
-    bed = daily["sleep_in_bed_min"]
-    asleep = np.where(np.isfinite(bed), bed, daily["sleep_total_min"])
-    estimated = 1440.0 - asleep - active
+    sedentary_min = daily["sedentary_min"]
+    active_min = daily["active_min"]
+    in_bed_min = daily["sleep_in_bed_min"]
+    asleep_min = np.where(np.isfinite(in_bed_min), in_bed_min, daily["sleep_total_min"])
+    estimated_sedentary_min = 1440.0 - asleep_min - active_min
     with np.errstate(invalid="ignore"):
-        sed = np.where(np.isfinite(sed), sed, np.where(estimated >= 0, estimated, np.nan))
-    bout = daily["longest_sedentary_bout_min"]
-    i1 = points(sed, th.inactive_from_min, th.inactive_span_min)
-    i2 = points(bout, th.bout_from_min, th.bout_span_min)
-    obj_inact = weighted_mean(((i1, 0.5), (i2, 0.5)), n)
-    tl_inact = np.fmax(obj_inact, per * (stiffness_ci - 1.0))
+        sedentary_min = np.where(
+            np.isfinite(sedentary_min),
+            sedentary_min,
+            np.where(estimated_sedentary_min >= 0, estimated_sedentary_min, np.nan),
+        )
+    bout_min = daily["longest_sedentary_bout_min"]
+    i1 = points(sedentary_min, th.inactive_from_min, th.inactive_span_min)
+    i2 = points(bout_min, th.bout_from_min, th.bout_span_min)
+    obj_inact = weighted_mean(((i1, 0.5), (i2, 0.5)), n_days)
+    tl_inact = np.fmax(obj_inact, floor_per_point * (stiffness_ci - 1.0))
     score = np.fmax(tl_load, tl_inact)
     is_load = np.nan_to_num(tl_load, nan=-1.0) >= np.nan_to_num(tl_inact, nan=-1.0)
     # confidence: objective part (what exists, how mature) 75 %, the matching check-in 25 %
@@ -84,19 +88,21 @@ def stiffness_scores(
         + th.w_l3 * np.isfinite(l3)
     ) / (th.w_l1 + th.w_l2 + th.w_l3)
     q_inact = 0.5 * np.isfinite(i1) + 0.5 * np.isfinite(i2)
-    conf = np.where(
+    confidence = np.where(
         is_load,
         0.75 * q_load + 0.25 * np.isfinite(soreness_ci),
         0.75 * q_inact + 0.25 * np.isfinite(stiffness_ci),
     )
     # like every sub-score, provisional during the first 14 days of data
-    provisional = np.arange(n) + 1 < th.provisional_nights
-    conf = np.where(provisional, np.minimum(conf, th.provisional_max_confidence), conf)
-    score = np.where(conf >= th.conf_withhold, score, np.nan)
+    provisional = np.arange(n_days) + 1 < th.provisional_nights
+    confidence = np.where(
+        provisional, np.minimum(confidence, th.provisional_max_confidence), confidence
+    )
+    score = np.where(confidence >= th.conf_withhold, score, np.nan)
     return StiffnessArrays(
         score=score,
         is_load=is_load,
-        confidence=conf,
+        confidence=confidence,
         provisional=provisional,
         tl_load=tl_load,
         tl_inact=tl_inact,
@@ -105,6 +111,6 @@ def stiffness_scores(
         l3=l3,
         i1=i1,
         i2=i2,
-        sedentary_min=sed,
-        bout_min=bout,
+        sedentary_min=sedentary_min,
+        bout_min=bout_min,
     )

@@ -31,23 +31,23 @@ def warmth_scores(
     start_s: np.ndarray, end_s: np.ndarray, qualifying: np.ndarray, at_s: np.ndarray, th: Thresholds
 ) -> WarmthArrays:
     """Vectorised warmth at each day's evaluation instant."""
-    n = len(at_s)
-    minutes = np.full(n, np.nan)
-    q_start = start_s[qualifying]
-    q_end = end_s[qualifying]
-    if len(q_start) and n:
+    n_days = len(at_s)
+    minutes = np.full(n_days, np.nan)
+    bout_start_s = start_s[qualifying]
+    bout_end_s = end_s[qualifying]
+    if len(bout_start_s) and n_days:
         # last bout to have *ended* by the instant
-        order_e = np.argsort(q_end, kind="stable")
-        ends = q_end[order_e]
-        pos = np.searchsorted(ends, at_s, side="right") - 1
-        has = pos >= 0
-        minutes[has] = (at_s[has] - ends[pos[has]]) / 60.0
+        by_end = np.argsort(bout_end_s, kind="stable")
+        end_s_sorted = bout_end_s[by_end]
+        last_ended = np.searchsorted(end_s_sorted, at_s, side="right") - 1
+        any_ended = last_ended >= 0
+        minutes[any_ended] = (at_s[any_ended] - end_s_sorted[last_ended[any_ended]]) / 60.0
         # a bout running at the instant (started before it, ends after it)
-        order_s = np.argsort(q_start, kind="stable")
-        starts = q_start[order_s]
-        ends_by_start = np.maximum.accumulate(q_end[order_s])
-        pos_s = np.searchsorted(starts, at_s, side="right") - 1
-        running = (pos_s >= 0) & (ends_by_start[np.clip(pos_s, 0, None)] > at_s)
+        by_start = np.argsort(bout_start_s, kind="stable")
+        start_s_sorted = bout_start_s[by_start]
+        latest_end_by_start = np.maximum.accumulate(bout_end_s[by_start])
+        last_started = np.searchsorted(start_s_sorted, at_s, side="right") - 1
+        running = (last_started >= 0) & (latest_end_by_start[np.clip(last_started, 0, None)] > at_s)
         minutes[running] = 0.0
     score = np.where(np.isfinite(minutes), 100.0 * np.exp(-minutes / th.warmth_tau_min), 0.0)
     return WarmthArrays(score=score, minutes=minutes)
