@@ -59,13 +59,13 @@ def clean_feedback(feedback: pd.DataFrame | None) -> pd.DataFrame | None:
     return fb.reset_index(drop=True)
 
 
-def refit_size(n: int, th: Thresholds) -> int:
+def refit_size(n_labelled: int, th: Thresholds) -> int:
     """How many of ``n`` labelled days the model is fitted on: the last refit point ≤ n."""
     size = th.feedback_min_days
     while True:
         step = max(th.feedback_refit_min_step, int(np.ceil(size * th.feedback_refit_growth)))
-        if size + step > n:
-            return min(size, n)
+        if size + step > n_labelled:
+            return min(size, n_labelled)
         size += step
 
 
@@ -73,7 +73,7 @@ def refit_size(n: int, th: Thresholds) -> int:
 class _Fit:
     """One refit point: the model (or why there is none) and the rated actions' counts."""
 
-    n: int
+    n: int  # labelled days the model was fitted on
     counts: dict[str, int]
     model: FeedbackCalibrator | None
     reason: str | None
@@ -93,34 +93,38 @@ class FeedbackCache:
         return int(np.searchsorted(self.dates, when, side="left")[0])
 
 
-def _fit(fb: pd.DataFrame, history: pd.DataFrame, th: Thresholds) -> _Fit:
-    n = len(fb)
-    counts = {str(k): int(v) for k, v in fb["action"].value_counts().items()}
-    y = (fb["helped"].to_numpy() >= th.feedback_helped_from).astype(int)
-    n_pos, n_neg = int(y.sum()), int(len(y) - y.sum())
+def _fit(labelled: pd.DataFrame, history: pd.DataFrame, th: Thresholds) -> _Fit:
+    n_labelled = len(labelled)
+    counts = {
+        str(action): int(count) for action, count in labelled["action"].value_counts().items()
+    }
+    helped = (labelled["helped"].to_numpy() >= th.feedback_helped_from).astype(int)
+    n_pos, n_neg = int(helped.sum()), int(len(helped) - helped.sum())
     if min(n_pos, n_neg) < th.feedback_min_per_class:
         reason = (
             f"rules only: {n_pos} helped / {n_neg} did not — need ≥ "
             f"{th.feedback_min_per_class} of each"
         )
-        return _Fit(n, counts, None, reason)
+        return _Fit(n_labelled, counts, None, reason)
     from readiness.scoring.calibration.model import (  # scikit-learn: on demand
         FeedbackCalibrator,
         feature_matrix,
     )
 
-    rows = history.set_index(pd.to_datetime(history["date"])).reindex(fb["date"])
-    X = feature_matrix(
+    rows = history.set_index(pd.to_datetime(history["date"])).reindex(labelled["date"])
+    features = feature_matrix(
         rows["nervous_system_stress"].to_numpy(),
         rows["physical_stiffness"].to_numpy(),
         rows["warmth"].to_numpy(),
-        fb["action"].to_numpy(dtype=object),
+        labelled["action"].to_numpy(dtype=object),
     )
     try:
-        model = FeedbackCalibrator(C=th.feedback_c, n_splits=th.feedback_splits).fit(X, y)
+        model = FeedbackCalibrator(C=th.feedback_c, n_splits=th.feedback_splits).fit(
+            features, helped
+        )
     except ValueError as exc:
-        return _Fit(n, counts, None, f"rules only: calibration could not fit ({exc})")
-    return _Fit(n, counts, model, None)
+        return _Fit(n_labelled, counts, None, f"rules only: calibration could not fit ({exc})")
+    return _Fit(n_labelled, counts, model, None)
 
 
 def choose_action(
@@ -154,13 +158,13 @@ def choose_action(
         )
     if len(options) < 2:
         return Choice(rule_action, False, "rules only: this rule allows no alternative", None)
-    n = refit_size(before, th)
-    fit = cache.fits.get(n)
+    fit_size = refit_size(before, th)
+    fit = cache.fits.get(fit_size)
     if fit is None:
-        fit = cache.fits[n] = _fit(cache.labelled.iloc[:n], history, th)
+        fit = cache.fits[fit_size] = _fit(cache.labelled.iloc[:fit_size], history, th)
     if fit.reason is not None:
         return Choice(rule_action, False, fit.reason, None)
-    thin = [o for o in options if fit.counts.get(o, 0) < th.feedback_min_per_class]
+    thin = [option for option in options if fit.counts.get(option, 0) < th.feedback_min_per_class]
     if thin:
         return Choice(
             rule_action,
@@ -181,21 +185,21 @@ def choose_action(
     from readiness.scoring.calibration.model import feature_matrix
 
     opts = np.array(options, dtype=object)
-    Xo = feature_matrix(
+    option_features = feature_matrix(
         np.full(len(opts), stress), np.full(len(opts), stiffness), np.full(len(opts), warmth), opts
     )
-    p = model.predict_proba(Xo)[:, 1]
-    best = int(np.argmax(p))
-    rule_p = float(p[list(options).index(rule_action)])
+    p_helped = model.predict_proba(option_features)[:, 1]
+    best = int(np.argmax(p_helped))
+    rule_p = float(p_helped[list(options).index(rule_action)])
     state = (
-        f"calibrated on {n} labelled days (Brier {model.validation_brier_:.3f} vs base rate "
+        f"calibrated on {fit_size} labelled days (Brier {model.validation_brier_:.3f} vs base rate "
         f"{model.baseline_brier_:.3f})"
     )
-    if opts[best] != rule_action and p[best] - rule_p >= th.feedback_margin:
+    if opts[best] != rule_action and p_helped[best] - rule_p >= th.feedback_margin:
         chosen: Action = options[best]
         reason = (
             f"your own ratings: {chosen.replace('_', ' ')} helped you more in similar states "
-            f"(estimated {p[best]:.0%} vs {rule_p:.0%} for {rule_action.replace('_', ' ')})"
+            f"(estimated {p_helped[best]:.0%} vs {rule_p:.0%} for {rule_action.replace('_', ' ')})"
         )
         return Choice(chosen, True, state, reason)
     return Choice(rule_action, False, state + "; the rule's choice stands", None)

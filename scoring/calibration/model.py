@@ -25,13 +25,22 @@ def feature_matrix(
     stress: np.ndarray, stiffness: np.ndarray, warmth: np.ndarray, actions: np.ndarray
 ) -> np.ndarray:
     """Columns: stress, stiffness, warmth (0–1), action one-hot, action × stress/stiffness."""
-    s = np.nan_to_num(np.asarray(stress, dtype="float64"), nan=0.0) / 100.0
-    t = np.nan_to_num(np.asarray(stiffness, dtype="float64"), nan=0.0) / 100.0
-    w = np.nan_to_num(np.asarray(warmth, dtype="float64"), nan=0.0) / 100.0
+    stress01 = np.nan_to_num(np.asarray(stress, dtype="float64"), nan=0.0) / 100.0
+    stiffness01 = np.nan_to_num(np.asarray(stiffness, dtype="float64"), nan=0.0) / 100.0
+    warmth01 = np.nan_to_num(np.asarray(warmth, dtype="float64"), nan=0.0) / 100.0
     onehot = (np.asarray(actions, dtype=object)[:, None] == np.array(ACTIONS)[None, :]).astype(
         "float64"
     )
-    return np.column_stack([s, t, w, onehot, onehot * s[:, None], onehot * t[:, None]])
+    return np.column_stack(
+        [
+            stress01,
+            stiffness01,
+            warmth01,
+            onehot,
+            onehot * stress01[:, None],
+            onehot * stiffness01[:, None],
+        ]
+    )
 
 
 class FeedbackCalibrator(ClassifierMixin, BaseEstimator):  # type: ignore[misc]

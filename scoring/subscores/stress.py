@@ -45,14 +45,14 @@ def points(d: np.ndarray, k: np.ndarray | float, span: float) -> np.ndarray:
 
 def weighted_mean(parts: tuple[tuple[np.ndarray, float], ...], n: int) -> np.ndarray:
     """Σ w·p / Σ w per day over the parts that exist (weights renormalise; NaN when none)."""
-    num = np.zeros(n)
-    den = np.zeros(n)
+    weighted_sum = np.zeros(n)
+    weight_sum = np.zeros(n)
     for part, weight in parts:
-        ok = np.isfinite(part)
-        num += np.where(ok, weight * np.nan_to_num(part), 0.0)
-        den += np.where(ok, weight, 0.0)
+        present = np.isfinite(part)
+        weighted_sum += np.where(present, weight * np.nan_to_num(part), 0.0)
+        weight_sum += np.where(present, weight, 0.0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        out: np.ndarray = np.where(den > 0, num / den, np.nan)
+        out: np.ndarray = np.where(weight_sum > 0, weighted_sum / weight_sum, np.nan)
     return out
 
 
@@ -139,6 +139,7 @@ def stress_scores(
     )
     objective = weighted_mean(comps, len(k))
     # confidence: Σ w·q / Σ w over every declared component (missing ones count as q = 0)
+    # mat_*: baseline maturity (nights / full_nights), comp_*: 7-day completeness, both 0–1
     mat_h = np.clip(hrv.n / th.full_nights, 0, 1)
     mat_r = np.clip(rhr.n / th.full_nights, 0, 1)
     comp_h = np.where(hrv.valid7 >= th.mean_min_valid, hrv.valid7 / th.mean_days, 0.0)
