@@ -7,6 +7,8 @@ import math
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
+from readiness.scoring.thresholds import DEFAULT
+
 __all__ = [
     "ACTIONS",
     "DISCLAIMER",
@@ -74,8 +76,11 @@ class Contributor:
         }
 
 
-def confidence_level(value: float, high: float = 0.8, medium: float = 0.5) -> str:
-    """High ≥ 0.8 · Medium 0.5–0.8 · Low < 0.5 (docs/scoring.md, "Confidence and calibration")."""
+def confidence_level(
+    value: float, high: float = DEFAULT.conf_high, medium: float = DEFAULT.conf_medium
+) -> str:
+    """High ≥ ``high`` · Medium ≥ ``medium`` · Low below (docs/scoring.md, "Confidence and
+    calibration"; the defaults are the Thresholds defaults, 0.8 and 0.5)."""
     if value >= high:
         return "High"
     if value >= medium:
