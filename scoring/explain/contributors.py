@@ -29,6 +29,22 @@ def _by_points(items: list[Contributor]) -> tuple[Contributor, ...]:
     return tuple(sorted(items, key=lambda c: -(c.points if c.points is not None else -1.0)))
 
 
+def _against_range(
+    unit: str,
+    normal_range: tuple[float, float],
+    rows: tuple[tuple[str, float, str, float, float], ...],
+) -> list[Contributor]:
+    """One signal's contributors against its normal range, for the rows whose value exists.
+
+    Each row is (signal, value in ``unit``, sentence, signed deviation in SD units, points).
+    """
+    return [
+        Contributor(signal, text, value, unit, normal_range, float(sd), float(points))
+        for signal, value, text, sd, points in rows
+        if _known(value)
+    ]
+
+
 def _hrv_contributors(history: History, i: int, th: Thresholds) -> list[Contributor]:
     """The 7-day mean, last night and the trend of HRV on day ``i`` (none without a baseline)."""
     night, stress = history.night, history.stress
@@ -39,40 +55,33 @@ def _hrv_contributors(history: History, i: int, th: Thresholds) -> list[Contribu
         return []
     swc_sd = float(stress.k[i])  # half-width of the smallest-worthwhile-change band, SD units
     normal_ms = (math.exp(ln_mu - swc_sd * ln_sd), math.exp(ln_mu + swc_sd * ln_sd))
-    out: list[Contributor] = []
-    ln_mean7 = float(hrv.mean7[i])  # lnHRV 7-day mean, ln ms
-    if _known(ln_mean7):
-        deviation_sd = float(stress.d_hrv_chronic[i])
-        zeroed = stress.pattern[i] == "saturation-benign"
-        out.append(
-            Contributor(
+    mean7_ms = math.exp(float(hrv.mean7[i]))
+    today_ms = math.exp(float(hrv.today[i]))
+    chronic_sd, acute_sd = float(stress.d_hrv_chronic[i]), float(stress.d_hrv_acute[i])
+    zeroed = stress.pattern[i] == "saturation-benign"
+    out = _against_range(
+        "ms",
+        normal_ms,
+        (
+            (
                 "hrv_7d",
-                f"HRV ({metric}) {th.mean_days}-day mean {math.exp(ln_mean7):.0f} ms, normal "
-                f"range {normal_ms[0]:.0f}–{normal_ms[1]:.0f} ms, "
-                f"{_side(deviation_sd, 'below', 'above')}"
+                mean7_ms,
+                f"HRV ({metric}) {th.mean_days}-day mean {mean7_ms:.0f} ms, normal range "
+                f"{normal_ms[0]:.0f}–{normal_ms[1]:.0f} ms, {_side(chronic_sd, 'below', 'above')}"
                 + (" (not counted: low HRV with low resting HR looks benign)" if zeroed else ""),
-                value=math.exp(ln_mean7),
-                unit="ms",
-                normal_range=normal_ms,
-                sd=deviation_sd,
-                points=float(stress.p_hrv_chronic[i]),
-            )
-        )
-    ln_today = float(hrv.today[i])  # last night's lnHRV, ln ms
-    if _known(ln_today):
-        deviation_sd = float(stress.d_hrv_acute[i])
-        out.append(
-            Contributor(
+                chronic_sd,
+                stress.p_hrv_chronic[i],
+            ),
+            (
                 "hrv_today",
-                f"HRV ({metric}) last night {math.exp(ln_today):.0f} ms, "
-                f"{_side(deviation_sd, 'below', 'above')} your normal",
-                value=math.exp(ln_today),
-                unit="ms",
-                normal_range=normal_ms,
-                sd=deviation_sd,
-                points=float(stress.p_hrv_acute[i]),
-            )
-        )
+                today_ms,
+                f"HRV ({metric}) last night {today_ms:.0f} ms, "
+                f"{_side(acute_sd, 'below', 'above')} your normal",
+                acute_sd,
+                stress.p_hrv_acute[i],
+            ),
+        ),
+    )
     trend_sd = float(stress.d_trend[i])  # SDs of fall per week
     if _known(trend_sd):
         pct_per_week = (math.exp(float(night.slope[i]) * th.mean_days) - 1.0) * 100.0
@@ -100,38 +109,31 @@ def _rhr_contributors(history: History, i: int, th: Thresholds) -> list[Contribu
     # half-width of the resting-HR smallest-worthwhile-change band, SD units
     swc_sd = th.swc_k if rhr.n[i] >= th.provisional_nights else th.swc_k_provisional
     normal_bpm = (mu_bpm - swc_sd * sd_bpm, mu_bpm + swc_sd * sd_bpm)
-    out: list[Contributor] = []
-    mean7_bpm = float(rhr.mean7[i])
-    if _known(mean7_bpm):
-        deviation_sd = float(stress.d_rhr_chronic[i])
-        out.append(
-            Contributor(
+    mean7_bpm, today_bpm = float(rhr.mean7[i]), float(rhr.today[i])
+    chronic_sd = float(stress.d_rhr_chronic[i])
+    return _against_range(
+        "bpm",
+        normal_bpm,
+        (
+            (
                 "rhr_7d",
+                mean7_bpm,
                 f"Resting HR {th.mean_days}-day mean {mean7_bpm:.0f} bpm, normal range "
                 f"{normal_bpm[0]:.0f}–{normal_bpm[1]:.0f} bpm, "
-                f"{_side(deviation_sd, 'above', 'below')}",
-                value=mean7_bpm,
-                unit="bpm",
-                normal_range=normal_bpm,
-                sd=deviation_sd,
-                points=float(stress.p_rhr_chronic[i]),
-            )
-        )
-    today_bpm = float(rhr.today[i])
-    if _known(today_bpm):
-        out.append(
-            Contributor(
+                f"{_side(chronic_sd, 'above', 'below')}",
+                chronic_sd,
+                stress.p_rhr_chronic[i],
+            ),
+            (
                 "rhr_today",
+                today_bpm,
                 f"Resting HR last night {today_bpm:.0f} bpm "
                 f"({today_bpm - mu_bpm:+.0f} vs your usual {mu_bpm:.0f})",
-                value=today_bpm,
-                unit="bpm",
-                normal_range=normal_bpm,
-                sd=float(stress.d_rhr_acute[i]),
-                points=float(stress.p_rhr_acute[i]),
-            )
-        )
-    return out
+                stress.d_rhr_acute[i],
+                stress.p_rhr_acute[i],
+            ),
+        ),
+    )
 
 
 def stress_contributors(history: History, i: int, th: Thresholds) -> tuple[Contributor, ...]:
