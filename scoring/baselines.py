@@ -134,10 +134,10 @@ def robust_baseline(
         spread[flat] = np.nanstd(rows[flat].astype("float64"), axis=1, ddof=1)
     shrunk = np.sqrt((count * spread**2 + n0 * prior_sd**2) / (count + n0))
     sigma = np.where(count >= full_n, np.where(spread > 0, spread, prior_sd), shrunk)
-    ok = count >= min_n
+    enough = count >= min_n
     return Baseline(
-        mu=np.where(ok, median, np.nan),
-        sigma=np.where(ok, sigma, np.nan),
+        mu=np.where(enough, median, np.nan),
+        sigma=np.where(enough, sigma, np.nan),
         n=count.astype("int64"),
     )
 

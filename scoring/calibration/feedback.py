@@ -49,14 +49,14 @@ def clean_feedback(feedback: pd.DataFrame | None) -> pd.DataFrame | None:
     """Valid feedback rows (known action, a rating, a date), one per date and action, by date."""
     if feedback is None or feedback.empty:
         return None
-    fb = feedback.copy()
-    fb["date"] = pd.to_datetime(fb["date"], errors="coerce").dt.normalize()
-    fb["helped"] = pd.to_numeric(fb["helped"], errors="coerce")
-    fb["action"] = fb["action"].astype("string").str.strip()
-    fb = fb.dropna(subset=["date", "helped", "action"])
-    fb = fb.loc[fb["action"].isin(ACTIONS)]
-    fb = fb.sort_values(["date", "action"], kind="stable").drop_duplicates(["date", "action"])
-    return fb.reset_index(drop=True)
+    rows = feedback.copy()
+    rows["date"] = pd.to_datetime(rows["date"], errors="coerce").dt.normalize()
+    rows["helped"] = pd.to_numeric(rows["helped"], errors="coerce")
+    rows["action"] = rows["action"].astype("string").str.strip()
+    rows = rows.dropna(subset=["date", "helped", "action"])
+    rows = rows.loc[rows["action"].isin(ACTIONS)]
+    rows = rows.sort_values(["date", "action"], kind="stable").drop_duplicates(["date", "action"])
+    return rows.reset_index(drop=True)
 
 
 def refit_size(n_labelled: int, th: Thresholds) -> int:

@@ -63,19 +63,21 @@ def _truthy(values: np.ndarray) -> np.ndarray:
 def gates(checkins: Columns, night: Night, th: Thresholds) -> GateArrays:
     """Vectorised pain and illness gates for every calendar day."""
     pain = checkins["pain"]
-    n = len(pain)
+    n_days = len(pain)
     site = _normalised(checkins["pain_site"])
     present = pain >= th.pain_present
     site = np.where(present & (site == ""), "unspecified site", site)
     acute = pain >= th.pain_acute
-    red = _truthy(checkins["red_flags"]) if "red_flags" in checkins else np.zeros(n, dtype=bool)
-    recurrent = np.zeros(n, dtype=bool)
-    returning = np.zeros(n, dtype=bool)
-    persisting = np.zeros(n, dtype=bool)
-    site_of = np.full(n, None, dtype=object)
-    days14 = np.zeros(n, dtype="int64")
-    episodes30 = np.zeros(n, dtype="int64")
-    idx = np.arange(n)
+    red = (
+        _truthy(checkins["red_flags"]) if "red_flags" in checkins else np.zeros(n_days, dtype=bool)
+    )
+    recurrent = np.zeros(n_days, dtype=bool)
+    returning = np.zeros(n_days, dtype=bool)
+    persisting = np.zeros(n_days, dtype=bool)
+    site_of = np.full(n_days, None, dtype=object)
+    days14 = np.zeros(n_days, dtype="int64")
+    episodes30 = np.zeros(n_days, dtype="int64")
+    idx = np.arange(n_days)
     # the most recent pain report of any kind: a later "pain 1" means that site is quiet now
     last_report = last_true_index(np.isfinite(pain))
     for s in sorted({x for x in site[present] if x}):
@@ -103,7 +105,7 @@ def gates(checkins: Columns, night: Night, th: Thresholds) -> GateArrays:
     conds = [acute, red, recurrent, returning, persisting]
     reason = np.select(conds, list(PAIN_REASONS), default="")
     pain_gate = reason != ""
-    reasons = np.full(n, None, dtype=object)
+    reasons = np.full(n_days, None, dtype=object)
     reasons[pain_gate] = reason[pain_gate]
     sick = checkins["sick"] == 1.0
     temp = night.temp

@@ -169,7 +169,7 @@ def _checkin(history: History, i: int, key: str, th: Thresholds) -> Contributor:
     z_usual: float | None = None  # today's rating against the athlete's usual, SD units
     if len(before) >= th.checkin_personal_min:
         mean = float(before.mean())
-        sd = max(float(before.std(ddof=1)), th.checkin_usual_sd)
+        sd = max(float(before.std(ddof=1)), th.checkin_usual_sd)  # of the earlier ratings
         z_usual = (rating - mean) / sd
         about_sd = th.checkin_usual_sd  # "about usual" half-width, SD units
         usual = (
