@@ -1,8 +1,12 @@
 """``create_app(settings)``: the FastAPI application, its lifespan and its middleware.
 
-Nothing happens at import: the engine, the migrations, the blob store and the embedded job
-worker (unless ``READINESS_EMBEDDED_WORKER`` is false: ``readiness serve --no-worker``) are
-created in the lifespan (per server process) and stopped when it ends. ``/docs`` is Swagger UI
+Nothing happens at import: the engine, the migrations, the blob store, the job queue and the
+embedded job worker are created in the lifespan (per server process) and stopped when it ends.
+On SQLite the worker is a :class:`~readiness.api.services.jobs.TableWorker` thread (SQLite is
+one machine); on PostgreSQL jobs are deferred on procrastinate
+(:mod:`readiness.api.services.queue`) and the embedded worker is one procrastinate worker —
+``readiness serve --no-worker`` (``READINESS_EMBEDDED_WORKER=false``) leaves jobs to
+``readiness worker`` processes. ``/docs`` is Swagger UI
 from the package's own files (``static/vendor/swagger-ui``), so it works offline.
 """
 
@@ -24,6 +28,7 @@ from readiness.api.middleware.body_limit import BodyLimitMiddleware
 from readiness.api.middleware.security_headers import SecurityHeadersMiddleware
 from readiness.api.routes import health_router, v1
 from readiness.api.services.jobs import TableWorker
+from readiness.api.services.queue import EmbeddedWorker, UploadQueue
 from readiness.api.services.uploads import UploadService
 from readiness.api.settings import Settings
 from readiness.api.storage.blobs import BlobStore
@@ -59,15 +64,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             blobs=BlobStore(settings.data_dir.resolve()),
             attempts=settings.job_attempts,
         )
-        worker: TableWorker | None = None
-        if settings.embedded_worker:
-            worker = TableWorker(
-                service,
-                lease=timedelta(seconds=settings.job_lease_s),
-                attempts=settings.job_attempts,
-            )
-            service = dataclasses.replace(service, notify=worker.wake)
-            worker.service = service
+        lease = timedelta(seconds=settings.job_lease_s)
+        worker: TableWorker | EmbeddedWorker | None = None
+        queue: UploadQueue | None = None
+        if settings.is_sqlite:
+            if settings.embedded_worker:
+                table = TableWorker(service, lease=lease, attempts=settings.job_attempts)
+                service = dataclasses.replace(service, notify=table.wake)
+                table.service = service
+                worker = table
+        else:
+            queue = UploadQueue(settings.database_url)
+            service = dataclasses.replace(service, notify=queue.defer)
+            if settings.embedded_worker:
+                worker = EmbeddedWorker(service, settings.database_url, lease)
+        if worker is not None:
             worker.start()
         app.state.db = db
         app.state.uploads = service
@@ -76,6 +87,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             if worker is not None:
                 worker.stop(timeout=SHUTDOWN_WAIT_S)
+            if queue is not None:
+                queue.close()
             db.dispose()
 
     app = FastAPI(

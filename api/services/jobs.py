@@ -18,11 +18,18 @@ from datetime import timedelta
 from typing import BinaryIO
 
 from readiness.api.services.uploads import UploadService
-from readiness.api.storage.jobs import Claim, claim_next, fail_expired, heartbeat
+from readiness.api.storage.jobs import (
+    Claim,
+    claim_next,
+    claim_upload,
+    end_job,
+    fail_expired,
+    heartbeat,
+)
 from readiness.api.storage.models import utcnow
 from readiness.api.storage.unit_of_work import unit_of_work
 
-__all__ = ["Heartbeat", "TableWorker", "interrupted_problem"]
+__all__ = ["Heartbeat", "TableWorker", "interrupted_problem", "run_upload"]
 
 _log = logging.getLogger("readiness.api")
 
@@ -84,6 +91,30 @@ class Heartbeat:
                 _log.warning("upload %s: heartbeat failed", self.claim.upload_id, exc_info=True)
 
 
+def _run(service: UploadService, claim: Claim, lease: timedelta) -> str:
+    every = max(lease.total_seconds() / 4, 0.05)
+    with Heartbeat(service, claim, every) as beat:
+        return service.run_claimed(claim, beat.watch)
+
+
+def run_upload(service: UploadService, upload_id: str, lease: timedelta) -> str | None:
+    """Run the job of ``upload_id`` (a queue's task): claim it, run it, end it.
+
+    Returns the end state (``done``, ``failed``, ``queued`` to be tried again, ``lost``), or
+    ``None`` when the job had ended already. A job whose workers died on every attempt is
+    failed with :func:`interrupted_problem`.
+    """
+    with unit_of_work(service.sessions) as work:
+        claim = claim_upload(work.session, upload_id, now=utcnow())
+        if claim is not None and claim.attempt > service.attempts:
+            done = service.attempts
+            end_job(work.session, claim, now=utcnow(), problem=interrupted_problem(done))
+            return "failed"
+    if claim is None:
+        return None
+    return _run(service, claim, lease)
+
+
 @dataclass
 class TableWorker:
     """One job worker thread serving the ``uploads`` table."""
@@ -96,7 +127,7 @@ class TableWorker:
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
 
-    def wake(self) -> None:
+    def wake(self, upload_id: str = "", athlete_id: int = 0) -> None:
         """A job was queued: look now instead of at the next poll."""
         self._wake.set()
 
@@ -125,9 +156,7 @@ class TableWorker:
             claim = claim_next(work.session, now=now, lease=self.lease)
         if claim is None:
             return None
-        every = max(self.lease.total_seconds() / 4, 0.05)
-        with Heartbeat(self.service, claim, every) as beat:
-            return self.service.run_claimed(claim, beat.watch)
+        return _run(self.service, claim, self.lease)
 
     def _loop(self) -> None:
         while not self._stop.is_set():

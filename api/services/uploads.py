@@ -42,7 +42,7 @@ from readiness.ingest import (
     ReadOptions,
     read_stream,
 )
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 __all__ = [
@@ -158,6 +158,7 @@ def _find_many(session: Session, athlete_id: int, shas: list[str]) -> list[Uploa
 def _fill(upload: Upload, result: IngestResult) -> None:
     upload.format = result.format
     upload.status = "done"
+    upload.error = None
     upload.progress_bytes = upload.bytes
     upload.days = len(result.daily)
     upload.sessions = len(result.sessions)
@@ -170,7 +171,7 @@ def _fill(upload: Upload, result: IngestResult) -> None:
     upload.finished = utcnow()
 
 
-def _no_notice() -> None:
+def _no_notice(upload_id: str, athlete_id: int) -> None:
     return None
 
 
@@ -179,8 +180,9 @@ class UploadService:
     """Upload handling bound to a size threshold, a blob store and a job queue.
 
     Uploads are stored in the caller's unit of work; a job opens its own from ``sessions``.
-    ``blobs`` holds the files of jobs (required to queue one). ``notify`` is called once a
-    queued job is committed (it wakes the job worker or defers the job on the queue).
+    ``blobs`` holds the files of jobs (required to queue one). ``notify(upload_id,
+    athlete_id)`` is called once a queued job is committed (it wakes the embedded worker, or
+    defers the job on the PostgreSQL queue).
     ``attempts`` is how often a job is tried. ``failure`` words the problem stored on a job that
     failed (the API's problem body of the exception). ``clock`` is the service's "now"
     (``Settings.current_time``): it decides the athlete's today when the readiness is re-scored
@@ -192,7 +194,7 @@ class UploadService:
     failure: Callable[[Exception], dict[str, object]]
     clock: Callable[[], datetime] = utcnow
     blobs: BlobStore | None = None
-    notify: Callable[[], None] = _no_notice
+    notify: Callable[[str, int], object] = _no_notice
     attempts: int = 3
 
     def spool(self) -> Spool:
@@ -295,8 +297,23 @@ class UploadService:
         upload = _new(athlete_id, received)
         work.session.add(upload)
         work.session.flush()
-        work.after_commit(self.notify)
+        upload_id = upload.id
+        work.after_commit(lambda: self._announce(upload_id, athlete_id))
         return upload, Outcome.ACCEPTED
+
+    def _announce(self, upload_id: str, athlete_id: int) -> None:
+        """Tell the queue about a committed job; if that fails, fail the job (never leave it
+        queued with no worker told)."""
+        try:
+            self.notify(upload_id, athlete_id)
+        except Exception as exc:
+            _log.exception("upload %s: could not be queued", upload_id)
+            with unit_of_work(self.sessions) as work:
+                work.session.execute(
+                    update(Upload)
+                    .where(Upload.id == upload_id, Upload.status == "queued")
+                    .values(status="failed", error=self.failure(exc), finished=utcnow())
+                )
 
     def run_claimed(self, claim: Claim, watch: Callable[[BinaryIO], None] | None = None) -> str:
         """Read and store a claimed job in its own unit of work; returns its end state.
@@ -344,10 +361,7 @@ class UploadService:
                 mine = end_job(work.session, claim, now=utcnow(), problem=problem)
         if not mine:
             return "lost"
-        if retry:
-            self.notify()
-            return "queued"
-        return "failed"
+        return "queued" if retry else "failed"
 
 
 def _new(athlete_id: int, received: Received) -> Upload:

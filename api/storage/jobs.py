@@ -22,7 +22,16 @@ from readiness.api.storage.models import Upload
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
-__all__ = ["Claim", "claim_next", "end_job", "fail_expired", "heartbeat", "owns", "requeue"]
+__all__ = [
+    "Claim",
+    "claim_next",
+    "claim_upload",
+    "end_job",
+    "fail_expired",
+    "heartbeat",
+    "owns",
+    "requeue",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,26 +79,48 @@ def claim_next(session: Session, *, now: datetime, lease: timedelta) -> Claim | 
         .limit(8)
     ).all()
     for upload_id, status, attempts in candidates:
-        res = session.execute(
-            update(Upload)
-            .where(Upload.id == upload_id, Upload.status == status, Upload.attempts == attempts)
-            .values(
-                status="processing",
-                attempts=attempts + 1,
-                started_at=now,
-                heartbeat_at=now,
-                progress_bytes=0,
-                error=None,
-            )
-        )
-        if getattr(res, "rowcount", 0) == 1:
-            row = session.execute(
-                select(Upload.athlete_id, Upload.sha256, Upload.filename, Upload.bytes).where(
-                    Upload.id == upload_id
-                )
-            ).one()
-            return Claim(upload_id, row[0], row[1], row[2], row[3], attempts + 1)
+        claim = _take(session, upload_id, status, attempts, now)
+        if claim is not None:
+            return claim
     return None
+
+
+def claim_upload(session: Session, upload_id: str, *, now: datetime) -> Claim | None:
+    """Take the job of ``upload_id`` (a queue's task names it) unless it has ended.
+
+    The queue decides that no other worker runs it (its lock and stalled-job handling); a
+    ``processing`` row here belonged to a worker that died, and is taken again."""
+    row = session.execute(
+        select(Upload.status, Upload.attempts).where(Upload.id == upload_id)
+    ).one_or_none()
+    if row is None or row[0] not in ("queued", "processing"):
+        return None
+    return _take(session, upload_id, row[0], row[1], now)
+
+
+def _take(
+    session: Session, upload_id: str, status: str, attempts: int, now: datetime
+) -> Claim | None:
+    """Move the job to ``processing`` if it is still as seen (``status``, ``attempts``)."""
+    res = session.execute(
+        update(Upload)
+        .where(Upload.id == upload_id, Upload.status == status, Upload.attempts == attempts)
+        .values(
+            status="processing",
+            attempts=attempts + 1,
+            started_at=now,
+            heartbeat_at=now,
+            progress_bytes=0,
+        )
+    )
+    if getattr(res, "rowcount", 0) != 1:
+        return None
+    row = session.execute(
+        select(Upload.athlete_id, Upload.sha256, Upload.filename, Upload.bytes).where(
+            Upload.id == upload_id
+        )
+    ).one()
+    return Claim(upload_id, row[0], row[1], row[2], row[3], attempts + 1)
 
 
 def _mine(claim: Claim) -> Any:
