@@ -31,7 +31,6 @@ from readiness.api.services.jobs import TableWorker
 from readiness.api.services.queue import EmbeddedWorker, UploadQueue
 from readiness.api.services.uploads import UploadService
 from readiness.api.settings import Settings
-from readiness.api.storage.blobs import BlobStore
 from readiness.api.storage.engine import open_database
 
 __all__ = ["DOCS_ASSETS", "STATIC", "create_app"]
@@ -56,14 +55,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         db = open_database(settings)
-        service = UploadService(
-            db.sessions,
-            settings.background_bytes,
-            failure=failure_body,
-            clock=settings.current_time,
-            blobs=BlobStore(settings.data_dir.resolve()),
-            attempts=settings.job_attempts,
-        )
+        service = UploadService.configured(db.sessions, settings, failure_body)
         lease = timedelta(seconds=settings.job_lease_s)
         worker: TableWorker | EmbeddedWorker | None = None
         queue: UploadQueue | None = None

@@ -49,19 +49,11 @@ def run_worker(args: argparse.Namespace) -> int:
     from readiness.api.errors import failure_body
     from readiness.api.services.queue import run_workers
     from readiness.api.services.uploads import UploadService
-    from readiness.api.storage.blobs import BlobStore
     from readiness.api.storage.engine import open_database
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     db = open_database(settings, migrate=False)
-    service = UploadService(
-        db.sessions,
-        settings.background_bytes,
-        failure=failure_body,
-        clock=settings.current_time,
-        blobs=BlobStore(settings.data_dir.resolve()),
-        attempts=settings.job_attempts,
-    )
+    service = UploadService.configured(db.sessions, settings, failure_body)
     lease = timedelta(seconds=settings.job_lease_s)
     where = settings.data_dir.resolve()
     print(f"readiness worker: {args.concurrency} job worker(s), data {where}", file=sys.stderr)

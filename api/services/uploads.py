@@ -30,6 +30,7 @@ from zoneinfo import ZoneInfo
 
 from readiness.api.services.errors import MissingError
 from readiness.api.services.readiness import changing
+from readiness.api.settings import Settings
 from readiness.api.storage.blobs import Blob, BlobStore, Spool
 from readiness.api.storage.jobs import Claim, end_job, owns, requeue
 from readiness.api.storage.models import Athlete, Upload, utcnow
@@ -196,6 +197,24 @@ class UploadService:
     blobs: BlobStore | None = None
     notify: Callable[[str, int], object] = _no_notice
     attempts: int = 3
+
+    @classmethod
+    def configured(
+        cls,
+        sessions: sessionmaker[Session],
+        settings: Settings,
+        failure: Callable[[Exception], dict[str, object]],
+    ) -> UploadService:
+        """The service as ``settings`` configure it (threshold, blob store, attempts, clock);
+        ``notify`` is set by whoever runs the queue."""
+        return cls(
+            sessions,
+            settings.background_bytes,
+            failure=failure,
+            clock=settings.current_time,
+            blobs=BlobStore(settings.data_dir.resolve()),
+            attempts=settings.job_attempts,
+        )
 
     def spool(self) -> Spool:
         """A spool file in the blob store for a body being received."""
