@@ -12,8 +12,8 @@ each worker process also runs :func:`retry_stalled_jobs` every lease / 2, which 
 procrastinate's ``JobManager.get_stalled_jobs`` for jobs still ``doing`` on a worker without a
 recent heartbeat and hands them back with ``JobManager.retry_job`` — another worker takes them,
 the upload row counts the attempt, and after ``READINESS_JOB_ATTEMPTS`` the upload is failed.
-A job that raised (a bug or an outage, not a bad file) is retried by procrastinate's
-``RetryStrategy`` while the row has attempts left.
+A job that raised (a bug or an outage, not a bad file) is deferred again while the row has
+attempts left.
 
 :class:`UploadQueue` defers from request threads (a synchronous connector); :func:`run_workers`
 runs the asynchronous worker (``readiness worker``, or the thread :class:`EmbeddedWorker` inside
@@ -30,6 +30,7 @@ from datetime import timedelta
 from typing import Any
 
 import procrastinate
+from procrastinate.jobs import JobDeferrer
 from readiness.api.services.jobs import run_upload
 from readiness.api.services.uploads import UploadService
 from sqlalchemy import make_url
@@ -48,10 +49,6 @@ __all__ = [
 _log = logging.getLogger("readiness.api")
 TASK = "readiness.process_upload"
 QUEUE = "uploads"
-
-
-class JobNotFinished(Exception):
-    """Raised by the task when the upload's job is to be tried again (procrastinate retries)."""
 
 
 def conninfo(database_url: str) -> str:
@@ -74,27 +71,34 @@ class UploadQueue:
 
     def defer(self, upload_id: str, athlete_id: int) -> int:
         """Queue the job of ``upload_id``; returns procrastinate's job id."""
-        deferrer = self.app.configure_task(TASK, queue=QUEUE, lock=f"athlete-{athlete_id}")
-        return deferrer.defer(upload_id=upload_id)
+        return _deferrer(self.app, athlete_id).defer(upload_id=upload_id, athlete_id=athlete_id)
 
     def close(self) -> None:
         self.app.close()
 
 
+def _deferrer(app: procrastinate.App, athlete_id: int) -> JobDeferrer:
+    return app.configure_task(TASK, queue=QUEUE, lock=f"athlete-{athlete_id}")
+
+
 def worker_app(service: UploadService, database_url: str, lease: timedelta) -> procrastinate.App:
-    """A procrastinate app whose task :data:`TASK` runs an upload's job with ``service``."""
+    """A procrastinate app whose task :data:`TASK` runs an upload's job with ``service``.
+
+    The job runs on a thread (the event loop keeps the worker's heartbeat going). When the row
+    says the job is to be tried again (an unexpected error with attempts left), the task defers
+    a new job under the same lock and ends: the row, not procrastinate's attempt count, decides.
+    An error outside the job (the database down while claiming) is retried by procrastinate.
+    """
     app = procrastinate.App(
         connector=procrastinate.PsycopgConnector(conninfo=conninfo(database_url))
     )
-    retry = procrastinate.RetryStrategy(
-        max_attempts=service.attempts, wait=1, retry_exceptions={JobNotFinished}
-    )
+    retry = procrastinate.RetryStrategy(max_attempts=service.attempts, wait=1)
 
     @app.task(name=TASK, queue=QUEUE, retry=retry)
-    def process_upload(upload_id: str) -> str | None:
-        state = run_upload(service, upload_id, lease)
+    async def process_upload(upload_id: str, athlete_id: int) -> str | None:
+        state = await asyncio.to_thread(run_upload, service, upload_id, lease)
         if state == "queued":
-            raise JobNotFinished(f"upload {upload_id}: to be tried again")
+            await _deferrer(app, athlete_id).defer_async(upload_id=upload_id, athlete_id=athlete_id)
         return state
 
     return app

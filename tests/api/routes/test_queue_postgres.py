@@ -129,7 +129,9 @@ def test_kill_9_a_worker_mid_job_the_other_finishes_it(cluster: Cluster) -> None
                 if upload_id in log.read_text(errors="replace"):
                     victim = proc
             time.sleep(0.05)
-        assert c.get(f"/v1/uploads/{upload_id}").json()["status"] == "processing"
+        while c.get(f"/v1/uploads/{upload_id}").json()["status"] != "processing":
+            assert time.monotonic() < deadline, "the job was never claimed"
+            time.sleep(0.02)
         os.kill(victim.pid, signal.SIGKILL)
         victim.wait()
         body = _wait_done(c, upload_id, timeout=300)
