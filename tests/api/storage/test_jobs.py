@@ -5,7 +5,6 @@ Instants are passed explicitly (``now``), so lease expiry is decided without wai
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -15,9 +14,8 @@ from readiness.api.services import uploads as uploads_module
 from readiness.api.services.accounts import create_athlete, get_athlete
 from readiness.api.services.jobs import TableWorker, interrupted_problem
 from readiness.api.services.uploads import Outcome, Received, UploadService
-from readiness.api.settings import Settings
 from readiness.api.storage.blobs import BlobStore
-from readiness.api.storage.engine import Database, open_database
+from readiness.api.storage.engine import Database
 from readiness.api.storage.jobs import claim_next, fail_expired, heartbeat, owns
 from readiness.api.storage.models import Upload, utcnow
 from readiness.api.storage.unit_of_work import unit_of_work
@@ -25,15 +23,6 @@ from readiness.api.storage.unit_of_work import unit_of_work
 from tests.api.builders import daily_csv
 
 LEASE = timedelta(seconds=30)
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = open_database(
-        Settings(_env_file=None, database_url=f"sqlite:///{tmp_path / 'j.db'}")  # type: ignore[call-arg]
-    )
-    yield database
-    database.dispose()
 
 
 def _service(db: Database, tmp_path: Path, attempts: int = 3) -> UploadService:
