@@ -1,14 +1,19 @@
 """``create_app(settings)``: the FastAPI application, its lifespan and its middleware.
 
-Nothing happens at import: the engine, the migrations and the background-job executor are
-created in the lifespan (per worker process) and disposed when it ends. ``/docs`` is Swagger UI
+Nothing happens at import: the engine, the migrations, the blob store, the job queue and the
+embedded job worker are created in the lifespan (per server process) and stopped when it ends.
+On SQLite the worker is a :class:`~readiness.api.services.jobs.TableWorker` thread (SQLite is
+one machine); on PostgreSQL jobs are deferred on procrastinate
+(:mod:`readiness.api.services.queue`) and the embedded worker is one procrastinate worker —
+``readiness serve --no-worker`` (``READINESS_EMBEDDED_WORKER=false``) leaves jobs to
+``readiness worker`` processes. ``/docs`` is Swagger UI
 from the package's own files (``static/vendor/swagger-ui``), so it works offline.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import AsyncIterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
@@ -22,7 +27,9 @@ from readiness.api.errors import failure_body, install_handlers
 from readiness.api.middleware.body_limit import BodyLimitMiddleware
 from readiness.api.middleware.security_headers import SecurityHeadersMiddleware
 from readiness.api.routes import health_router, v1
-from readiness.api.services.uploads import UploadService, fail_interrupted
+from readiness.api.services.jobs import TableWorker
+from readiness.api.services.queue import EmbeddedWorker, UploadQueue
+from readiness.api.services.uploads import UploadService
 from readiness.api.settings import Settings
 from readiness.api.storage.engine import open_database
 
@@ -32,6 +39,8 @@ STATIC = Path(__file__).resolve().parent / "static"
 #: Where Swagger UI's files are served from (a folder of :data:`STATIC`).
 DOCS_ASSETS = "/vendor/swagger-ui"
 VERSION = "0.1.0"
+#: How long shutdown waits for the job in hand; an unfinished job is taken again after its lease.
+SHUTDOWN_WAIT_S = 10.0
 DESCRIPTION = (
     "Upload wearable exports and get a daily, explainable recovery call. "
     "Authenticate with `Authorization: Bearer <api key>`. Errors are "
@@ -46,20 +55,32 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         db = open_database(settings)
-        fail_interrupted(db.sessions, older_than=timedelta(hours=1))
-        jobs = ThreadPoolExecutor(max_workers=1, thread_name_prefix="readiness-upload")
+        service = UploadService.configured(db.sessions, settings, failure_body)
+        lease = timedelta(seconds=settings.job_lease_s)
+        worker: TableWorker | EmbeddedWorker | None = None
+        queue: UploadQueue | None = None
+        if settings.is_sqlite:
+            if settings.embedded_worker:
+                table = TableWorker(service, lease=lease, attempts=settings.job_attempts)
+                service = dataclasses.replace(service, notify=table.wake)
+                table.service = service
+                worker = table
+        else:
+            queue = UploadQueue(settings.database_url)
+            service = dataclasses.replace(service, notify=queue.defer)
+            if settings.embedded_worker:
+                worker = EmbeddedWorker(service, settings.database_url, lease)
+        if worker is not None:
+            worker.start()
         app.state.db = db
-        app.state.uploads = UploadService(
-            db.sessions,
-            settings.background_bytes,
-            jobs,
-            failure=failure_body,
-            clock=settings.current_time,
-        )
+        app.state.uploads = service
         try:
             yield
         finally:
-            jobs.shutdown(wait=True, cancel_futures=False)
+            if worker is not None:
+                worker.stop(timeout=SHUTDOWN_WAIT_S)
+            if queue is not None:
+                queue.close()
             db.dispose()
 
     app = FastAPI(

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model
+from pydantic import AfterValidator, AliasChoices, BaseModel, ConfigDict, Field, create_model
 from readiness.ingest import (
     CHECKINS,
     DAILY,
@@ -122,16 +122,22 @@ class WarningPublic(BaseModel):
 
 
 class UploadPublic(BaseModel):
-    """An upload and what reading it gave. ``status``: processing → done | failed."""
+    """An upload, its job, and what reading it gave.
 
-    model_config = ConfigDict(from_attributes=True)
+    ``status``: ``queued`` → ``processing`` → ``done`` | ``failed`` (with ``error``, the
+    problem). ``progress_bytes`` is how much of the file the job has read; ``attempts`` how
+    often a worker took it (a job whose worker died is taken again). ``queued_at`` equals
+    ``created`` and ``finished_at`` equals ``finished``.
+    """
+
+    model_config = ConfigDict(from_attributes=True, populate_by_name=True)
 
     id: str
     sha256: str
     filename: str
     bytes: int
     format: str | None
-    status: Literal["processing", "done", "failed"]
+    status: Literal["queued", "processing", "done", "failed"]
     days: int
     sessions: int
     checkins: int
@@ -139,6 +145,13 @@ class UploadPublic(BaseModel):
     error: dict[str, Any] | None = None
     created: datetime
     finished: datetime | None = None
+    progress_bytes: int = 0
+    attempts: int = 0
+    queued_at: datetime = Field(validation_alias=AliasChoices("queued_at", "created"))
+    started_at: datetime | None = None
+    finished_at: datetime | None = Field(
+        default=None, validation_alias=AliasChoices("finished_at", "finished")
+    )
 
 
 _PY: dict[str, Any] = {

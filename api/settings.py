@@ -5,8 +5,16 @@ variable                       meaning                                  default
 =============================  =======================================  ==========================
 ``DATABASE_URL``               SQLAlchemy URL (SQLite or PostgreSQL)    ``sqlite:///./readiness.db``
 ``READINESS_ADMIN_TOKEN``      bearer token that may create athletes    unset (admin API disabled)
-``READINESS_MAX_UPLOAD_MB``    largest accepted upload, in MB           ``50``
+``READINESS_MAX_UPLOAD_MB``    largest accepted upload, in MB           ``4096``
 ``READINESS_BACKGROUND_MB``    uploads above this are parsed as a job   ``5``
+``READINESS_DATA_DIR``         uploaded files (content-addressed blobs) ``./readiness-data``
+                               and their spool files; shared by every
+                               API server and job worker
+``READINESS_JOB_LEASE_S``      a job whose worker sent no heartbeat for ``30``
+                               this long is taken by another worker
+``READINESS_JOB_ATTEMPTS``     tries of one job before it is ``failed`` ``3``
+``READINESS_EMBEDDED_WORKER``  run a job worker inside the API process  ``true``
+                               (``readiness serve --no-worker``: false)
 ``READINESS_CORS_ORIGINS``     comma-separated allowed browser origins  empty (same origin only)
 ``READINESS_NOW``              pin the service's clock to this instant  unset (the real clock)
                                (ISO 8601 with an offset; demos, tests)
@@ -19,6 +27,7 @@ evaluates warmth; timestamps of stored rows (``created``, ``finished``) always u
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Annotated
 
 from pydantic import AliasChoices, Field, field_validator
@@ -42,10 +51,22 @@ class Settings(BaseSettings):
         default=None, validation_alias=AliasChoices("READINESS_ADMIN_TOKEN")
     )
     max_upload_mb: float = Field(
-        default=50.0, gt=0, validation_alias=AliasChoices("READINESS_MAX_UPLOAD_MB")
+        default=4096.0, gt=0, validation_alias=AliasChoices("READINESS_MAX_UPLOAD_MB")
     )
     background_mb: float = Field(
         default=5.0, ge=0, validation_alias=AliasChoices("READINESS_BACKGROUND_MB")
+    )
+    data_dir: Path = Field(
+        default=Path("readiness-data"), validation_alias=AliasChoices("READINESS_DATA_DIR")
+    )
+    job_lease_s: float = Field(
+        default=30.0, gt=0, validation_alias=AliasChoices("READINESS_JOB_LEASE_S")
+    )
+    job_attempts: int = Field(
+        default=3, ge=1, validation_alias=AliasChoices("READINESS_JOB_ATTEMPTS")
+    )
+    embedded_worker: bool = Field(
+        default=True, validation_alias=AliasChoices("READINESS_EMBEDDED_WORKER")
     )
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list, validation_alias=AliasChoices("READINESS_CORS_ORIGINS")

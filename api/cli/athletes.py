@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -121,7 +120,6 @@ def import_paths(
     failed = len(missing)
     counts = {"imported": 0, "already imported": 0}
     with (
-        ThreadPoolExecutor(max_workers=1) as jobs,
         tqdm(
             total=sum(p.stat().st_size for p in files),
             unit="B",
@@ -131,15 +129,13 @@ def import_paths(
             file=sys.stderr,
         ) as bar,
     ):
-        service = UploadService(
-            db.sessions, background_bytes=0, jobs=jobs, failure=failure_body, clock=clock
-        )
+        service = UploadService(db.sessions, background_bytes=0, failure=failure_body, clock=clock)
         for batch in _batches(files):
-            items = [Received(p.read_bytes(), p.name) for p in batch]
+            items = [Received.from_path(p) for p in batch]
             by_item = {id(item): path for item, path in zip(items, batch, strict=True)}
 
             def advance(item: Received) -> None:
-                bar.update(len(item.data))
+                bar.update(item.size)
 
             with unit_of_work(db.sessions) as work:
                 stored = service.submit_many(work, athlete_id, items, advance)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 import tomllib
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from readiness.api.cli.common import EXIT_BAD_INPUT, load_settings
 if TYPE_CHECKING:
     from readiness.api.settings import Settings
 
-__all__ = ["register"]
+__all__ = ["database_ready", "register"]
 
 APP_FACTORY = "readiness.api.app:create_app"
 #: Local hour of the story's last day the demo clock is pinned to (the evening: the day's
@@ -36,7 +37,12 @@ def register(sub: Any) -> None:
     )
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=int, default=1, help="worker processes")
+    serve.add_argument("--workers", type=int, default=1, help="API server processes")
+    serve.add_argument(
+        "--no-worker",
+        action="store_true",
+        help="run no job worker in the server (PostgreSQL: jobs run in `readiness worker`)",
+    )
     serve.set_defaults(func=run_serve)
 
     demo: argparse.ArgumentParser = sub.add_parser(
@@ -58,8 +64,17 @@ def run_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     settings = load_settings()
-    if not _database_ready(settings):
+    if args.no_worker and settings.is_sqlite:
+        print(
+            "readiness: --no-worker needs PostgreSQL: with SQLite the job worker runs inside "
+            "`readiness serve` (SQLite is one machine)",
+            file=sys.stderr,
+        )
         return EXIT_BAD_INPUT
+    if not database_ready(settings):
+        return EXIT_BAD_INPUT
+    if args.no_worker:
+        os.environ["READINESS_EMBEDDED_WORKER"] = "false"  # read by each server process
     uvicorn.run(
         APP_FACTORY,
         factory=True,
@@ -71,7 +86,7 @@ def run_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _database_ready(settings: Any) -> bool:
+def database_ready(settings: Any) -> bool:
     """Migrate once, before any worker starts; one readable line when the database is down."""
     from readiness.api.storage.engine import open_database
     from sqlalchemy.exc import SQLAlchemyError
@@ -166,7 +181,7 @@ def run_demo(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     spec, files = read.athlete, read.files
     settings, clock_line = _demo_clock(load_settings(), read, args.real_clock)
-    if not _database_ready(settings):
+    if not database_ready(settings):
         return EXIT_BAD_INPUT
     db = open_database(settings)
     try:

@@ -4,8 +4,9 @@ Starlette reads a multipart body completely before a route runs, so the limit ha
 enforced in the ASGI ``receive`` channel: this middleware counts body bytes as they arrive and,
 once past the limit, stops the application from reading further and answers 413 (problem+json).
 A ``Content-Length`` over the limit is refused before reading anything. The rest of an oversized
-body is drained (up to :data:`DRAIN_FACTOR` × the limit) so that clients see the 413 instead of a
-reset connection.
+body is drained (up to :data:`DRAIN_FACTOR` × the limit, at most :data:`MAX_DRAIN` bytes) so that
+clients see the 413 instead of a reset connection. The route itself streams the body to a spool
+file and removes it when the read is aborted, so nothing of a refused upload is kept.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 __all__ = ["BodyLimitMiddleware"]
 
 DRAIN_FACTOR = 4
+#: The most of a refused body read (and dropped) before answering; past it the connection closes.
+MAX_DRAIN = 64 * 1024 * 1024
 #: Room for the multipart boundary and part headers around the file itself.
 MULTIPART_SLACK = 64 * 1024
 
@@ -42,7 +45,7 @@ class BodyLimitMiddleware:
         allowed = self.limit + MULTIPART_SLACK
         declared = _content_length(scope)
         if declared is not None and declared > allowed:
-            await self._refuse(scope, send, receive, drain=declared <= allowed * DRAIN_FACTOR)
+            await self._refuse(scope, send, receive, drain=declared <= self._drain_budget())
             return
         state = {"seen": 0, "over": False, "more": True, "started": False}
 
@@ -72,9 +75,12 @@ class BodyLimitMiddleware:
         if state["over"] and not state["started"]:
             await self._refuse(scope, send, receive, drain=bool(state["more"]))
 
+    def _drain_budget(self) -> int:
+        return min(self.limit * DRAIN_FACTOR, MAX_DRAIN)
+
     async def _refuse(self, scope: Scope, send: Send, receive: Receive, *, drain: bool) -> None:
         if drain:
-            budget = self.limit * DRAIN_FACTOR
+            budget = self._drain_budget()
             while budget > 0:
                 message = await receive()
                 if message["type"] != "http.request":

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Path, Response, UploadFile, status
+from fastapi import APIRouter, Path, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
 from readiness.api.deps import CurrentAthlete, PaginationDep, ServiceDep, SettingsDep, UnitOfWorkDep
-from readiness.api.errors import UploadTooLargeError
 from readiness.api.routes.problems import problems
+from readiness.api.routes.streaming import receive_file
 from readiness.api.schemas import UploadPublic, page_of
-from readiness.api.services.uploads import Outcome, Received, upload_of, uploads_page
+from readiness.api.services.uploads import Outcome, upload_of, uploads_page
 
 __all__ = ["router"]
 
 router = APIRouter(tags=["uploads"])
 UploadPage = page_of(UploadPublic, "UploadPage")
-CHUNK = 1024 * 1024
 #: The status of each outcome of ``POST /v1/uploads``.
 STATUS = {
     Outcome.CREATED: status.HTTP_201_CREATED,
@@ -25,18 +24,21 @@ STATUS = {
 }
 
 
-async def _read_limited(file: UploadFile, limit: int) -> bytes:
-    """The file's bytes, counted chunk by chunk; 413 as soon as they pass ``limit``."""
-    parts: list[bytes] = []
-    total = 0
-    while chunk := await file.read(CHUNK):
-        total += len(chunk)
-        if total > limit:
-            raise UploadTooLargeError(
-                f"the upload is larger than the limit of {limit} bytes", max_bytes=limit
-            )
-        parts.append(chunk)
-    return b"".join(parts)
+#: The request body of ``POST /v1/uploads`` (parsed by :mod:`readiness.api.routes.streaming`).
+UPLOAD_BODY = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["file"],
+                "properties": {
+                    "file": {"type": "string", "format": "binary", "description": "The export file"}
+                },
+            }
+        }
+    },
+}
 
 
 @router.post(
@@ -44,11 +46,14 @@ async def _read_limited(file: UploadFile, limit: int) -> bytes:
     status_code=status.HTTP_201_CREATED,
     summary="Upload an export (FIT, CSV, JSON, XML or zip)",
     description=(
-        "201: read and stored. 200: the same bytes were uploaded before; the earlier upload is "
-        "returned. 202: a large file is being read in the background; poll "
-        "`GET /v1/uploads/{id}` until `status` is `done` or `failed`. Nothing is stored when "
+        "The body streams to disk (never held in memory) and is stored by its SHA-256. "
+        "201: a small file, read and stored at once. 202: a job was queued (`status: queued`); "
+        "poll `GET /v1/uploads/{id}` (`queued` → `processing` with `progress_bytes` → `done` "
+        "or `failed` with the problem). 200: the same bytes were uploaded before; the earlier "
+        "upload is returned (unless it failed: then a new job starts). Nothing is stored when "
         "the file cannot be read (415, 422)."
     ),
+    openapi_extra={"requestBody": UPLOAD_BODY},
     responses={
         200: {"model": UploadPublic, "description": "Already uploaded: the same upload"},
         202: {"model": UploadPublic, "description": "Accepted: read in the background"},
@@ -56,15 +61,23 @@ async def _read_limited(file: UploadFile, limit: int) -> bytes:
     },
 )
 async def post_upload(
+    request: Request,
     response: Response,
     athlete: CurrentAthlete,
     work: UnitOfWorkDep,
     service: ServiceDep,
     settings: SettingsDep,
-    file: Annotated[UploadFile, File(description="The export file")],
 ) -> UploadPublic:
-    data = await _read_limited(file, settings.max_upload_bytes)
-    received = Received(data=data, filename=file.filename or "upload")
+    work.release()  # no connection is held while the body streams in
+    spool = await run_in_threadpool(service.spool)
+    try:
+        filename = await receive_file(
+            request, spool.write, field_name="file", limit=settings.max_upload_bytes
+        )
+        received = await run_in_threadpool(service.receive, spool, filename)
+    except BaseException:
+        await run_in_threadpool(spool.abort)
+        raise
     upload, outcome = await run_in_threadpool(service.submit, work, athlete, received)
     response.status_code = STATUS[outcome]
     response.headers["Location"] = f"/v1/uploads/{upload.id}"

@@ -1,14 +1,17 @@
 """Accept an upload: deduplicate by content, read it with ingest, store it in one transaction.
 
-Small files are read and stored at once (:attr:`Outcome.CREATED`). Files larger than
-``READINESS_BACKGROUND_MB`` are recorded as ``processing`` (:attr:`Outcome.ACCEPTED`); a worker
-thread reads and stores them and the upload's ``status`` becomes ``done`` or ``failed`` (with the
-problem). The same bytes again give the same upload (:attr:`Outcome.EXISTING`).
-Reading never writes to the database, and the rows of one upload land in the caller's unit of
-work with the readiness re-score, so a failure leaves nothing behind. A background job opens its
-own unit of work; it is started once the request's unit has committed the upload's row.
+An upload arrives as a file in the blob store (the route streams the body into a spool file
+that is counted and hashed, never held in memory) or, for the CLI, as a file on disk: a
+:class:`Received` names the file, never its bytes. Small files are read and stored at once
+(:attr:`Outcome.CREATED`). Files larger than ``READINESS_BACKGROUND_MB`` become a job: the
+upload row is ``queued`` (:attr:`Outcome.ACCEPTED`) and a job worker
+(:mod:`readiness.api.services.jobs`) takes it to ``processing`` and then ``done`` or ``failed``
+(with the problem) through :meth:`UploadService.run_claimed`. The same bytes again give the
+same upload (:attr:`Outcome.EXISTING`) unless it failed: then a new job starts.
+Reading never writes to the database, and the rows of one upload land in one unit of work with
+the readiness re-score, so a failure leaves nothing behind.
 
-The upload's ``format`` is the one ingest read it as (``IngestResult.format``); a background
+The upload's ``format`` is the one ingest read it as (``IngestResult.format``); a queued
 upload has none until its job has read it.
 """
 
@@ -18,15 +21,18 @@ import hashlib
 import logging
 import uuid
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime
 from enum import Enum, auto
-from typing import Literal
+from pathlib import Path
+from typing import BinaryIO, Literal
 from zoneinfo import ZoneInfo
 
 from readiness.api.services.errors import MissingError
 from readiness.api.services.readiness import changing
+from readiness.api.settings import Settings
+from readiness.api.storage.blobs import Blob, BlobStore, Spool
+from readiness.api.storage.jobs import Claim, end_job, owns, requeue
 from readiness.api.storage.models import Athlete, Upload, utcnow
 from readiness.api.storage.repositories import apply_result, page_rows
 from readiness.api.storage.unit_of_work import UnitOfWork, unit_of_work
@@ -35,7 +41,7 @@ from readiness.ingest import (
     IngestError,
     IngestResult,
     ReadOptions,
-    read_bytes,
+    read_stream,
 )
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -44,7 +50,6 @@ __all__ = [
     "Outcome",
     "Received",
     "UploadService",
-    "fail_interrupted",
     "read_for",
     "upload_of",
     "uploads_page",
@@ -53,38 +58,64 @@ __all__ = [
 _log = logging.getLogger("readiness.api")
 #: Warnings kept per upload; the rest are summarised in one last entry.
 MAX_WARNINGS = 200
+HASH_CHUNK = 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
 class Received:
-    """An upload's bytes (as counted while streaming), its name and content hash."""
+    """An upload: the file holding it, the name it was sent as, its content hash and size."""
 
-    data: bytes
+    path: Path
     filename: str
-    sha256: str = field(init=False)
+    sha256: str
+    size: int
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "sha256", hashlib.sha256(self.data).hexdigest())
+    @classmethod
+    def from_path(cls, path: Path, filename: str | None = None) -> Received:
+        """A file on disk, hashed as it is read in chunks."""
+        digest = hashlib.sha256()
+        size = 0
+        with path.open("rb") as fh:
+            while chunk := fh.read(HASH_CHUNK):
+                digest.update(chunk)
+                size += len(chunk)
+        return cls(path, filename or path.name, digest.hexdigest(), size)
+
+    @classmethod
+    def from_blob(cls, blob: Blob, filename: str) -> Received:
+        """A file just stored in the blob store."""
+        return cls(blob.path, filename, blob.sha256, blob.size)
 
 
 class Outcome(Enum):
-    """What happened to an upload: stored now, accepted for a background job, or stored before."""
+    """What happened to an upload: stored now, queued as a job, or stored before."""
 
     CREATED = auto()
     ACCEPTED = auto()
     EXISTING = auto()
 
 
-def read_for(athlete: Athlete, received: Received) -> IngestResult:
-    """Read an upload with the athlete's timezone and heart-rate profile (may raise)."""
+def _options(athlete: Athlete) -> ReadOptions:
     sex: Literal["male", "female"] | None = (
         "male" if athlete.sex == "male" else "female" if athlete.sex == "female" else None
     )
-    options = ReadOptions(
+    return ReadOptions(
         tz=ZoneInfo(athlete.timezone),
         profile=AthleteProfile(hr_rest=athlete.hr_rest, hr_max=athlete.hr_max, sex=sex),
     )
-    return read_bytes(received.data, received.filename, options)
+
+
+def read_for(
+    athlete: Athlete, received: Received, opened: Callable[[BinaryIO], None] | None = None
+) -> IngestResult:
+    """Read an upload's file with the athlete's timezone and heart-rate profile (may raise).
+
+    ``opened(fh)`` is called with the open file before it is read (a job watches its position
+    to report progress)."""
+    with received.path.open("rb") as fh:
+        if opened is not None:
+            opened(fh)
+        return read_stream(fh, received.filename, _options(athlete))
 
 
 def _find(session: Session, athlete_id: int, sha: str) -> Upload | None:
@@ -128,6 +159,8 @@ def _find_many(session: Session, athlete_id: int, shas: list[str]) -> list[Uploa
 def _fill(upload: Upload, result: IngestResult) -> None:
     upload.format = result.format
     upload.status = "done"
+    upload.error = None
+    upload.progress_bytes = upload.bytes
     upload.days = len(result.daily)
     upload.sessions = len(result.sessions)
     upload.checkins = len(result.checkins)
@@ -139,22 +172,58 @@ def _fill(upload: Upload, result: IngestResult) -> None:
     upload.finished = utcnow()
 
 
+def _no_notice(upload_id: str, athlete_id: int) -> None:
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class UploadService:
-    """Upload handling bound to a size threshold and a job executor.
+    """Upload handling bound to a size threshold, a blob store and a job queue.
 
-    Uploads are stored in the caller's unit of work; a background job opens its own from
-    ``sessions``. ``failure`` words the problem stored on a job that failed (the API's problem
-    body of the exception). ``clock`` is the service's "now" (``Settings.current_time``): it
-    decides the athlete's today when the readiness is re-scored after an upload. Row timestamps
-    use the real clock.
+    Uploads are stored in the caller's unit of work; a job opens its own from ``sessions``.
+    ``blobs`` holds the files of jobs (required to queue one). ``notify(upload_id,
+    athlete_id)`` is called once a queued job is committed (it wakes the embedded worker, or
+    defers the job on the PostgreSQL queue).
+    ``attempts`` is how often a job is tried. ``failure`` words the problem stored on a job that
+    failed (the API's problem body of the exception). ``clock`` is the service's "now"
+    (``Settings.current_time``): it decides the athlete's today when the readiness is re-scored
+    after an upload. Row timestamps use the real clock.
     """
 
     sessions: sessionmaker[Session]
     background_bytes: int
-    jobs: Executor
     failure: Callable[[Exception], dict[str, object]]
     clock: Callable[[], datetime] = utcnow
+    blobs: BlobStore | None = None
+    notify: Callable[[str, int], object] = _no_notice
+    attempts: int = 3
+
+    @classmethod
+    def configured(
+        cls,
+        sessions: sessionmaker[Session],
+        settings: Settings,
+        failure: Callable[[Exception], dict[str, object]],
+    ) -> UploadService:
+        """The service as ``settings`` configure it (threshold, blob store, attempts, clock);
+        ``notify`` is set by whoever runs the queue."""
+        return cls(
+            sessions,
+            settings.background_bytes,
+            failure=failure,
+            clock=settings.current_time,
+            blobs=BlobStore(settings.data_dir.resolve()),
+            attempts=settings.job_attempts,
+        )
+
+    def spool(self) -> Spool:
+        """A spool file in the blob store for a body being received."""
+        assert self.blobs is not None, "no blob store configured"
+        return self.blobs.spool()
+
+    def receive(self, spool: Spool, filename: str) -> Received:
+        """Move a received body into the blob store (blocking: call it from a worker thread)."""
+        return Received.from_blob(spool.commit(), filename)
 
     def submit(
         self, work: UnitOfWork, athlete: Athlete, received: Received
@@ -164,8 +233,8 @@ class UploadService:
         existing = _find(work.session, athlete.id, sha)
         if existing is not None and existing.status != "failed":
             return existing, Outcome.EXISTING
-        if self.background_bytes and len(received.data) > self.background_bytes:
-            return self._start_job(work, athlete.id, received)
+        if self.background_bytes and received.size > self.background_bytes:
+            return self._queue(work, athlete.id, received)
         result = read_for(athlete, received)  # an IngestError propagates: nothing written
         athlete_id = athlete.id
         with changing(work, athlete_id, now=self.clock()) as s:
@@ -234,9 +303,12 @@ class UploadService:
             apply_result(s, athlete_id, pairs, tz=athlete.timezone)
         return out
 
-    def _start_job(
+    def _queue(
         self, work: UnitOfWork, athlete_id: int, received: Received
     ) -> tuple[Upload, Outcome]:
+        assert self.blobs is not None, "a job needs the blob store"
+        if received.path != self.blobs.path_of(received.sha256):
+            received = Received.from_blob(self.blobs.put_file(received.path), received.filename)
         work.lock_athlete(athlete_id)
         existing = _live_or_clear(work, athlete_id, received.sha256)
         if existing is not None:
@@ -245,53 +317,82 @@ class UploadService:
         work.session.add(upload)
         work.session.flush()
         upload_id = upload.id
-        work.after_commit(lambda: self._submit_job(athlete_id, upload_id, received))
+        work.after_commit(lambda: self._announce(upload_id, athlete_id))
         return upload, Outcome.ACCEPTED
 
-    def _submit_job(self, athlete_id: int, upload_id: str, received: Received) -> None:
-        self.jobs.submit(self._run_job, athlete_id, upload_id, received)
+    def _announce(self, upload_id: str, athlete_id: int) -> None:
+        """Tell the queue about a committed job; if that fails, fail the job (never leave it
+        queued with no worker told)."""
+        try:
+            self.notify(upload_id, athlete_id)
+        except Exception as exc:
+            _log.exception("upload %s: could not be queued", upload_id)
+            with unit_of_work(self.sessions) as work:
+                work.session.execute(
+                    update(Upload)
+                    .where(Upload.id == upload_id, Upload.status == "queued")
+                    .values(status="failed", error=self.failure(exc), finished=utcnow())
+                )
 
-    def _run_job(self, athlete_id: int, upload_id: str, received: Received) -> None:
-        """Read and store a background upload in its own unit of work; on any failure the
-        upload is marked failed with its problem."""
+    def run_claimed(self, claim: Claim, watch: Callable[[BinaryIO], None] | None = None) -> str:
+        """Read and store a claimed job in its own unit of work; returns its end state.
+
+        A file that cannot be read fails the job with its problem (trying again would not
+        help). Any other error puts the job back in the queue until its last attempt, then
+        fails it. When the job is no longer the caller's (its lease expired and another worker
+        took it), nothing is written and ``"lost"`` is returned. ``watch(fh)`` receives the open
+        file (progress).
+        """
+        assert self.blobs is not None, "a job needs the blob store"
         step = "reading"
         try:
             with unit_of_work(self.sessions) as work:
-                athlete = work.session.get(Athlete, athlete_id)
-                assert athlete is not None
-                result = read_for(athlete, received)
+                athlete = work.session.get(Athlete, claim.athlete_id)
+                if athlete is None:
+                    return "lost"
+                path = self.blobs.path_of(claim.sha256)
+                received = Received(path, claim.filename, claim.sha256, claim.size)
+                result = read_for(athlete, received, watch)
                 step = "storing"
-                with changing(work, athlete_id, now=self.clock()) as s:
-                    upload = s.get(Upload, upload_id)
+                with changing(work, claim.athlete_id, now=self.clock()) as s:
+                    upload = owns(s, claim)
                     if upload is None:
                         work.discard()
-                        return
+                        return "lost"
                     _fill(upload, result)
-                    apply_result(s, athlete_id, [(upload_id, result)], tz=athlete.timezone)
-        except Exception as exc:  # a bug must not leave the upload "processing" forever
-            if not isinstance(exc, IngestError):
-                _log.exception("upload %s: %s failed", upload_id, step)
-            self._fail(upload_id, self.failure(exc))
-
-    def _fail(self, upload_id: str, problem: dict[str, object]) -> None:
-        with unit_of_work(self.sessions) as work:
-            work.session.execute(
-                update(Upload)
-                .where(Upload.id == upload_id)
-                .values(status="failed", error=problem, finished=utcnow())
+                    apply_result(
+                        s, claim.athlete_id, [(claim.upload_id, result)], tz=athlete.timezone
+                    )
+            return "done"
+        except IngestError as exc:
+            return self._end(claim, self.failure(exc), retry=False)
+        except Exception as exc:  # a bug or an outage must not leave the job "processing"
+            _log.exception(
+                "upload %s: %s failed (attempt %d)", claim.upload_id, step, claim.attempt
             )
+            return self._end(claim, self.failure(exc), retry=claim.attempt < self.attempts)
+
+    def _end(self, claim: Claim, problem: dict[str, object], *, retry: bool) -> str:
+        with unit_of_work(self.sessions) as work:
+            if retry:
+                mine = requeue(work.session, claim, problem=problem)
+            else:
+                mine = end_job(work.session, claim, now=utcnow(), problem=problem)
+        if not mine:
+            return "lost"
+        return "queued" if retry else "failed"
 
 
 def _new(athlete_id: int, received: Received) -> Upload:
-    """A new upload row, ``processing`` until it is filled from what was read."""
+    """A new upload row, ``queued`` until it is filled from what was read."""
     return Upload(
         id=uuid.uuid4().hex,
         athlete_id=athlete_id,
         sha256=received.sha256,
         filename=received.filename[:255],
-        bytes=len(received.data),
+        bytes=received.size,
         format=None,
-        status="processing",
+        status="queued",
         days=0,
         sessions=0,
         checkins=0,
@@ -322,19 +423,3 @@ def upload_of(work: UnitOfWork, athlete_id: int, upload_id: str) -> Upload:
     if upload is None:
         raise MissingError(f"no upload {upload_id!r}")
     return upload
-
-
-def fail_interrupted(sessions: sessionmaker[Session], older_than: timedelta) -> int:
-    """Mark uploads still ``processing`` after ``older_than`` as failed (the process died)."""
-    cutoff = utcnow() - older_than
-    with unit_of_work(sessions) as work:
-        res = work.session.execute(
-            update(Upload)
-            .where(Upload.status == "processing", Upload.created < cutoff)
-            .values(
-                status="failed",
-                error={"title": "Interrupted", "detail": "the server stopped; upload again"},
-                finished=utcnow(),
-            )
-        )
-        return int(getattr(res, "rowcount", 0) or 0)

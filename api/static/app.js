@@ -322,8 +322,11 @@
     fillList($("upload-warnings"), []);
     try {
       let { status, body } = await uploadFile(file);
-      while (body.status === "processing") {
-        setText($("upload-status"), "Reading " + body.filename + "…");
+      while (body.status === "queued" || body.status === "processing") {
+        const read = body.bytes ? Math.floor((100 * (body.progress_bytes || 0)) / body.bytes) : 0;
+        setText($("upload-status"), body.status === "queued"
+          ? "Queued " + body.filename + "…"
+          : "Reading " + body.filename + "… " + read + " %");
         await new Promise((r) => setTimeout(r, 1000));
         body = await api("v1/uploads/" + body.id);
       }

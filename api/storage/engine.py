@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from readiness.api.settings import Settings
-from readiness.api.storage.migrate import upgrade
+from readiness.api.storage.migrate import apply_queue_schema, upgrade
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -47,8 +47,10 @@ def make_engine(url: str) -> Engine:
 
 
 def open_database(settings: Settings, *, migrate: bool = True) -> Database:
-    """Create the engine, bring the schema up to date (Alembic), and a session factory."""
+    """Create the engine, bring the schema up to date (Alembic; on PostgreSQL also the job
+    queue's schema), and a session factory."""
     engine = make_engine(settings.database_url)
     if migrate:
         upgrade(engine)
+        apply_queue_schema(engine)
     return Database(engine, sessionmaker(engine, expire_on_commit=False))

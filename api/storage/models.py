@@ -113,7 +113,13 @@ class ApiKey(Base):
 
 
 class Upload(Base):
-    """One distinct file (by SHA-256) an athlete uploaded, and what reading it gave."""
+    """One distinct file (by SHA-256) an athlete uploaded, its job, and what reading it gave.
+
+    ``status``: ``queued`` → ``processing`` → ``done`` | ``failed``. ``created`` is when it was
+    queued; a worker sets ``started_at``, counts ``attempts`` and bumps ``heartbeat_at`` (with
+    ``progress_bytes`` read so far) while it works; a ``processing`` job whose heartbeat is older
+    than the lease is taken again by another worker.
+    """
 
     __tablename__ = "uploads"
     __table_args__ = (UniqueConstraint("athlete_id", "sha256", name="uq_uploads_athlete_sha256"),)
@@ -124,7 +130,7 @@ class Upload(Base):
     filename: Mapped[str] = mapped_column(String(255))
     bytes: Mapped[int] = mapped_column(BigInteger)
     format: Mapped[str | None] = mapped_column(String(32))
-    status: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), index=True)
     days: Mapped[int] = mapped_column(Integer, default=0)
     sessions: Mapped[int] = mapped_column(Integer, default=0)
     checkins: Mapped[int] = mapped_column(Integer, default=0)
@@ -132,6 +138,10 @@ class Upload(Base):
     error: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created: Mapped[datetime] = mapped_column(default=utcnow)
     finished: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    progress_bytes: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class DailyRow(Base):

@@ -65,6 +65,13 @@ class UnitOfWork:
             raise LookupError(f"athlete {athlete_id} does not exist")
         return athlete.data_version
 
+    def release(self) -> None:
+        """End the read-only part of the transaction and give its connection back (e.g. before
+        a long upload streams in); loaded objects are reloaded on their next use. A unit that
+        wrote keeps its transaction."""
+        if not self.wrote:
+            self.session.rollback()
+
     def locked(self, athlete_id: int) -> bool:
         """Whether this unit holds ``athlete_id``'s write lock."""
         return athlete_id in self._locked

@@ -81,12 +81,26 @@ def _postgres_url() -> Iterator[str]:
         engine.dispose()
 
 
-def _start(
-    url: str, backend: str, workdir: Path, extra_env: dict[str, str] | None = None
-) -> Iterator[Server]:
-    port = _free_port()
-    log = workdir / f"server-{backend}.log"
-    # the real clock unless asked: a READINESS_NOW of the caller's environment is not inherited
+@dataclass
+class Launched:
+    """A server process started by :func:`launch` (tests may kill and restart it)."""
+
+    proc: subprocess.Popen[bytes]
+    server: Server
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+def server_env(url: str, extra_env: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment a test server or worker runs with (the real clock unless asked)."""
+    # a READINESS_NOW of the caller's environment is not inherited
     env = {k: v for k, v in os.environ.items() if k != "READINESS_NOW"}
     env.update(
         {
@@ -97,21 +111,41 @@ def _start(
             **(extra_env or {}),
         }
     )
-    cmd = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "--factory",
-        "readiness.api.app:create_app",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--log-level",
-        "warning",
-    ]
+    return env
+
+
+def launch(
+    url: str,
+    backend: str,
+    workdir: Path,
+    extra_env: dict[str, str] | None = None,
+    cmd: list[str] | None = None,
+) -> Launched:
+    """Start the service (``uvicorn --factory``, or ``cmd`` with ``{port}`` filled in) in
+    ``workdir`` and wait until ``/healthz`` answers."""
+    port = _free_port()
+    log = workdir / f"server-{backend}-{port}.log"
+    cmd = (
+        [c.format(port=port) for c in cmd]
+        if cmd
+        else [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "--factory",
+            "readiness.api.app:create_app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ]
+    )
     with log.open("wb") as out:
-        proc = subprocess.Popen(cmd, env=env, cwd=workdir, stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            cmd, env=server_env(url, extra_env), cwd=workdir, stdout=out, stderr=subprocess.STDOUT
+        )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
@@ -126,15 +160,17 @@ def _start(
             proc.kill()
             pytest.fail(f"server did not start in 60 s:\n{log.read_text()}")
         time.sleep(0.1)
+    return Launched(proc, Server(url=base, backend=backend, log=log))
+
+
+def _start(
+    url: str, backend: str, workdir: Path, extra_env: dict[str, str] | None = None
+) -> Iterator[Server]:
+    launched = launch(url, backend, workdir, extra_env)
     try:
-        yield Server(url=base, backend=backend, log=log)
+        yield launched.server
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        launched.stop()
 
 
 @pytest.fixture(

@@ -187,3 +187,14 @@ async def _get(app: object, key: str, paths: list[str]) -> list[dict[str, object
                 assert r.status_code == 200, r.text
                 out.append(r.json())
     return out
+
+
+def test_worker_and_no_worker_say_that_sqlite_runs_its_worker_in_serve(
+    run: Runner, tmp_path: Path
+) -> None:
+    worker = run(["worker", "--concurrency", "2"], tmp_path / "w.db", tmp_path)
+    assert worker.returncode == 2
+    assert "SQLite" in worker.stderr and "inside `readiness serve`" in worker.stderr
+    serve = run(["serve", "--no-worker"], tmp_path / "w.db", tmp_path)
+    assert serve.returncode == 2 and "SQLite" in serve.stderr
+    assert not (tmp_path / "w.db").exists()  # refused before touching the database

@@ -156,13 +156,15 @@ def test_background_upload(server: Server) -> None:
         r = upload(c, data, "big.csv")
         assert r.status_code == 202, r.text
         upload_id = r.json()["id"]
-        assert r.json()["status"] == "processing"
+        assert r.json()["status"] == "queued" and r.json()["queued_at"]
         for _ in range(300):
             body = c.get(f"/v1/uploads/{upload_id}").json()
-            if body["status"] != "processing":
+            if body["status"] not in ("queued", "processing"):
                 break
             time.sleep(0.1)
         assert body["status"] == "done", body
+        assert body["attempts"] == 1 and body["progress_bytes"] == len(data)
+        assert body["queued_at"] <= body["started_at"] <= body["finished_at"]
         assert body["days"] == 60
         assert any("padding" in w["message"] for w in body["warnings"])
         again = upload(c, data, "big.csv")

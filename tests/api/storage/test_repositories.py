@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 
@@ -47,44 +46,52 @@ def _submit(
         return service.submit(work, athlete, received)
 
 
+def _received(folder: Path, data: bytes, name: str) -> Received:
+    """An upload of ``data`` as a file in ``folder`` (uploads name files, never bytes)."""
+    path = folder / name
+    path.write_bytes(data)
+    return Received.from_path(path)
+
+
 def _count(db: Database, cls: type) -> int:
     with db.sessions() as s:
         return int(s.scalar(select(func.count()).select_from(cls)) or 0)
 
 
 def test_failure_while_storing_writes_nothing(
-    db: Database, monkeypatch: pytest.MonkeyPatch
+    db: Database, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     athlete_id = _athlete(db)
-    with ThreadPoolExecutor(1) as jobs:
-        service = UploadService(db.sessions, 0, jobs, failure=failure_body)
+    service = UploadService(db.sessions, 0, failure=failure_body)
 
-        def broken(*_: object, **__: object) -> int:
-            raise RuntimeError("scoring blew up")
+    def broken(*_: object, **__: object) -> int:
+        raise RuntimeError("scoring blew up")
 
-        monkeypatch.setattr(readiness_module, "refresh", broken)
-        with pytest.raises(RuntimeError):
-            _submit(
-                db, service, athlete_id, Received(daily_csv(date(2026, 3, 1), days=10), "d.csv")
-            )
-        assert (_count(db, Upload), _count(db, DailyRow), _count(db, ReadinessRow)) == (0, 0, 0)
-        monkeypatch.undo()
-        upload, outcome = _submit(
-            db, service, athlete_id, Received(daily_csv(date(2026, 3, 1), days=10), "d.csv")
+    monkeypatch.setattr(readiness_module, "refresh", broken)
+    with pytest.raises(RuntimeError):
+        _submit(
+            db,
+            service,
+            athlete_id,
+            _received(tmp_path, daily_csv(date(2026, 3, 1), days=10), "d.csv"),
         )
-        assert outcome is Outcome.CREATED and upload.days == 10
-        stored = (_count(db, Upload), _count(db, DailyRow), _count(db, ReadinessRow))
-        assert stored == (1, 10, 10 + TRAILING_DAYS)  # days after the data are scored too
+    assert (_count(db, Upload), _count(db, DailyRow), _count(db, ReadinessRow)) == (0, 0, 0)
+    monkeypatch.undo()
+    upload, outcome = _submit(
+        db, service, athlete_id, _received(tmp_path, daily_csv(date(2026, 3, 1), days=10), "d.csv")
+    )
+    assert outcome is Outcome.CREATED and upload.days == 10
+    stored = (_count(db, Upload), _count(db, DailyRow), _count(db, ReadinessRow))
+    assert stored == (1, 10, 10 + TRAILING_DAYS)  # days after the data are scored too
 
 
-def test_later_upload_wins_for_the_same_source(db: Database) -> None:
+def test_later_upload_wins_for_the_same_source(db: Database, tmp_path: Path) -> None:
     athlete_id = _athlete(db)
-    with ThreadPoolExecutor(1) as jobs:
-        service = UploadService(db.sessions, 0, jobs, failure=failure_body)
-        first = b"date,hrv_rmssd_ms,resting_hr_bpm\n2026-03-01,60,50\n2026-03-02,61,51\n"
-        fixed = b"date,hrv_rmssd_ms,steps\n2026-03-02,65,9000\n"
-        _submit(db, service, athlete_id, Received(first, "a.csv"))
-        upload, _ = _submit(db, service, athlete_id, Received(fixed, "b.csv"))
+    service = UploadService(db.sessions, 0, failure=failure_body)
+    first = b"date,hrv_rmssd_ms,resting_hr_bpm\n2026-03-01,60,50\n2026-03-02,61,51\n"
+    fixed = b"date,hrv_rmssd_ms,steps\n2026-03-02,65,9000\n"
+    _submit(db, service, athlete_id, _received(tmp_path, first, "a.csv"))
+    upload, _ = _submit(db, service, athlete_id, _received(tmp_path, fixed, "b.csv"))
     with db.sessions() as s:
         daily = load_result(s, athlete_id).daily.set_index("date")
     day2 = daily.loc["2026-03-02"]
