@@ -120,10 +120,11 @@ class Story:
         raise KeyError(name)
 
 
-def build_story(seed: int = DEFAULT_SEED) -> Story:
-    """Build the deterministic story (see module docstring)."""
+def build_story(seed: int = DEFAULT_SEED, n_days: int = N_DAYS) -> Story:
+    """Build the deterministic story (see module docstring); ``n_days`` longer than the sample's
+    120 continues the plain training weeks after the last episode (benchmark inputs)."""
     ath = Athlete()
-    dates = [START + timedelta(days=i) for i in range(N_DAYS)]
+    dates = [START + timedelta(days=i) for i in range(n_days)]
     sessions = {d: _sessions(seed, ath, d) for d in [*dates, dates[-1] + timedelta(days=1)]}
     nights: dict[date, Night] = {}
     rhr: dict[date, int] = {}
