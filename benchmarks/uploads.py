@@ -24,6 +24,7 @@ worker thread) and, on PostgreSQL (``READINESS_BENCH_POSTGRES_URL``, default the
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import socket
 import subprocess
@@ -37,6 +38,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import sqlalchemy as sa
@@ -62,8 +64,44 @@ def apple_export(megabytes: int) -> Path:
     return path
 
 
+def _connect_json(story: Any) -> dict[str, bytes]:
+    """DI_CONNECT wellness JSON for every day of ``story``: user daily summaries and sleep."""
+    uds, sleep = [], []
+    for row in story.daily.itertuples():
+        day = row.date.strftime("%Y-%m-%d")
+        uds.append(
+            {
+                "calendarDate": day,
+                "wellnessStartTimeGmt": f"{day}T00:00:00.0",
+                "restingHeartRate": int(row.resting_hr_bpm),
+                "totalSteps": int(row.steps),
+                "activeSeconds": int(row.active_min * 60),
+                "highlyActiveSeconds": 0,
+                "allDayStress": {"aggregatorList": [{"type": "TOTAL", "averageStressLevel": 28}]},
+            }
+        )
+        total_s = int(row.sleep_total_min * 60)
+        sleep.append(
+            {
+                "calendarDate": day,
+                "sleepStartTimestampGMT": row.sleep_start.strftime("%Y-%m-%dT%H:%M:%S.0"),
+                "sleepEndTimestampGMT": row.sleep_end.strftime("%Y-%m-%dT%H:%M:%S.0"),
+                "deepSleepSeconds": total_s // 5,
+                "lightSleepSeconds": total_s - total_s // 5 - total_s // 4,
+                "remSleepSeconds": total_s // 4,
+                "sleepScores": {"overallScore": 80},
+            }
+        )
+    base = "DI_CONNECT/DI-Connect-Wellness/"
+    return {
+        base + "UDSFile_2026-02-02_2027-02-01.json": json.dumps(uds).encode(),
+        base + "2026-02-02_2027-02-01_1_sleepData.json": json.dumps(sleep).encode(),
+    }
+
+
 def garmin_account_zip(days: int = 365) -> Path:
-    """A Garmin account export zip: a ``days``-day sample story's FIT files, nested (cached)."""
+    """A Garmin account export zip: a ``days``-day sample story's FIT files in a nested
+    ``UploadedFiles`` zip, plus its DI_CONNECT wellness JSON (cached)."""
     path = CACHE / f"garmin-{days}d" / "garmin_account.zip"
     if path.exists():
         return path
@@ -71,15 +109,17 @@ def garmin_account_zip(days: int = 365) -> Path:
     from sample_data.generate import file_specs
     from sample_data.story import build_story
 
-    specs = file_specs(build_story(n_days=days))
+    story = build_story(n_days=days)
     path.parent.mkdir(parents=True, exist_ok=True)
     inner = path.with_name("UploadedFiles_0-_Part1.zip")
     with zipfile.ZipFile(inner, "w", zipfile.ZIP_DEFLATED) as z:
-        for spec in specs:
+        for spec in file_specs(story):
             z.writestr(Path(spec.path).name, spec.make())
     tmp = path.with_suffix(".part")
-    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_STORED) as z:
+    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as z:
         z.write(inner, "DI_CONNECT/DI-Connect-Uploaded-Files/UploadedFiles_0-_Part1.zip")
+        for name, data in _connect_json(story).items():
+            z.writestr(name, data)
     inner.unlink()
     tmp.replace(path)
     return path
