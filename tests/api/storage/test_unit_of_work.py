@@ -11,7 +11,7 @@ from readiness.api.services.accounts import create_athlete, get_athlete
 from readiness.api.services.readiness import read_today
 from readiness.api.settings import Settings
 from readiness.api.storage.engine import Database, open_database
-from readiness.api.storage.models import Athlete, ReadinessRow
+from readiness.api.storage.models import Athlete, ReadinessRow, Upload
 from readiness.api.storage.repositories import apply_result
 from readiness.api.storage.unit_of_work import unit_of_work
 from readiness.ingest import read_bytes
@@ -114,6 +114,17 @@ def test_a_read_stores_its_scoring_through_the_unit_not_itself(
     now = datetime(2026, 3, 10, 8, tzinfo=UTC)
     with unit_of_work(db.sessions) as work:
         result = read_bytes(daily_csv(date(2026, 3, 9), days=20), "d.csv")
+        work.session.add(
+            Upload(
+                id="u1",
+                athlete_id=athlete_id,
+                sha256="0" * 64,
+                filename="d.csv",
+                bytes=0,
+                status="done",
+            )
+        )
+        work.session.flush()
         apply_result(work.session, athlete_id, [("u1", result)], tz="Europe/Oslo")
     commits.clear()
     with unit_of_work(db.sessions) as work:
