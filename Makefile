@@ -50,6 +50,7 @@ bench: install
 	$(PY) benchmarks/ingest.py
 	$(PY) benchmarks/scoring.py
 	$(PY) benchmarks/apple_health.py
+	$(PY) benchmarks/rescoring.py
 
 demo: install
 	$(BIN)/readiness demo

@@ -26,7 +26,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from readiness.api.services.errors import MissingError
-from readiness.api.services.readiness import changing
+from readiness.api.services.readiness import changed_since, changing
 from readiness.api.storage.models import Athlete, Upload, utcnow
 from readiness.api.storage.repositories import apply_result, page_rows
 from readiness.api.storage.unit_of_work import UnitOfWork, unit_of_work
@@ -176,7 +176,9 @@ class UploadService:
             _fill(upload, result)
             s.add(upload)
             s.flush()
-            apply_result(s, athlete_id, [(upload.id, result)], tz=athlete.timezone)
+            changed_since(
+                s, apply_result(s, athlete_id, [(upload.id, result)], tz=athlete.timezone)
+            )
         return upload, Outcome.CREATED
 
     def submit_many(
@@ -231,7 +233,7 @@ class UploadService:
                 pairs.append((upload.id, result))
                 out.append((item, upload, Outcome.CREATED))
             s.flush()
-            apply_result(s, athlete_id, pairs, tz=athlete.timezone)
+            changed_since(s, apply_result(s, athlete_id, pairs, tz=athlete.timezone))
         return out
 
     def _start_job(
@@ -267,7 +269,8 @@ class UploadService:
                         work.discard()
                         return
                     _fill(upload, result)
-                    apply_result(s, athlete_id, [(upload_id, result)], tz=athlete.timezone)
+                    first = apply_result(s, athlete_id, [(upload_id, result)], tz=athlete.timezone)
+                    changed_since(s, first)
         except Exception as exc:  # a bug must not leave the upload "processing" forever
             if not isinstance(exc, IngestError):
                 _log.exception("upload %s: %s failed", upload_id, step)

@@ -116,21 +116,37 @@ def rows_frame(table: Table, rows: list[Any]) -> pd.DataFrame:
     return normalized
 
 
+def _column(kind: str, dtype: Any, values: tuple[Any, ...]) -> Any:
+    """One column of database values (already valid: they were checked on the way in) at the
+    schema's dtype."""
+    if kind == "date":
+        return pd.to_datetime(pd.Series(values, dtype=object)).astype(dtype)
+    if kind == "instant":
+        return pd.to_datetime(pd.Series(values, dtype=object), utc=True).astype(dtype)
+    if kind == "float":
+        return pd.Series(values, dtype=object).astype("float64")
+    return pd.array(values, dtype=dtype)
+
+
 def _select_frame(
     session: Session, table: Table, cls: Any, where: list[ColumnElement[bool]]
 ) -> pd.DataFrame:
     """The rows of ``cls`` matching ``where`` as a frame in ``table``'s schema (``upload_id``
-    kept), read column-wise without building ORM objects."""
+    kept, listing order), read column-wise without building ORM objects or re-validating."""
     names = [*table.names, "upload_id"]
-    result = session.execute(
+    rows = session.execute(
         select(*(getattr(cls, n) for n in names)).where(*where).order_by(listing_order(cls))
-    )
-    frame = pd.DataFrame(result.all(), columns=names)
+    ).all()
+    if not rows:
+        none: pd.DataFrame = getattr(IngestResult(), table.name)
+        return none.assign(upload_id=pd.Series(dtype="string"))
+    values = dict(zip(names, zip(*rows, strict=True), strict=True))
     for tname, cname in _NOT_NULL_TEXT:
         if tname == table.name:
-            frame[cname] = frame[cname].where(frame[cname] != "", None)
-    normalized, _ = normalize(table, frame, file="database")
-    return normalized
+            values[cname] = tuple(v if v != "" else None for v in values[cname])
+    data = {c.name: _column(c.kind, c.dtype, values[c.name]) for c in table.columns}
+    data["upload_id"] = pd.array(values["upload_id"], dtype="string")
+    return pd.DataFrame(data)
 
 
 def load_result(session: Session, athlete_id: int) -> IngestResult:
