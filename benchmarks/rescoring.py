@@ -71,7 +71,7 @@ def _median_ms(run: Callable[[], None], repeat: int) -> float:
 def main() -> int:
     from readiness.api.errors import failure_body
     from readiness.api.services.accounts import create_athlete, get_athlete
-    from readiness.api.services.readiness import refresh
+    from readiness.api.services.readiness import read_today, refresh
     from readiness.api.services.uploads import Received, UploadService
     from readiness.api.settings import Settings
     from readiness.api.storage.engine import open_database
@@ -126,6 +126,13 @@ def main() -> int:
             )
         incremental = _median_ms(rescore(LAST), 7)
         full = _median_ms(rescore(None), 3)
+
+        def today() -> None:
+            with unit_of_work(db.sessions) as work:
+                athlete = get_athlete(work, athlete_id)
+                assert athlete is not None and read_today(work, athlete, now=NOW) is not None
+
+        today_ms = _median_ms(today, 7)
         db.dispose()
     print(
         f"re-score after one new night: incremental {incremental:.1f} ms ({rescored} days) | "
@@ -135,6 +142,7 @@ def main() -> int:
     print(
         f"upload of that night end to end (store, merge, incremental re-score): {upload_ms:.1f} ms"
     )
+    print(f"today's evaluation (scored at the request's instant, never stored): {today_ms:.1f} ms")
     return 0
 
 
