@@ -44,6 +44,9 @@ __all__ = ["APP_SOURCE", "apply_result", "page_rows", "rederive", "upsert_checki
 
 #: The ``source`` of a check-in the athlete entered in the app (``POST /v1/checkins``).
 APP_SOURCE = "app"
+#: How far (in dates) a new workout can change the merged workouts around it: duplicates start
+#: within minutes of each other, so at most across one midnight.
+_WORKOUT_MARGIN = timedelta(days=1)
 
 _Row = TypeVar("_Row")
 
@@ -86,7 +89,8 @@ def apply_result(
     session: Session, athlete_id: int, results: Sequence[tuple[str, IngestResult]], *, tz: str
 ) -> date | None:
     """Store each upload's own rows (``(upload_id, result)`` pairs) and re-derive the athlete's
-    merged timeline on the dates they touch; returns the first such date (``None``: no rows).
+    merged timeline on the dates they touch; returns the first date whose merged rows may have
+    changed (``None``: no rows).
 
     A workout without a ``date`` gets the athlete-local (``tz``) date of its start. The caller
     holds the athlete's write lock and owns the transaction: all of it lands or none.
@@ -107,7 +111,8 @@ def apply_result(
     if span is None:
         return None
     rederive(session, athlete_id, *span)
-    return span[0]
+    workouts = any(not r.sessions.empty for r in tagged)
+    return span[0] - _WORKOUT_MARGIN if workouts else span[0]
 
 
 def rederive(session: Session, athlete_id: int, first: date, last: date) -> None:
@@ -116,11 +121,13 @@ def rederive(session: Session, athlete_id: int, first: date, last: date) -> None
     entered in the app replaces the files' check-in of its day.
 
     A day's merged row depends only on that day's rows, and a workout's de-duplication only on
-    workouts starting within minutes of it, so merging the dates (workouts: a day more on each
-    side) gives exactly the rows a merge of everything would.
+    workouts starting within minutes of it (a chain of at most one step per source), so a new
+    workout can change the merged workouts of its neighbouring day too: those are replaced a
+    day more on each side, merged from two days more on each side — exactly the rows a merge of
+    everything gives.
     """
-    margin = timedelta(days=1)
-    inputs = load_upload_rows(session, athlete_id, first, last, session_margin=margin)
+    margin = _WORKOUT_MARGIN
+    inputs = load_upload_rows(session, athlete_id, first, last, session_margin=2 * margin)
     app = inputs.checkins["source"] == APP_SOURCE
     merged = merge(
         [IngestResult(daily=inputs.daily, sessions=inputs.sessions, checkins=inputs.checkins[~app])]
@@ -130,12 +137,15 @@ def rederive(session: Session, athlete_id: int, first: date, last: date) -> None
         [merged.checkins[~merged.checkins["date"].isin(entered["date"])], entered],
         ignore_index=True,
     ).sort_values("date", kind="stable")
-    lo, hi = pd.Timestamp(first), pd.Timestamp(last)
+    lo, hi = pd.Timestamp(first - margin), pd.Timestamp(last + margin)
     sessions = merged.sessions[merged.sessions["date"].between(lo, hi)]
     for table, frame in ((DAILY, merged.daily), (SESSIONS, sessions), (CHECKINS, checkins)):
         cls = ROW_CLASSES[table.name]
+        pad = margin if table is SESSIONS else timedelta(0)
         session.execute(
-            delete(cls).where(cls.athlete_id == athlete_id, cls.date >= first, cls.date <= last)
+            delete(cls).where(
+                cls.athlete_id == athlete_id, cls.date >= first - pad, cls.date <= last + pad
+            )
         )
         rows = row_values(table, frame)
         for row in rows:

@@ -170,3 +170,18 @@ def test_a_checkin_entered_in_the_app_wins_in_either_order(db: Database) -> None
         assert checkins.loc["2026-03-04", "source"] == "csv"
         stored.append(checkins)
     pd.testing.assert_frame_equal(stored[0], stored[1])
+
+
+def test_a_workout_recorded_twice_across_midnight(db: Database, tmp_path: Path) -> None:
+    """A watch's run starting 00:00:40 local and the hand-typed copy starting 23:59:30 the day
+    before are one workout (the CSV ranks first), whichever arrives first."""
+    files = {
+        "watch.csv": (
+            b"start,end,sport,source\n2026-03-01T23:00:40Z,2026-03-01T23:50:00Z,running,fit\n"
+        ),
+        "typed.csv": b"start,end,sport\n2026-03-01T22:59:30Z,2026-03-01T23:49:00Z,running\n",
+    }
+    expected = _ingest(tmp_path, files)
+    assert expected.sessions["source"].tolist() == ["csv"]
+    for order in itertools.permutations(files.items()):
+        _assert_same(_stored(db, _import(db, list(order))), expected)
