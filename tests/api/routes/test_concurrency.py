@@ -61,7 +61,10 @@ def _tables(c: httpx.Client, start: date, end: date) -> dict[str, Any]:
     return out
 
 
-def test_concurrent_writes_with_hammered_reads(two_servers: tuple[Server, Server]) -> None:
+@pytest.mark.parametrize("round_", range(2))
+def test_concurrent_writes_with_hammered_reads(
+    two_servers: tuple[Server, Server], round_: int
+) -> None:
     servers = two_servers
     concurrent: Athlete = servers[0].athlete("concurrent")
     sequential: Athlete = servers[0].athlete("sequential")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -13,23 +12,13 @@ from readiness.api.services import readiness as readiness_module
 from readiness.api.services.accounts import create_athlete, get_athlete
 from readiness.api.services.readiness import TRAILING_DAYS
 from readiness.api.services.uploads import Outcome, Received, UploadService
-from readiness.api.settings import Settings
-from readiness.api.storage.engine import Database, open_database
+from readiness.api.storage.engine import Database
 from readiness.api.storage.frames import load_result
 from readiness.api.storage.models import DailyRow, ReadinessRow, Upload
 from readiness.api.storage.unit_of_work import unit_of_work
 from sqlalchemy import func, select
 
 from tests.api.builders import daily_csv
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Database:
-    database = open_database(
-        Settings(_env_file=None, database_url=f"sqlite:///{tmp_path / 's.db'}")  # type: ignore[call-arg]
-    )
-    yield database
-    database.dispose()
 
 
 def _athlete(db: Database) -> int:

@@ -4,10 +4,9 @@ and re-scores only from the first day a write can change."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,8 +17,7 @@ from readiness.api.services.feedback import rate
 from readiness.api.services.readiness import TRAILING_DAYS, refresh
 from readiness.api.services.timeline import record_checkin
 from readiness.api.services.uploads import Received, UploadService
-from readiness.api.settings import Settings
-from readiness.api.storage.engine import Database, open_database
+from readiness.api.storage.engine import Database
 from readiness.api.storage.models import Athlete, ReadinessRow
 from readiness.api.storage.unit_of_work import UnitOfWork, unit_of_work
 from sqlalchemy import select
@@ -28,15 +26,6 @@ from tests.api.builders import checkins_csv, daily_csv, sessions_csv
 
 NOW = datetime(2026, 5, 2, 18, tzinfo=UTC)
 END = date(2026, 4, 30)
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = open_database(
-        Settings(_env_file=None, database_url=f"sqlite:///{tmp_path / 'r.db'}")  # type: ignore[call-arg]
-    )
-    yield database
-    database.dispose()
 
 
 def _stored(work: UnitOfWork, athlete_id: int) -> dict[date, dict[str, Any]]:

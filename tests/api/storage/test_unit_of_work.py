@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import pytest
 from readiness.api.services.accounts import create_athlete, get_athlete
 from readiness.api.services.readiness import read_today
-from readiness.api.settings import Settings
-from readiness.api.storage.engine import Database, open_database
+from readiness.api.storage.engine import Database
 from readiness.api.storage.models import Athlete, ReadinessRow, Upload
 from readiness.api.storage.repositories import apply_result
 from readiness.api.storage.unit_of_work import unit_of_work
@@ -18,15 +16,6 @@ from readiness.ingest import read_bytes
 from sqlalchemy import event, func, select
 
 from tests.api.builders import daily_csv
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = open_database(
-        Settings(_env_file=None, database_url=f"sqlite:///{tmp_path / 'u.db'}")  # type: ignore[call-arg]
-    )
-    yield database
-    database.dispose()
 
 
 @pytest.fixture
