@@ -293,9 +293,11 @@ class Feedback(Base):
 
 
 class ReadinessRow(Base):
-    """A scored day (the object ``readiness score --json`` prints), valid for ``data_version``.
+    """A scored day (the object ``readiness score --json`` prints), stored by the athlete's writer.
 
-    ``evaluated_at`` is the instant warmth was evaluated at (``None``: end of the day).
+    ``data_version`` is the athlete's data version it was scored at (a later write that cannot
+    change the day keeps the row). ``evaluated_at`` is the instant warmth was evaluated at
+    (``None``: end of the day; only older versions stored an instant's evaluation).
     """
 
     __tablename__ = "readiness"
