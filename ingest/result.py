@@ -88,6 +88,16 @@ def _largest_day_totals(rows: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _by_content(rows: pd.DataFrame, table: Table, first: list[str]) -> pd.DataFrame:
+    """``rows`` sorted by ``first``, ties broken by the schema's columns (missing values last).
+
+    Every order the rows arrived in gives the same result, so when two rows of equal rank
+    disagree the one kept never depends on which file was read (or uploaded) first.
+    """
+    rest = [c for c in table.names if c not in first and c in rows.columns]
+    return rows.sort_values([*first, *rest], kind="stable", na_position="last")
+
+
 def _combine_daily(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
     """One row per date; per column, the highest-priority source that has a value wins.
 
@@ -101,7 +111,7 @@ def _combine_daily(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
     allrows["_prio"] = _priority(allrows)
     has_hrv = allrows["hrv_rmssd_ms"].notna() | allrows["hrv_sdnn_ms"].notna()
     allrows["_hrv_first"] = (~has_hrv).astype("int64")
-    allrows = allrows.sort_values(["date", "_prio"], kind="stable")
+    allrows = _by_content(allrows, DAILY, ["date", "_prio", "source", "device"])
     values = allrows.drop(columns=["source", "device", "_hrv_first"]).groupby("date", sort=True)
     merged = values.first()  # first non-null per column, in priority order
     # HRV columns travel together: take them from one row so RMSSD and context never mix.
@@ -129,9 +139,9 @@ def _combine_sessions(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
     frames = [f for f in frames if not f.empty]
     if not frames:
         return empty(SESSIONS)
-    allrows = pd.concat(frames, ignore_index=True)
+    allrows = _by_content(pd.concat(frames, ignore_index=True), SESSIONS, ["start"])
     # The same workout recorded twice (same start to the second, same source) is one workout.
-    allrows = allrows.drop_duplicates(subset=["start", "source", "device"], keep="last")
+    allrows = allrows.drop_duplicates(subset=["start", "source", "device"], keep="first")
     allrows = _drop_cross_source_duplicates(allrows)
     return _order(SESSIONS, allrows)
 
@@ -183,7 +193,7 @@ def _combine_checkins(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
         return empty(CHECKINS)
     allrows = pd.concat(frames, ignore_index=True)
     allrows["_prio"] = _priority(allrows)
-    allrows = allrows.sort_values(["date", "_prio"], kind="stable")
+    allrows = _by_content(allrows, CHECKINS, ["date", "_prio", "source"])
     merged = allrows.groupby("date", sort=True).first().drop(columns=["_prio"]).reset_index()
     return _order(CHECKINS, merged)
 
@@ -191,8 +201,10 @@ def _combine_checkins(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
 def merge(results: Iterable[IngestResult]) -> IngestResult:
     """Combine several files' results into one timeline without duplicates.
 
-    Merging is idempotent: merging a result with itself, or in another order, gives the same
-    tables.
+    Merging is idempotent and independent of order: merging a result with itself, or the
+    results (or their rows) in any other order, gives the same tables. Source rank decides
+    between sources; rows of equal rank are ordered by their content (source, device, then
+    the values), never by arrival.
     """
     items = list(results)
     return IngestResult(

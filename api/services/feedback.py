@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from readiness.api.services.readiness import changing
+from readiness.api.services.readiness import changed_since, changing
 from readiness.api.services.timeline import check_entry_day
 from readiness.api.storage.models import Athlete, Feedback, utcnow
 from readiness.api.storage.repositories import page_rows
 from readiness.api.storage.unit_of_work import UnitOfWork
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 __all__ = ["rate", "ratings_page"]
 
@@ -44,6 +44,13 @@ def rate(
         row.note = note
         row.created = utcnow()
         session.flush()
+        given = session.scalar(
+            select(func.count()).select_from(Feedback).where(Feedback.athlete_id == athlete_id)
+        )
+        if given != 1:
+            # calibration uses only feedback dated before a day; but the very first rating
+            # changes every day's wording ("no feedback given"), so it re-scores everything
+            changed_since(session, day)
     return row, created
 
 

@@ -1,18 +1,22 @@
-"""Materialised readiness: every scored day of an athlete, stored and recomputed on new data.
+"""Materialised readiness: the scored days of an athlete, stored by the writer that changed them.
 
-A request never recomputes months of baselines: every change of an athlete's data (upload,
-check-in, feedback) runs in :func:`changing`, which takes the athlete's write lock first and
-re-scores afterwards (:func:`refresh`, in the same transaction), storing every day from the first
-day with data on; rows carry the athlete's ``data_version`` so a stale row is noticed. ``today`` is
-the exception by design: warmth depends on the clock, so today is re-scored (one day only) when
-its stored evaluation is older than :data:`TODAY_TTL`.
+One writer per athlete: every change of an athlete's data (upload, check-in, feedback) runs in
+:func:`changing`, which takes the athlete's write lock first (:meth:`UnitOfWork.lock_athlete`,
+a row lock on PostgreSQL) and re-scores at its end, in the same transaction (:func:`refresh`).
+Only that writer stores ``readiness`` rows; reads never write them, so a read can never race a
+re-score (no upsert against a writer's delete-and-insert). Today's evaluation — warmth at the
+instant of the request — is scored when asked and served without storing; a day outside the
+stored window is scored on demand the same way.
+
+Incremental re-scoring: a day's object depends only on data dated up to that day (baselines,
+loads and calibration look back, never forward), so a write re-scores from the first day it
+can change (the block reports it with :func:`changed_since`; without a report every day is
+re-scored) plus any day of the window not stored yet, :data:`BATCH_DAYS` days per scoring call.
+The result is the same, object by object, as re-scoring everything (a test keeps it so).
 
 Every function that decides which day is *today* takes the service's ``now`` explicitly
 (``Settings.current_time()``: the real clock, or ``READINESS_NOW`` when pinned); only the
 bookkeeping timestamps (``computed_at``) use the real clock.
-
-Reads never commit: a day scored on demand is written into the caller's unit of work, which
-commits it when the request (or command) succeeds.
 """
 
 from __future__ import annotations
@@ -35,14 +39,13 @@ from readiness.api.storage.models import (
     utcnow,
 )
 from readiness.api.storage.unit_of_work import UnitOfWork
-from sqlalchemy import delete, func, insert, select, union_all
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import delete, func, insert, or_, select, union_all
 from sqlalchemy.orm import Session
 
 __all__ = [
-    "TODAY_TTL",
+    "BATCH_DAYS",
     "DaySpan",
+    "changed_since",
     "changing",
     "data_span",
     "local_today",
@@ -52,12 +55,12 @@ __all__ = [
     "refresh",
 ]
 
-#: How long today's evaluation (warmth at "now") is served before it is re-scored.
-TODAY_TTL = timedelta(minutes=5)
 #: Days after the last data day that :func:`refresh` stores (later days are scored on demand).
 TRAILING_DAYS = 14
 #: At most this many days are re-scored when data changes; older ones are scored on demand.
 MAX_STORED_DAYS = 730
+#: Days scored per scoring call when re-scoring (bounds the memory of one call).
+BATCH_DAYS = 92
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,39 +108,89 @@ def _materialised_days(span: DaySpan, today: date) -> list[date]:
     return [first + timedelta(days=i) for i in range((end - first).days + 1)]
 
 
+_SINCE = "readiness.changed_since"
+
+
+def changed_since(session: Session, day: date | None) -> None:
+    """Inside :func:`changing`: the write changed data dated ``day`` (and maybe later), so
+    scores from ``day`` on are re-scored and earlier stored days are kept (``None``: nothing
+    dated changed). Several reports keep the earliest."""
+    if day is None:
+        session.info.setdefault(_SINCE, None)
+        return
+    known = session.info.get(_SINCE)
+    session.info[_SINCE] = day if known is None else min(known, day)
+
+
 @contextmanager
 def changing(work: UnitOfWork, athlete_id: int, *, now: datetime) -> Iterator[Session]:
-    """Change the athlete's data in the block: its write lock is taken first, and every day is
-    re-scored when the block ends (unless the block discarded its writes).
+    """Change the athlete's data in the block: its write lock is taken first, and the days the
+    block changed are re-scored when it ends (unless the block discarded its writes).
 
-    ``now`` is the service's clock (it decides the athlete's today).
+    The block reports the first changed day with :func:`changed_since`; a block that reports
+    nothing re-scores every day. ``now`` is the service's clock (it decides the athlete's today).
     """
     work.lock_athlete(athlete_id)
-    yield work.session
+    session = work.session
+    session.info.pop(_SINCE, None)
+    yield session
+    reported = _SINCE in session.info
+    since = session.info.pop(_SINCE, None)
     if work.locked(athlete_id):
-        refresh(work.session, athlete_id, now=now)
+        if reported and since is None:
+            since = date.max  # nothing dated changed: only days not stored yet are scored
+        refresh(session, athlete_id, now=now, since=since if reported else None)
 
 
-def refresh(session: Session, athlete_id: int, *, now: datetime) -> Athlete:
-    """Re-score every day of the athlete and replace the stored rows; returns the athlete.
+def refresh(
+    session: Session, athlete_id: int, *, now: datetime, since: date | None = None
+) -> Athlete:
+    """Re-score the athlete's stored window of days; returns the athlete.
 
-    The athlete is reloaded first (the write moved its ``data_version``, which the rows carry).
-    ``now`` is the service's clock (it decides the athlete's today). Runs in the caller's write
-    transaction, at the end of :func:`changing`.
+    ``since`` ``None`` re-scores every day; else days from ``since`` on, and days of the window
+    not stored yet, are scored and earlier stored rows are kept. Rows outside the window (it
+    moves with the data and the clock) are deleted. The athlete is reloaded first (the write
+    moved its ``data_version``, which new rows carry). ``now`` is the service's clock (it
+    decides the athlete's today). Runs in the caller's write transaction, at the end of
+    :func:`changing`.
     """
     athlete = session.get(Athlete, athlete_id, populate_existing=True)
     assert athlete is not None
-    session.execute(delete(ReadinessRow).where(ReadinessRow.athlete_id == athlete.id))
+    mine = ReadinessRow.athlete_id == athlete.id
     span = _span(session, athlete.id)
     if span is None:
+        session.execute(delete(ReadinessRow).where(mine))
         return athlete
     days = _materialised_days(span, local_today(athlete, now))
-    scored = _score_stored(session, athlete, days)
-    computed = utcnow()
-    session.execute(
-        insert(ReadinessRow),
-        [_row(athlete, d, obj, evaluated=None, computed=computed) for d, obj in scored.items()],
-    )
+    if since is None:
+        session.execute(delete(ReadinessRow).where(mine))
+        todo = days
+    else:
+        session.execute(
+            delete(ReadinessRow).where(
+                mine,
+                or_(
+                    ReadinessRow.date < days[0],
+                    ReadinessRow.date > days[-1],
+                    ReadinessRow.date >= since,
+                    ReadinessRow.evaluated_at.is_not(None),
+                ),
+            )
+        )
+        kept = set(session.scalars(select(ReadinessRow.date).where(mine)))
+        todo = [d for d in days if d not in kept]
+    if not todo:
+        return athlete
+    tables = load_result(session, athlete.id)
+    feedback = feedback_frame(session, athlete.id)
+    for i in range(0, len(todo), BATCH_DAYS):
+        batch = todo[i : i + BATCH_DAYS]
+        scored = score(tables, feedback, athlete, batch)
+        computed = utcnow()
+        session.execute(
+            insert(ReadinessRow),
+            [_row(athlete, d, obj, computed=computed) for d, obj in scored.items()],
+        )
     return athlete
 
 
@@ -150,80 +203,37 @@ def _score_stored(
     )
 
 
-def _row(
-    athlete: Athlete,
-    day: date,
-    obj: dict[str, Any],
-    *,
-    evaluated: datetime | None,
-    computed: datetime,
-) -> dict[str, Any]:
-    """The stored values of one scored day (``evaluated`` set when warmth is at an instant)."""
+def _row(athlete: Athlete, day: date, obj: dict[str, Any], *, computed: datetime) -> dict[str, Any]:
+    """The stored values of one scored day (warmth at the end of the day)."""
     return {
         "athlete_id": athlete.id,
         "date": day,
         "data": obj,
         "data_version": athlete.data_version,
-        "evaluated_at": evaluated,
+        "evaluated_at": None,
         "computed_at": computed,
     }
 
 
-def _upsert(session: Session, values: dict[str, Any]) -> None:
-    dialect = session.get_bind().dialect.name
-    stmt = (pg_insert if dialect == "postgresql" else sqlite_insert)(ReadinessRow).values(values)
-    update = {k: stmt.excluded[k] for k in ("data", "data_version", "evaluated_at", "computed_at")}
-    session.execute(stmt.on_conflict_do_update(index_elements=["athlete_id", "date"], set_=update))
-
-
-def _ensure_fresh(work: UnitOfWork, athlete: Athlete, now: datetime) -> Athlete:
-    """Re-score everything when a stored row belongs to an older data version."""
-    stale = work.session.scalar(
-        select(func.count())
-        .select_from(ReadinessRow)
-        .where(
-            ReadinessRow.athlete_id == athlete.id,
-            ReadinessRow.data_version != athlete.data_version,
-        )
-    )
-    if not stale:
-        return athlete
-    with changing(work, athlete.id, now=now):
-        pass
-    fresh = work.session.get(Athlete, athlete.id)
-    assert fresh is not None
-    return fresh
-
-
 def read_today(work: UnitOfWork, athlete: Athlete, *, now: datetime) -> dict[str, Any] | None:
-    """Today's readiness in the athlete's timezone with warmth evaluated ``now``.
-
-    ``None`` when the athlete has no data at all.
-    """
+    """Today's readiness in the athlete's timezone with warmth evaluated ``now`` (scored for
+    the request, never stored). ``None`` when the athlete has no data at all."""
     session = work.session
-    today = local_today(athlete, now)
-    row = session.get(ReadinessRow, (athlete.id, today))
-    evaluated = row.evaluated_at if row is not None else None  # aware UTC (UTCDateTime)
-    if (
-        row is not None
-        and row.data_version == athlete.data_version
-        and evaluated is not None
-        and timedelta(0) <= now - evaluated < TODAY_TTL
-    ):
-        return row.data
     if _span(session, athlete.id) is None:
         return None
-    obj = _score_stored(session, athlete, [today], at=now)[today]
-    _upsert(session, _row(athlete, today, obj, evaluated=now, computed=utcnow()))
-    return obj
+    today = local_today(athlete, now)
+    return _score_stored(session, athlete, [today], at=now)[today]
 
 
-def _fill(session: Session, athlete: Athlete, days: list[date]) -> dict[date, dict[str, Any]]:
-    """The stored day objects of ``days``, scoring (and storing) the ones not stored yet.
+def _stored_or_scored(
+    session: Session, athlete: Athlete, days: list[date]
+) -> dict[date, dict[str, Any]]:
+    """The stored day objects of ``days``; days the writer has not stored (outside its window)
+    are scored for this read and not stored.
 
-    A row :func:`read_today` evaluated at an instant (``evaluated_at`` set) is not the day's
-    object — that has warmth at the end of the day, as ``readiness score`` — so it is re-scored
-    (and today's evaluation is redone on the next :func:`read_today`).
+    A row with ``evaluated_at`` set (an instant's evaluation stored by an older version) is not
+    the day's object — that has warmth at the end of the day, as ``readiness score`` — so it is
+    scored again.
     """
     rows = session.scalars(
         select(ReadinessRow).where(
@@ -233,26 +243,21 @@ def _fill(session: Session, athlete: Athlete, days: list[date]) -> dict[date, di
     found = {r.date: r.data for r in rows if r.evaluated_at is None}
     missing = [d for d in days if d not in found]
     if missing:
-        scored = _score_stored(session, athlete, missing)
-        computed = utcnow()
-        for d, obj in scored.items():
-            _upsert(session, _row(athlete, d, obj, evaluated=None, computed=computed))
-        found.update(scored)
+        found.update(_score_stored(session, athlete, missing))
     return found
 
 
 def read_day(
     work: UnitOfWork, athlete: Athlete, day: date, *, now: datetime
 ) -> dict[str, Any] | None:
-    """The readiness of ``day`` (stored, or scored now and stored).
+    """The readiness of ``day`` (stored, or scored for this read).
 
     ``None`` when there is no data on or before ``day``, or ``day`` is after today (at ``now``).
     """
-    athlete = _ensure_fresh(work, athlete, now)
     span = _span(work.session, athlete.id)
     if span is None or not span.first <= day <= _last_day(span, local_today(athlete, now)):
         return None
-    return _fill(work.session, athlete, [day])[day]
+    return _stored_or_scored(work.session, athlete, [day])[day]
 
 
 def read_range(
@@ -269,7 +274,6 @@ def read_range(
 
     Days after today (at ``now``) have none.
     """
-    athlete = _ensure_fresh(work, athlete, now)
     span = _span(work.session, athlete.id)
     if span is None:
         return [], 0
@@ -279,5 +283,5 @@ def read_range(
     page = [lo + timedelta(days=i) for i in range(offset, min(count, offset + limit))]
     if not page:
         return [], count
-    found = _fill(work.session, athlete, page)
+    found = _stored_or_scored(work.session, athlete, page)
     return [found[d] for d in page], count

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from readiness.api.services.errors import InvalidInputError
-from readiness.api.services.readiness import changing, local_today
+from readiness.api.services.readiness import changed_since, changing, local_today
 from readiness.api.storage.frames import ROW_CLASSES, listing_order, rows_frame
 from readiness.api.storage.models import Athlete
 from readiness.api.storage.repositories import page_rows, upsert_checkin
@@ -67,5 +67,6 @@ def record_checkin(
     athlete_id = athlete.id
     with changing(work, athlete_id, now=now) as session:
         row, created = upsert_checkin(session, athlete_id, day, values)
+        changed_since(session, day)
     frame = rows_frame(CHECKINS, [row]).drop(columns=["upload_id"])
     return to_records(CHECKINS, frame)[0], created

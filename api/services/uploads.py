@@ -29,7 +29,7 @@ from typing import BinaryIO, Literal
 from zoneinfo import ZoneInfo
 
 from readiness.api.services.errors import MissingError
-from readiness.api.services.readiness import changing
+from readiness.api.services.readiness import changed_since, changing
 from readiness.api.settings import Settings
 from readiness.api.storage.blobs import Blob, BlobStore, Spool
 from readiness.api.storage.jobs import Claim, end_job, owns, requeue
@@ -245,7 +245,9 @@ class UploadService:
             _fill(upload, result)
             s.add(upload)
             s.flush()
-            apply_result(s, athlete_id, [(upload.id, result)], tz=athlete.timezone)
+            changed_since(
+                s, apply_result(s, athlete_id, [(upload.id, result)], tz=athlete.timezone)
+            )
         return upload, Outcome.CREATED
 
     def submit_many(
@@ -300,7 +302,7 @@ class UploadService:
                 pairs.append((upload.id, result))
                 out.append((item, upload, Outcome.CREATED))
             s.flush()
-            apply_result(s, athlete_id, pairs, tz=athlete.timezone)
+            changed_since(s, apply_result(s, athlete_id, pairs, tz=athlete.timezone))
         return out
 
     def _queue(
@@ -360,9 +362,10 @@ class UploadService:
                         work.discard()
                         return "lost"
                     _fill(upload, result)
-                    apply_result(
+                    first = apply_result(
                         s, claim.athlete_id, [(claim.upload_id, result)], tz=athlete.timezone
                     )
+                    changed_since(s, first)
             return "done"
         except IngestError as exc:
             return self._end(claim, self.failure(exc), retry=False)

@@ -7,6 +7,7 @@ dates, instants stay UTC, missing stays missing.
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 import pandas as pd
@@ -15,6 +16,9 @@ from readiness.api.storage.models import (
     DailyRow,
     Feedback,
     SessionRow,
+    UploadCheckinRow,
+    UploadDailyRow,
+    UploadSessionRow,
 )
 from readiness.ingest import (
     CHECKINS,
@@ -26,14 +30,16 @@ from readiness.ingest import (
     normalize,
     utc_timestamp,
 )
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 __all__ = [
     "ROW_CLASSES",
+    "UPLOAD_ROW_CLASSES",
     "feedback_frame",
     "listing_order",
     "load_result",
+    "load_upload_rows",
     "py_value",
     "row_values",
     "rows_frame",
@@ -43,6 +49,14 @@ ROW_CLASSES: dict[str, type[DailyRow] | type[SessionRow] | type[CheckinRow]] = {
     "daily": DailyRow,
     "sessions": SessionRow,
     "checkins": CheckinRow,
+}
+#: The per-upload rows (the merge's input) of each table.
+UPLOAD_ROW_CLASSES: dict[
+    str, type[UploadDailyRow] | type[UploadSessionRow] | type[UploadCheckinRow]
+] = {
+    "daily": UploadDailyRow,
+    "sessions": UploadSessionRow,
+    "checkins": UploadCheckinRow,
 }
 #: Session columns stored as ``''`` instead of NULL so that the unique key works everywhere.
 _NOT_NULL_TEXT = {("sessions", "source"), ("sessions", "device")}
@@ -81,9 +95,9 @@ def row_values(table: Table, frame: pd.DataFrame) -> list[dict[str, Any]]:
     return out
 
 
-def listing_order(cls: type[DailyRow] | type[SessionRow] | type[CheckinRow]) -> Any:
+def listing_order(cls: Any) -> Any:
     """The column a table's rows are listed by: a session's start, else the day."""
-    return cls.start if cls is SessionRow else cls.date  # type: ignore[union-attr]
+    return cls.start if cls in (SessionRow, UploadSessionRow) else cls.date
 
 
 def rows_frame(table: Table, rows: list[Any]) -> pd.DataFrame:
@@ -102,15 +116,70 @@ def rows_frame(table: Table, rows: list[Any]) -> pd.DataFrame:
     return normalized
 
 
+def _column(kind: str, dtype: Any, values: tuple[Any, ...]) -> Any:
+    """One column of database values (already valid: they were checked on the way in) at the
+    schema's dtype."""
+    if kind == "date":
+        return pd.to_datetime(pd.Series(values, dtype=object)).astype(dtype)
+    if kind == "instant":
+        return pd.to_datetime(pd.Series(values, dtype=object), utc=True).astype(dtype)
+    if kind == "float":
+        return pd.Series(values, dtype=object).astype("float64")
+    return pd.array(values, dtype=dtype)
+
+
+def _select_frame(
+    session: Session, table: Table, cls: Any, where: list[ColumnElement[bool]]
+) -> pd.DataFrame:
+    """The rows of ``cls`` matching ``where`` as a frame in ``table``'s schema (``upload_id``
+    kept, listing order), read column-wise without building ORM objects or re-validating."""
+    names = [*table.names, "upload_id"]
+    rows = session.execute(
+        select(*(getattr(cls, n) for n in names)).where(*where).order_by(listing_order(cls))
+    ).all()
+    if not rows:
+        none: pd.DataFrame = getattr(IngestResult(), table.name)
+        return none.assign(upload_id=pd.Series(dtype="string"))
+    values = dict(zip(names, zip(*rows, strict=True), strict=True))
+    for tname, cname in _NOT_NULL_TEXT:
+        if tname == table.name:
+            values[cname] = tuple(v if v != "" else None for v in values[cname])
+    data = {c.name: _column(c.kind, c.dtype, values[c.name]) for c in table.columns}
+    data["upload_id"] = pd.array(values["upload_id"], dtype="string")
+    return pd.DataFrame(data)
+
+
 def load_result(session: Session, athlete_id: int) -> IngestResult:
-    """Everything stored for an athlete, as the three ingest tables."""
+    """Everything stored for an athlete (the merged timeline), as the three ingest tables."""
+    frames = {
+        table.name: _select_frame(
+            session,
+            table,
+            ROW_CLASSES[table.name],
+            [ROW_CLASSES[table.name].athlete_id == athlete_id],
+        )
+        for table in (DAILY, SESSIONS, CHECKINS)
+    }
+    return IngestResult(
+        daily=frames["daily"], sessions=frames["sessions"], checkins=frames["checkins"]
+    )
+
+
+def load_upload_rows(
+    session: Session, athlete_id: int, first: date, last: date, *, session_margin: timedelta
+) -> IngestResult:
+    """Every upload's own rows dated ``first``–``last`` (workouts: ``session_margin`` more on
+    each side), and the check-ins entered in the app, as the three ingest tables."""
     frames = {}
     for table in (DAILY, SESSIONS, CHECKINS):
-        cls = ROW_CLASSES[table.name]
-        rows = session.scalars(
-            select(cls).where(cls.athlete_id == athlete_id).order_by(listing_order(cls))
-        )
-        frames[table.name] = rows_frame(table, list(rows))
+        cls = UPLOAD_ROW_CLASSES[table.name]
+        margin = session_margin if table is SESSIONS else timedelta(0)
+        where = [
+            cls.athlete_id == athlete_id,
+            cls.date >= first - margin,
+            cls.date <= last + margin,
+        ]
+        frames[table.name] = _select_frame(session, table, cls, where)
     return IngestResult(
         daily=frames["daily"], sessions=frames["sessions"], checkins=frames["checkins"]
     )

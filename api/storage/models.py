@@ -2,7 +2,9 @@
 
 ``athletes``, ``api_keys`` (hashed), ``uploads`` (one row per distinct file an athlete sent),
 the merged timeline ``daily`` / ``sessions`` / ``checkins`` (the columns of
-:mod:`readiness.ingest.schema.tables`), ``feedback`` ("did it help?") and ``readiness``
+:mod:`readiness.ingest.schema.tables`), what each upload gave before merging (``upload_daily``
+/ ``upload_sessions`` / ``upload_checkins``, the merge's input), ``feedback`` ("did it help?")
+and ``readiness``
 (the scored day objects, materialised per athlete and day). The schema is created and evolved
 by the Alembic migrations in ``api/storage/migrations``; a test checks the migrations and these
 models agree.
@@ -21,6 +23,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -40,6 +43,9 @@ __all__ = [
     "ReadinessRow",
     "SessionRow",
     "Upload",
+    "UploadCheckinRow",
+    "UploadDailyRow",
+    "UploadSessionRow",
     "utcnow",
 ]
 
@@ -144,16 +150,9 @@ class Upload(Base):
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
-class DailyRow(Base):
-    """One athlete-local day of the merged ``daily`` table."""
+class _DailyValues:
+    """The value columns of the ``daily`` table (shared by the merged and per-upload rows)."""
 
-    __tablename__ = "daily"
-
-    athlete_id: Mapped[int] = mapped_column(
-        ForeignKey("athletes.id", ondelete="CASCADE"), primary_key=True
-    )
-    date: Mapped[date] = mapped_column(Date, primary_key=True)
-    upload_id: Mapped[str | None] = mapped_column(String(32))
     hrv_rmssd_ms: Mapped[float | None] = mapped_column(Float)
     hrv_sdnn_ms: Mapped[float | None] = mapped_column(Float)
     hrv_context: Mapped[str | None] = mapped_column(String(16))
@@ -177,17 +176,9 @@ class DailyRow(Base):
     device: Mapped[str | None] = mapped_column(String(128))
 
 
-class SessionRow(Base):
-    """One workout. ``source`` and ``device`` are ``''`` when unknown so the key stays unique."""
+class _SessionValues:
+    """The columns of the ``sessions`` table (shared by the merged and per-upload rows)."""
 
-    __tablename__ = "sessions"
-    __table_args__ = (
-        UniqueConstraint("athlete_id", "start", "source", "device", name="uq_sessions_workout"),
-    )
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    athlete_id: Mapped[int] = _athlete_fk()
-    upload_id: Mapped[str | None] = mapped_column(String(32))
     start: Mapped[datetime] = mapped_column(UTCDateTime())
     end: Mapped[datetime | None] = mapped_column(UTCDateTime())
     date: Mapped[date | None] = mapped_column(Date, index=True)
@@ -203,16 +194,9 @@ class SessionRow(Base):
     device: Mapped[str] = mapped_column(String(128), default="")
 
 
-class CheckinRow(Base):
-    """How the athlete felt on one day (1–5 scales)."""
+class _CheckinValues:
+    """The value columns of the ``checkins`` table (shared by the merged and per-upload rows)."""
 
-    __tablename__ = "checkins"
-
-    athlete_id: Mapped[int] = mapped_column(
-        ForeignKey("athletes.id", ondelete="CASCADE"), primary_key=True
-    )
-    date: Mapped[date] = mapped_column(Date, primary_key=True)
-    upload_id: Mapped[str | None] = mapped_column(String(32))
     soreness: Mapped[float | None] = mapped_column(Float)
     stress: Mapped[float | None] = mapped_column(Float)
     stiffness: Mapped[float | None] = mapped_column(Float)
@@ -223,6 +207,82 @@ class CheckinRow(Base):
     mood: Mapped[float | None] = mapped_column(Float)
     sleep_quality: Mapped[float | None] = mapped_column(Float)
     source: Mapped[str | None] = mapped_column(String(64))
+
+
+class _AthleteDay:
+    """The key of a merged table with one row per athlete and day, and the upload that ranked
+    first on it."""
+
+    athlete_id: Mapped[int] = mapped_column(
+        ForeignKey("athletes.id", ondelete="CASCADE"), primary_key=True
+    )
+    date: Mapped[date] = mapped_column(Date, primary_key=True)
+    upload_id: Mapped[str | None] = mapped_column(String(32))
+
+
+class DailyRow(_AthleteDay, _DailyValues, Base):
+    """One athlete-local day of the merged ``daily`` table."""
+
+    __tablename__ = "daily"
+
+
+class SessionRow(_SessionValues, Base):
+    """One workout. ``source`` and ``device`` are ``''`` when unknown so the key stays unique."""
+
+    __tablename__ = "sessions"
+    __table_args__ = (
+        UniqueConstraint("athlete_id", "start", "source", "device", name="uq_sessions_workout"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    athlete_id: Mapped[int] = _athlete_fk()
+    upload_id: Mapped[str | None] = mapped_column(String(32))
+
+
+class CheckinRow(_AthleteDay, _CheckinValues, Base):
+    """How the athlete felt on one day (1–5 scales)."""
+
+    __tablename__ = "checkins"
+
+
+def _source_fk() -> Mapped[str | None]:
+    """The upload a per-upload row came from (``None``: entered in the app, or stored before
+    per-upload rows existed); the rows go with their upload."""
+    return mapped_column(ForeignKey("uploads.id", ondelete="CASCADE"), index=True)
+
+
+class _UploadDay:
+    """The columns of a per-upload row dated by day (indexed by athlete and date)."""
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    athlete_id: Mapped[int] = mapped_column(ForeignKey("athletes.id", ondelete="CASCADE"))
+    upload_id: Mapped[str | None] = _source_fk()
+    date: Mapped[date] = mapped_column(Date)
+
+
+class UploadDailyRow(_UploadDay, _DailyValues, Base):
+    """One ``daily`` row exactly as one upload's file gave it (the input of the merge)."""
+
+    __tablename__ = "upload_daily"
+    __table_args__ = (Index("ix_upload_daily_athlete_date", "athlete_id", "date"),)
+
+
+class UploadSessionRow(_SessionValues, Base):
+    """One workout exactly as one upload's file gave it (the input of the merge)."""
+
+    __tablename__ = "upload_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    athlete_id: Mapped[int] = _athlete_fk()
+    upload_id: Mapped[str | None] = _source_fk()
+
+
+class UploadCheckinRow(_UploadDay, _CheckinValues, Base):
+    """One check-in as one upload's file gave it, or as the athlete entered it in the app
+    (``upload_id`` ``None``, ``source`` ``"app"``): the input of the merge."""
+
+    __tablename__ = "upload_checkins"
+    __table_args__ = (Index("ix_upload_checkins_athlete_date", "athlete_id", "date"),)
 
 
 class Feedback(Base):
@@ -243,9 +303,11 @@ class Feedback(Base):
 
 
 class ReadinessRow(Base):
-    """A scored day (the object ``readiness score --json`` prints), valid for ``data_version``.
+    """A scored day (the object ``readiness score --json`` prints), stored by the athlete's writer.
 
-    ``evaluated_at`` is the instant warmth was evaluated at (``None``: end of the day).
+    ``data_version`` is the athlete's data version it was scored at (a later write that cannot
+    change the day keeps the row). ``evaluated_at`` is the instant warmth was evaluated at
+    (``None``: end of the day; only older versions stored an instant's evaluation).
     """
 
     __tablename__ = "readiness"

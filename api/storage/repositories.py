@@ -1,22 +1,35 @@
-"""Write an athlete's timeline: merge new tables into what is stored, in the caller's transaction;
-and list any table's rows a page at a time (:func:`page_rows`).
+"""Write an athlete's timeline in the caller's transaction, and list any table's rows a page at
+a time (:func:`page_rows`).
 
-The stored ``daily``, ``sessions`` and ``checkins`` tables are the *merged* timeline (one row per
-day, one per workout), combined with :func:`readiness.ingest.merge` so that source precedence is
-the same as ``readiness ingest`` applies to many files. Each row keeps the ``upload_id`` that
-supplied it.
+Each upload's own rows are kept as read (``upload_daily`` / ``upload_sessions`` /
+``upload_checkins``, with the check-ins entered in the app); the stored ``daily``, ``sessions``
+and ``checkins`` tables are the *merged* timeline derived from them: one
+:func:`readiness.ingest.merge` over every upload's rows of the dates a write touches
+(:func:`rederive`). Why not merge a new upload into the already merged rows? Because merging is
+not associative: a merged day names one ``source`` (where its HRV came from) for all its
+columns, so merging it again with the next file re-ranks values under the wrong source and the
+result depends on arrival order. Merging the uploads' own rows in one go gives, in every order
+and under any concurrency (writes are serialised per athlete), exactly what ``readiness ingest``
+prints for the same files. It stays cheap: only the touched dates are loaded and re-merged (an
+index on athlete and date), so one new night costs a handful of rows whatever the history.
+Each merged row keeps the ``upload_id`` of the row that ranked first.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import pandas as pd
-from readiness.api.storage.frames import ROW_CLASSES, load_result, row_values
-from readiness.api.storage.models import CheckinRow
+from readiness.api.storage.frames import (
+    ROW_CLASSES,
+    UPLOAD_ROW_CLASSES,
+    load_upload_rows,
+    row_values,
+)
+from readiness.api.storage.models import CheckinRow, UploadCheckinRow
 from readiness.ingest import (
     CHECKINS,
     DAILY,
@@ -27,7 +40,13 @@ from readiness.ingest import (
 from sqlalchemy import ColumnElement, delete, func, insert, select
 from sqlalchemy.orm import Session
 
-__all__ = ["apply_result", "page_rows", "upsert_checkin"]
+__all__ = ["APP_SOURCE", "apply_result", "page_rows", "rederive", "upsert_checkin"]
+
+#: The ``source`` of a check-in the athlete entered in the app (``POST /v1/checkins``).
+APP_SOURCE = "app"
+#: How far (in dates) a new workout can change the merged workouts around it: duplicates start
+#: within minutes of each other, so at most across one midnight.
+_WORKOUT_MARGIN = timedelta(days=1)
 
 _Row = TypeVar("_Row")
 
@@ -52,24 +71,82 @@ def _tagged(result: IngestResult, upload_id: str, tz: str) -> IngestResult:
     )
 
 
+def _day_range(results: Sequence[IngestResult]) -> tuple[date, date] | None:
+    """The first and last athlete-local date any of ``results``' rows is dated."""
+    found = [
+        pd.to_datetime(frame["date"]).dropna()
+        for r in results
+        for frame in (r.daily, r.sessions, r.checkins)
+        if not frame.empty
+    ]
+    stamps = pd.concat(found) if found else pd.Series([], dtype="datetime64[s]")
+    if stamps.empty:
+        return None
+    return stamps.min().date(), stamps.max().date()
+
+
 def apply_result(
     session: Session, athlete_id: int, results: Sequence[tuple[str, IngestResult]], *, tz: str
-) -> None:
-    """Merge ``results`` (``(upload_id, result)`` pairs) into the athlete's stored timeline.
+) -> date | None:
+    """Store each upload's own rows (``(upload_id, result)`` pairs) and re-derive the athlete's
+    merged timeline on the dates they touch; returns the first date whose merged rows may have
+    changed (``None``: no rows).
 
-    New values win over stored ones of the same source precedence (and earlier pairs over later
-    ones). A workout without a ``date`` gets the athlete-local (``tz``) date of its start. The
-    caller holds the athlete's write lock and owns the transaction: all of it lands or none.
+    A workout without a ``date`` gets the athlete-local (``tz``) date of its start. The caller
+    holds the athlete's write lock and owns the transaction: all of it lands or none.
     """
-    stored = load_result(session, athlete_id)
-    merged = merge([*(_tagged(r, uid, tz) for uid, r in results), stored])
-    for table, frame in (
-        (DAILY, merged.daily),
-        (SESSIONS, merged.sessions),
-        (CHECKINS, merged.checkins),
-    ):
+    tagged = [_tagged(r, uid, tz) for uid, r in results]
+    for result in tagged:
+        for table, frame in (
+            (DAILY, result.daily),
+            (SESSIONS, result.sessions),
+            (CHECKINS, result.checkins),
+        ):
+            rows = row_values(table, frame)
+            for row in rows:
+                row["athlete_id"] = athlete_id
+            if rows:
+                session.execute(insert(UPLOAD_ROW_CLASSES[table.name]), rows)
+    span = _day_range(tagged)
+    if span is None:
+        return None
+    rederive(session, athlete_id, *span)
+    workouts = any(not r.sessions.empty for r in tagged)
+    return span[0] - _WORKOUT_MARGIN if workouts else span[0]
+
+
+def rederive(session: Session, athlete_id: int, first: date, last: date) -> None:
+    """Replace the merged ``daily``, ``sessions`` and ``checkins`` rows dated ``first``–``last``
+    with :func:`readiness.ingest.merge` over every upload's own rows of those dates; a check-in
+    entered in the app replaces the files' check-in of its day.
+
+    A day's merged row depends only on that day's rows, and a workout's de-duplication only on
+    workouts starting within minutes of it (a chain of at most one step per source), so a new
+    workout can change the merged workouts of its neighbouring day too: those are replaced a
+    day more on each side, merged from two days more on each side — exactly the rows a merge of
+    everything gives.
+    """
+    margin = _WORKOUT_MARGIN
+    inputs = load_upload_rows(session, athlete_id, first, last, session_margin=2 * margin)
+    app = inputs.checkins["source"] == APP_SOURCE
+    merged = merge(
+        [IngestResult(daily=inputs.daily, sessions=inputs.sessions, checkins=inputs.checkins[~app])]
+    )
+    entered = inputs.checkins[app]
+    checkins = pd.concat(
+        [merged.checkins[~merged.checkins["date"].isin(entered["date"])], entered],
+        ignore_index=True,
+    ).sort_values("date", kind="stable")
+    lo, hi = pd.Timestamp(first - margin), pd.Timestamp(last + margin)
+    sessions = merged.sessions[merged.sessions["date"].between(lo, hi)]
+    for table, frame in ((DAILY, merged.daily), (SESSIONS, sessions), (CHECKINS, checkins)):
         cls = ROW_CLASSES[table.name]
-        session.execute(delete(cls).where(cls.athlete_id == athlete_id))
+        pad = margin if table is SESSIONS else timedelta(0)
+        session.execute(
+            delete(cls).where(
+                cls.athlete_id == athlete_id, cls.date >= first - pad, cls.date <= last + pad
+            )
+        )
         rows = row_values(table, frame)
         for row in rows:
             row["athlete_id"] = athlete_id
@@ -80,25 +157,30 @@ def apply_result(
 def upsert_checkin(
     session: Session, athlete_id: int, day: date, values: dict[str, Any]
 ) -> tuple[CheckinRow, bool]:
-    """Set the athlete's check-in for ``day`` to ``values`` (all fields replaced).
+    """Set the athlete's own check-in for ``day`` to ``values`` (all fields replaced); it wins
+    over any file's check-in of that day.
 
-    Returns the row and whether it was created. The caller holds the athlete's write lock.
+    Returns the stored row and whether the day had no check-in before. The caller holds the
+    athlete's write lock.
     """
-    row = session.scalars(
-        select(CheckinRow).where(CheckinRow.athlete_id == athlete_id, CheckinRow.date == day)
-    ).one_or_none()
-    created = row is None
-    if row is None:
-        row = CheckinRow(athlete_id=athlete_id, date=day)
-        session.add(row)
-    for col in CHECKINS.columns:
-        if col.name in ("date", "source"):
-            continue
-        setattr(row, col.name, values.get(col.name))
-    row.source = "app"
-    row.upload_id = None
-    session.flush()
-    return row, created
+    had = session.get(CheckinRow, (athlete_id, day)) is not None
+    session.execute(
+        delete(UploadCheckinRow).where(
+            UploadCheckinRow.athlete_id == athlete_id,
+            UploadCheckinRow.date == day,
+            UploadCheckinRow.upload_id.is_(None),
+            UploadCheckinRow.source == APP_SOURCE,
+        )
+    )
+    entry = {c.name: values.get(c.name) for c in CHECKINS.columns if c.name != "source"}
+    session.execute(
+        insert(UploadCheckinRow),
+        [{**entry, "date": day, "source": APP_SOURCE, "athlete_id": athlete_id}],
+    )
+    rederive(session, athlete_id, day, day)
+    row = session.get(CheckinRow, (athlete_id, day), populate_existing=True)
+    assert row is not None
+    return row, not had
 
 
 def page_rows(

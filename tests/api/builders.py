@@ -4,13 +4,28 @@ from __future__ import annotations
 
 import math
 import random
+import tempfile
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import httpx
+from readiness.api.services.uploads import Received
 
 PROBLEM = "application/problem+json"
+#: Files written by :func:`file_upload`, removed when the test process ends.
+_FILES = tempfile.TemporaryDirectory(prefix="readiness-test-uploads-")
+
+
+def file_upload(body: bytes, name: str) -> Received:
+    """An upload of ``body`` named ``name`` (the upload service reads files, never bytes)."""
+    folder = Path(_FILES.name) / uuid.uuid4().hex
+    folder.mkdir()
+    path = folder / name
+    path.write_bytes(body)
+    return Received.from_path(path)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from alembic.migration import MigrationContext
 from readiness.api.storage.migrate import upgrade
 from readiness.api.storage.models import Base
 from readiness.ingest import CHECKINS, DAILY, SESSIONS
-from sqlalchemy import Engine, create_engine, inspect
+from sqlalchemy import Engine, create_engine, inspect, text
 
 from tests.api.conftest import _postgres_url
 
@@ -52,3 +52,49 @@ def test_migrations_match_models(engine: Engine) -> None:
 def test_tables_hold_every_schema_column(table: object) -> None:
     cols = set(Base.metadata.tables[table.name].columns.keys())  # type: ignore[attr-defined]
     assert set(table.names) <= cols  # type: ignore[attr-defined]
+
+
+def test_upload_rows_are_backfilled_from_the_merged_tables(engine: Engine) -> None:
+    """0002 copies the merged rows of a 0001 database into the per-upload tables, so that
+    re-deriving a day gives the stored row back; rows of a vanished upload keep no upload."""
+    upgrade(engine, "0001")
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO athletes (id, name, timezone, data_version, created) "
+                "VALUES (1, 'a', 'UTC', 3, CURRENT_TIMESTAMP)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO uploads (id, athlete_id, sha256, filename, bytes, status, days, "
+                "sessions, checkins, warnings, created) VALUES ('u1', 1, :sha, 'd.csv', 1, "
+                "'done', 1, 0, 1, '[]', CURRENT_TIMESTAMP)"
+            ),
+            {"sha": "0" * 64},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO daily (athlete_id, date, upload_id, resting_hr_bpm, source) VALUES "
+                "(1, '2026-03-01', 'u1', 50, 'csv'), (1, '2026-03-02', 'gone', 51, 'fit')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO checkins (athlete_id, date, upload_id, soreness, source) VALUES "
+                "(1, '2026-03-01', NULL, 4, 'app')"
+            )
+        )
+    upgrade(engine)
+    with engine.connect() as conn:
+        daily = conn.execute(
+            text("SELECT date, upload_id, resting_hr_bpm FROM upload_daily ORDER BY date")
+        ).all()
+        checkins = conn.execute(
+            text("SELECT upload_id, soreness, source FROM upload_checkins")
+        ).all()
+    assert [(str(d), u, r) for d, u, r in daily] == [
+        ("2026-03-01", "u1", 50.0),
+        ("2026-03-02", None, 51.0),
+    ]
+    assert [tuple(c) for c in checkins] == [(None, 4.0, "app")]

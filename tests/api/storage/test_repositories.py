@@ -5,29 +5,20 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from readiness.api.errors import failure_body
 from readiness.api.services import readiness as readiness_module
 from readiness.api.services.accounts import create_athlete, get_athlete
 from readiness.api.services.readiness import TRAILING_DAYS
 from readiness.api.services.uploads import Outcome, Received, UploadService
-from readiness.api.settings import Settings
-from readiness.api.storage.engine import Database, open_database
+from readiness.api.storage.engine import Database
 from readiness.api.storage.frames import load_result
 from readiness.api.storage.models import DailyRow, ReadinessRow, Upload
 from readiness.api.storage.unit_of_work import unit_of_work
 from sqlalchemy import func, select
 
 from tests.api.builders import daily_csv
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Database:
-    database = open_database(
-        Settings(_env_file=None, database_url=f"sqlite:///{tmp_path / 's.db'}")  # type: ignore[call-arg]
-    )
-    yield database
-    database.dispose()
 
 
 def _athlete(db: Database) -> int:
@@ -85,16 +76,26 @@ def test_failure_while_storing_writes_nothing(
     assert stored == (1, 10, 10 + TRAILING_DAYS)  # days after the data are scored too
 
 
-def test_later_upload_wins_for_the_same_source(db: Database, tmp_path: Path) -> None:
-    athlete_id = _athlete(db)
-    service = UploadService(db.sessions, 0, failure=failure_body)
+def test_equal_rank_disagreement_does_not_depend_on_upload_order(
+    db: Database, tmp_path: Path
+) -> None:
     first = b"date,hrv_rmssd_ms,resting_hr_bpm\n2026-03-01,60,50\n2026-03-02,61,51\n"
     fixed = b"date,hrv_rmssd_ms,steps\n2026-03-02,65,9000\n"
-    _submit(db, service, athlete_id, _received(tmp_path, first, "a.csv"))
-    upload, _ = _submit(db, service, athlete_id, _received(tmp_path, fixed, "b.csv"))
-    with db.sessions() as s:
-        daily = load_result(s, athlete_id).daily.set_index("date")
-    day2 = daily.loc["2026-03-02"]
-    assert day2["hrv_rmssd_ms"] == 65 and day2["steps"] == 9000 and day2["resting_hr_bpm"] == 51
-    assert day2["upload_id"] == upload.id
-    assert daily.loc["2026-03-01", "hrv_rmssd_ms"] == 60
+    stored = []
+    for order in ((first, fixed), (fixed, first)):
+        athlete_id = _athlete(db)
+        service = UploadService(db.sessions, 0, failure=failure_body)
+        ids = {
+            body: _submit(db, service, athlete_id, _received(tmp_path, body, f"{n}.csv"))[0].id
+            for n, body in enumerate(order)
+        }
+        with db.sessions() as s:
+            daily = load_result(s, athlete_id).daily.set_index("date")
+        day2 = daily.loc["2026-03-02"]
+        # the same source disagrees on HRV: its content decides (the smaller value), not arrival
+        assert day2["hrv_rmssd_ms"] == 61 and day2["upload_id"] == ids[first]
+        # columns fill independently from either file
+        assert day2["steps"] == 9000 and day2["resting_hr_bpm"] == 51
+        assert daily.loc["2026-03-01", "hrv_rmssd_ms"] == 60
+        stored.append(daily.drop(columns=["upload_id"]))
+    pd.testing.assert_frame_equal(stored[0], stored[1])

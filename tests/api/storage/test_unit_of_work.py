@@ -9,7 +9,7 @@ import pytest
 from readiness.api.services.accounts import create_athlete, get_athlete
 from readiness.api.services.readiness import read_today
 from readiness.api.storage.engine import Database
-from readiness.api.storage.models import Athlete, ReadinessRow
+from readiness.api.storage.models import Athlete, ReadinessRow, Upload
 from readiness.api.storage.repositories import apply_result
 from readiness.api.storage.unit_of_work import unit_of_work
 from readiness.ingest import read_bytes
@@ -95,21 +95,31 @@ def test_the_athlete_lock_is_taken_once_per_unit(db: Database) -> None:
         work.lock_athlete(athlete_id + 1)
 
 
-def test_a_read_stores_its_scoring_through_the_unit_not_itself(
-    db: Database, commits: list[object]
-) -> None:
-    """``read_today`` scores today and writes it into the unit; only the unit commits it."""
+def test_a_read_never_writes(db: Database, commits: list[object]) -> None:
+    """``read_today`` scores today at the instant asked and stores nothing: only writers (under
+    the athlete's lock) store readiness rows, so a read cannot race a re-score."""
     athlete_id = _new_athlete(db)
     now = datetime(2026, 3, 10, 8, tzinfo=UTC)
     with unit_of_work(db.sessions) as work:
         result = read_bytes(daily_csv(date(2026, 3, 9), days=20), "d.csv")
+        work.session.add(
+            Upload(
+                id="u1",
+                athlete_id=athlete_id,
+                sha256="0" * 64,
+                filename="d.csv",
+                bytes=0,
+                status="done",
+            )
+        )
+        work.session.flush()
         apply_result(work.session, athlete_id, [("u1", result)], tz="Europe/Oslo")
     commits.clear()
     with unit_of_work(db.sessions) as work:
         athlete = get_athlete(work, athlete_id)
         assert athlete is not None
         assert read_today(work, athlete, now=now) is not None
-        assert commits == []  # the read wrote its row but did not commit it
-    assert len(commits) == 1
+        assert not work.wrote
+    assert commits == []
     with db.sessions() as s:
-        assert s.scalar(select(func.count()).select_from(ReadinessRow)) == 1
+        assert s.scalar(select(func.count()).select_from(ReadinessRow)) == 0
