@@ -51,6 +51,7 @@ bench: install
 	$(PY) benchmarks/scoring.py
 	$(PY) benchmarks/apple_health.py
 	$(PY) benchmarks/uploads.py
+	$(PY) benchmarks/storage.py
 	$(PY) benchmarks/rescoring.py
 
 demo: install
