@@ -156,7 +156,7 @@ def _entries() -> Entries:
 
 
 def _tables(c: httpx.Client, start: date = START, end: date = END) -> dict[str, Any]:
-    params = {"start": str(start), "end": str(end), "limit": 366}
+    params: dict[str, str | int] = {"start": str(start), "end": str(end), "limit": 366}
     out = {}
     for path in ("/v1/days", "/v1/sessions", "/v1/checkins", "/v1/readiness"):
         r = c.get(path, params=params)
