@@ -9,11 +9,14 @@ The tree::
     ├── UploadTooLargeError       413  counted while streaming, never trusted from headers
     ├── UnsupportedExportError    415  ingest's UnsupportedFormatError
     ├── UnprocessableExportError  422  any other IngestError (corrupt, truncated, bad CSV, zip)
-    └── InvalidRequestError       422  a request that is well-formed but cannot be served
+    ├── InvalidRequestError       422  a request that is well-formed but cannot be served
+    └── ServiceUnavailableError   503  the database refused, timed out or dropped the connection
 
 Errors of the other layers are mapped here, by class: ingest's ``UnsupportedFormatError`` →
 415, any other ``IngestError`` → 422 (:func:`from_ingest_error`); the services'
-``InvalidInputError`` → 422 and ``MissingError`` → 404 (:func:`from_service_error`).
+``InvalidInputError`` → 422 and ``MissingError`` → 404 (:func:`from_service_error`);
+SQLAlchemy's ``OperationalError``, ``InterfaceError`` and pool ``TimeoutError`` (the database is
+down, unreachable or too slow) → 503 with ``Retry-After`` (:func:`database_unavailable`).
 
 Each class carries its ``type`` URI (a ``tag:`` URI, as RFC 9457 §3.1.1 allows for
 non-dereferenceable types), a title and a status; an instance adds ``detail`` and optional extra
@@ -33,6 +36,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from readiness.api.services.errors import InvalidInputError, MissingError, ServiceError
 from readiness.ingest import IngestError, UnsupportedFormatError
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 __all__ = [
@@ -42,9 +47,11 @@ __all__ = [
     "NotAuthenticatedError",
     "NotFoundError",
     "ProblemDetailError",
+    "ServiceUnavailableError",
     "UnprocessableExportError",
     "UnsupportedExportError",
     "UploadTooLargeError",
+    "database_unavailable",
     "failure_body",
     "from_ingest_error",
     "from_service_error",
@@ -126,6 +133,24 @@ class InvalidRequestError(ProblemDetailError):
     type_uri = _TAG + "invalid-request"
     title = "Invalid Request"
     status = HTTPStatus.UNPROCESSABLE_ENTITY
+
+
+class ServiceUnavailableError(ProblemDetailError):
+    type_uri = _TAG + "service-unavailable"
+    title = "Service Unavailable"
+    status = HTTPStatus.SERVICE_UNAVAILABLE
+
+
+#: The database errors that mean "unavailable now, try again" rather than a bug.
+DATABASE_DOWN: tuple[type[Exception], ...] = (OperationalError, InterfaceError, PoolTimeoutError)
+
+
+def database_unavailable(retry_after_s: int = 5) -> ServiceUnavailableError:
+    """The 503 answered while the database cannot be used (nothing was written)."""
+    return ServiceUnavailableError(
+        "the database is unavailable; nothing was changed, try again later",
+        headers={"Retry-After": str(retry_after_s)},
+    )
 
 
 def from_ingest_error(exc: IngestError) -> ProblemDetailError:
@@ -214,6 +239,13 @@ async def _on_http(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def _on_database_down(request: Request, exc: Exception) -> JSONResponse:
+    # the statement, never its parameters (engines hide them), and no traceback per request
+    _log.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc)
+    retry = getattr(getattr(request.app.state, "settings", None), "retry_after_s", 5)
+    return problem_response(database_unavailable(retry), request)
+
+
 async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
     _log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     problem = ProblemDetailError("an unexpected error occurred; it has been logged")
@@ -227,4 +259,6 @@ def install_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ServiceError, _on_service)
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(StarletteHTTPException, _on_http)
+    for down in DATABASE_DOWN:
+        app.add_exception_handler(down, _on_database_down)
     app.add_exception_handler(Exception, _on_unexpected)

@@ -18,6 +18,13 @@ variable                       meaning                                  default
 ``READINESS_CORS_ORIGINS``     comma-separated allowed browser origins  empty (same origin only)
 ``READINESS_NOW``              pin the service's clock to this instant  unset (the real clock)
                                (ISO 8601 with an offset; demos, tests)
+``READINESS_DB_CONNECT_S``     PostgreSQL: longest wait for a new       ``3``
+                               connection (libpq ``connect_timeout``)
+``READINESS_DB_STATEMENT_S``   PostgreSQL: server-side                  ``15``
+                               ``statement_timeout`` of every statement
+``READINESS_DB_POOL_S``        longest wait for a pooled connection     ``5``
+``READINESS_RETRY_AFTER_S``    ``Retry-After`` of a 503 answered while  ``5``
+                               the database is unavailable
 =============================  =======================================  ==========================
 
 ``READINESS_NOW`` is what the service means by "now" when it decides the athlete's *today* and
@@ -72,6 +79,18 @@ class Settings(BaseSettings):
         default_factory=list, validation_alias=AliasChoices("READINESS_CORS_ORIGINS")
     )
     now: datetime | None = Field(default=None, validation_alias=AliasChoices("READINESS_NOW"))
+    db_connect_s: int = Field(
+        default=3, ge=1, validation_alias=AliasChoices("READINESS_DB_CONNECT_S")
+    )
+    db_statement_s: float = Field(
+        default=15.0, gt=0, validation_alias=AliasChoices("READINESS_DB_STATEMENT_S")
+    )
+    db_pool_s: float = Field(
+        default=5.0, gt=0, validation_alias=AliasChoices("READINESS_DB_POOL_S")
+    )
+    retry_after_s: int = Field(
+        default=5, ge=1, validation_alias=AliasChoices("READINESS_RETRY_AFTER_S")
+    )
 
     @field_validator("database_url")
     @classmethod

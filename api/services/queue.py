@@ -51,9 +51,13 @@ TASK = "readiness.process_upload"
 QUEUE = "uploads"
 
 
-def conninfo(database_url: str) -> str:
-    """The libpq connection string of a SQLAlchemy PostgreSQL URL (the driver name dropped)."""
+def conninfo(database_url: str, connect_timeout_s: int = 3) -> str:
+    """The libpq connection string of a SQLAlchemy PostgreSQL URL (the driver name dropped),
+    with a ``connect_timeout`` unless the URL names one: an unreachable database fails the
+    attempt (procrastinate retries) instead of hanging it."""
     url = make_url(database_url).set(drivername="postgresql")
+    if "connect_timeout" not in url.query:
+        url = url.update_query_dict({"connect_timeout": str(connect_timeout_s)})
     return url.render_as_string(hide_password=False)
 
 

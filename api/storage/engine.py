@@ -1,7 +1,11 @@
 """Engine and session factory, built by the app's lifespan or the CLI (never at import).
 
-SQLite gets WAL journaling, a busy timeout and foreign keys. Transactions are opened and ended
-by :mod:`readiness.api.storage.unit_of_work`, which also holds the per-athlete write lock.
+SQLite gets WAL journaling, a busy timeout and foreign keys. PostgreSQL gets a connect timeout
+(libpq ``connect_timeout``), a server-side ``statement_timeout``, a pool timeout and a ping before
+each checkout (``pool_pre_ping``: a connection broken by an outage is replaced, so the service
+recovers without a restart). No engine logs SQL parameters (``hide_parameters``): an error names
+the statement, never the athlete's values. Transactions are opened and ended by
+:mod:`readiness.api.storage.unit_of_work`, which also holds the per-athlete write lock.
 """
 
 from __future__ import annotations
@@ -11,10 +15,10 @@ from typing import Any
 
 from readiness.api.settings import Settings
 from readiness.api.storage.migrate import apply_queue_schema, upgrade
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-__all__ = ["Database", "make_engine", "open_database"]
+__all__ = ["Database", "Timeouts", "make_engine", "open_database"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,19 +41,56 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cur.close()
 
 
-def make_engine(url: str) -> Engine:
+@dataclass(frozen=True, slots=True)
+class Timeouts:
+    """How long PostgreSQL work may wait: a new connection (whole seconds, as libpq takes
+    them), one statement (server-side) and a pooled connection."""
+
+    connect_s: int = 3
+    statement_s: float = 15.0
+    pool_s: float = 5.0
+
+    @property
+    def statement_ms(self) -> int:
+        return round(self.statement_s * 1000)
+
+    @classmethod
+    def of(cls, settings: Settings) -> Timeouts:
+        return cls(settings.db_connect_s, settings.db_statement_s, settings.db_pool_s)
+
+
+def make_engine(url: str, timeouts: Timeouts | None = None) -> Engine:
     """An engine for ``url``; SQLite connections are shared across the server's threads."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": 30}, hide_parameters=True
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    t = timeouts or Timeouts()
+    # connect_args replace the URL's own ``options`` (e.g. a search_path): keep them
+    given = make_url(url).query.get("options", "")
+    options = " ".join(
+        [*([given] if isinstance(given, str) else given), f"-c statement_timeout={t.statement_ms}"]
+    ).strip()
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=10,
+        pool_timeout=t.pool_s,
+        hide_parameters=True,
+        connect_args={
+            "connect_timeout": t.connect_s,
+            "options": options,
+        },
+    )
 
 
 def open_database(settings: Settings, *, migrate: bool = True) -> Database:
     """Create the engine, bring the schema up to date (Alembic; on PostgreSQL also the job
     queue's schema), and a session factory."""
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, Timeouts.of(settings))
     if migrate:
         upgrade(engine)
         apply_queue_schema(engine)

@@ -33,7 +33,7 @@ def run_migrations_online() -> None:
     if connection is not None:
         _run(connection)
         return
-    engine = create_engine(Settings().database_url)
+    engine = create_engine(Settings().database_url, hide_parameters=True)
     with engine.begin() as conn:
         _run(conn)
     engine.dispose()

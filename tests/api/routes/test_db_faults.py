@@ -1,0 +1,195 @@
+"""Database outages on a real PostgreSQL-backed server: refused, black-holed, then back.
+
+The server reaches PostgreSQL through a TCP proxy that this test runs on a free loopback port.
+Closing the proxy refuses connections; black-holing it accepts connections and forwards
+nothing (the connections it carried are reset, as when a database host fails over). Either way
+``/healthz``, a ``/v1`` read and an upload answer 503 problem+json within 5 s (``Retry-After``
+on ``/v1``), nothing is written, and once the proxy forwards again the same server (not
+restarted) serves again, its job worker included.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import sqlalchemy as sa
+
+from tests.api.builders import assert_problem, daily_csv, upload
+from tests.api.conftest import _postgres_url, launch
+
+pytestmark = pytest.mark.postgres
+
+#: The bound within which an outage is answered.
+BOUND_S = 5.0
+
+
+class Proxy:
+    """A TCP proxy from a free loopback port to ``target``: forwarding, closed or black-holed."""
+
+    def __init__(self, target: tuple[str, int]) -> None:
+        self.target = target
+        self.blackhole = False
+        self._listener: socket.socket | None = None
+        self._sockets: set[socket.socket] = set()
+        self._lock = threading.Lock()
+        probe = socket.create_server(("127.0.0.1", 0))
+        self.port: int = probe.getsockname()[1]
+        probe.close()
+
+    def open(self) -> None:
+        """Listen (again) and forward."""
+        self.reset()
+        self.blackhole = False
+        if self._listener is None:
+            listener = socket.create_server(("127.0.0.1", self.port), reuse_port=False)
+            listener.settimeout(0.1)
+            self._listener = listener
+            threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+
+    def close(self) -> None:
+        """Stop listening (connection refused) and reset every connection."""
+        listener, self._listener = self._listener, None
+        if listener is not None:
+            listener.close()
+        self.reset()
+
+    def black_hole(self) -> None:
+        """Keep accepting, forward nothing; the connections carried so far are reset."""
+        self.blackhole = True
+        self.reset()
+
+    def reset(self) -> None:
+        with self._lock:
+            sockets, self._sockets = self._sockets, set()
+        for s in sockets:
+            with contextlib.suppress(OSError):
+                s.shutdown(socket.SHUT_RDWR)
+            s.close()
+
+    def _accept(self, listener: socket.socket) -> None:
+        while self._listener is listener:
+            try:
+                client, _ = listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            with self._lock:
+                self._sockets.add(client)
+            if self.blackhole:
+                continue  # held open, never read nor answered
+            try:
+                upstream = socket.create_connection(self.target, timeout=5)
+            except OSError:
+                client.close()
+                continue
+            upstream.settimeout(None)
+            with self._lock:
+                self._sockets.add(upstream)
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pump(src: socket.socket, dst: socket.socket) -> None:
+        try:
+            while data := src.recv(65536):
+                dst.sendall(data)
+        except OSError:
+            pass
+        for s in (src, dst):
+            with contextlib.suppress(OSError):
+                s.shutdown(socket.SHUT_RDWR)
+
+
+@pytest.fixture
+def database() -> Iterator[str]:
+    """A fresh PostgreSQL schema (its URL, straight to the server)."""
+    yield from _postgres_url()
+
+
+def _counts(url: str) -> dict[str, int]:
+    """Rows of every table in the schema of ``url``, read straight from PostgreSQL."""
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            tables = sa.inspect(conn).get_table_names()
+            return {
+                t: conn.execute(sa.text(f'SELECT count(*) FROM "{t}"')).scalar_one() for t in tables
+            }
+    finally:
+        engine.dispose()
+
+
+def _files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
+
+
+def _timed(call: object) -> httpx.Response:
+    start = time.monotonic()
+    response = call()  # type: ignore[operator]
+    elapsed = time.monotonic() - start
+    assert elapsed < BOUND_S, f"answered after {elapsed:.1f} s"
+    assert isinstance(response, httpx.Response)
+    return response
+
+
+def _assert_unavailable(c: httpx.Client, health: httpx.Client, csv: bytes) -> None:
+    r = _timed(lambda: health.get("/healthz"))
+    assert_problem(r, 503)
+    for r in (
+        _timed(lambda: c.get("/v1/readiness/today")),
+        _timed(lambda: upload(c, csv, "outage.csv")),
+    ):
+        body = assert_problem(r, 503)
+        assert body["type"].endswith("service-unavailable"), body  # type: ignore[union-attr]
+        assert int(r.headers["retry-after"]) > 0
+
+
+def test_outage_answers_503_in_time_and_the_server_recovers(database: str, tmp_path: Path) -> None:
+    direct = sa.make_url(database)
+    proxy = Proxy((direct.host or "127.0.0.1", direct.port or 5432))
+    proxy.open()
+    via_proxy = direct.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+    launched = launch(via_proxy, "postgres-proxy", tmp_path)
+    server = launched.server
+    try:
+        a = server.athlete()
+        csv = daily_csv(a.today(), days=30)
+        with server.client(a.key) as c, httpx.Client(base_url=server.url) as health:
+            assert upload(c, csv, "before.csv").status_code == 201
+            assert c.get("/v1/readiness/today").status_code == 200
+            rows, files = _counts(database), _files(tmp_path / "readiness-data")
+
+            for outage in (proxy.close, proxy.black_hole):
+                outage()
+                _assert_unavailable(c, health, csv)
+                assert _counts(database) == rows, outage.__name__
+                assert _files(tmp_path / "readiness-data") == files, outage.__name__
+                proxy.open()
+                # the same process serves again: no restart
+                assert _timed(lambda: health.get("/healthz")).status_code == 200
+                assert c.get("/v1/readiness/today").status_code == 200
+
+            # a write and a background job after both outages: the worker survived them
+            assert upload(c, daily_csv(a.today(), days=30, seed=3), "after.csv").status_code == 201
+            big = upload(c, daily_csv(a.today(), days=600, pad=500, seed=4), "job.csv")
+            assert big.status_code == 202, big.text
+            deadline = time.monotonic() + 60
+            while (body := c.get(f"/v1/uploads/{big.json()['id']}").json())["status"] not in (
+                "done",
+                "failed",
+            ):
+                assert time.monotonic() < deadline, body
+                time.sleep(0.1)
+            assert body["status"] == "done", body
+        assert launched.proc.poll() is None
+    finally:
+        launched.stop()
+        proxy.close()
