@@ -23,6 +23,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
+from readiness.api import access_log
 from readiness.api.errors import failure_body, install_handlers
 from readiness.api.middleware.body_limit import BodyLimitMiddleware
 from readiness.api.middleware.security_headers import SecurityHeadersMiddleware
@@ -93,6 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
+    access_log.install()  # no query-string value reaches the access log
     install_handlers(app)
     app.include_router(health_router)
     app.include_router(v1)
