@@ -35,8 +35,10 @@ class RedactQuery(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         args = record.args
-        if isinstance(args, tuple) and len(args) > _PATH_ARG and isinstance(args[_PATH_ARG], str):
-            record.args = (*args[:_PATH_ARG], redact_query(args[_PATH_ARG]), *args[_PATH_ARG + 1 :])
+        if isinstance(args, tuple) and len(args) > _PATH_ARG:
+            target = args[_PATH_ARG]
+            if isinstance(target, str):
+                record.args = (*args[:_PATH_ARG], redact_query(target), *args[_PATH_ARG + 1 :])
         return True
 
 
