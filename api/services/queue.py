@@ -47,6 +47,8 @@ __all__ = [
 ]
 
 _log = logging.getLogger("readiness.api")
+#: How long a worker that lost its database waits before it starts again.
+RETRY_S = 2.0
 TASK = "readiness.process_upload"
 QUEUE = "uploads"
 
@@ -143,7 +145,8 @@ async def run_workers(
     install_signal_handlers: bool = True,
 ) -> None:
     """Run ``concurrency`` job workers (and the stalled-job check) until cancelled or, with
-    signal handlers, until SIGINT/SIGTERM (the job in hand is finished first)."""
+    signal handlers, until SIGINT/SIGTERM (the job in hand is finished first). A database
+    outage that stops procrastinate's worker is waited out (:data:`RETRY_S`), never fatal."""
     app = worker_app(service, database_url, lease)
     options: dict[str, Any] = {
         "queues": [QUEUE],
@@ -154,12 +157,19 @@ async def run_workers(
         "fetch_job_polling_interval": 1.0,
         "delete_jobs": "successful",
     }
-    async with app.open_async():
-        sweeper = asyncio.create_task(_sweep(app, lease))
+    while True:
         try:
-            await app.run_worker_async(**options)
-        finally:
-            sweeper.cancel()
+            async with app.open_async():
+                sweeper = asyncio.create_task(_sweep(app, lease))
+                try:
+                    await app.run_worker_async(**options)
+                finally:
+                    sweeper.cancel()
+            return
+        except procrastinate.exceptions.ConnectorException:
+            # the database went away under the worker: wait and start again, never die
+            _log.warning("job worker: the database is unavailable; retrying", exc_info=True)
+            await asyncio.sleep(RETRY_S)
 
 
 @dataclass

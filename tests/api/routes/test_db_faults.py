@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import contextlib
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -22,7 +24,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.api.builders import assert_problem, daily_csv, upload
-from tests.api.conftest import _postgres_url, launch
+from tests.api.conftest import _postgres_url, launch, server_env
 
 pytestmark = pytest.mark.postgres
 
@@ -152,13 +154,32 @@ def _assert_unavailable(c: httpx.Client, health: httpx.Client, csv: bytes) -> No
         assert int(r.headers["retry-after"]) > 0
 
 
-def test_outage_answers_503_in_time_and_the_server_recovers(database: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize("worker", ["embedded", "standalone"])
+def test_outage_answers_503_in_time_and_the_server_recovers(
+    database: str, tmp_path: Path, worker: str
+) -> None:
     direct = sa.make_url(database)
     proxy = Proxy((direct.host or "127.0.0.1", direct.port or 5432))
     proxy.open()
     via_proxy = direct.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
-    launched = launch(via_proxy, "postgres-proxy", tmp_path)
+    env = {"READINESS_EMBEDDED_WORKER": str(worker == "embedded").lower()}
+    launched = launch(via_proxy, "postgres-proxy", tmp_path, env)
     server = launched.server
+    jobs: subprocess.Popen[bytes] | None = None
+    if worker == "standalone":  # a `readiness worker` process through the same proxy
+        with (tmp_path / "worker.log").open("wb") as out:
+            jobs = subprocess.Popen(
+                [sys.executable, "-m", "readiness.api.cli", "worker"],
+                env=server_env(via_proxy, env),
+                cwd=tmp_path,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        deadline = time.monotonic() + 60  # started (its database checked) before any outage
+        while "job worker(s)" not in (tmp_path / "worker.log").read_text():
+            assert jobs.poll() is None, (tmp_path / "worker.log").read_text()
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
     try:
         a = server.athlete()
         csv = daily_csv(a.today(), days=30)
@@ -190,6 +211,10 @@ def test_outage_answers_503_in_time_and_the_server_recovers(database: str, tmp_p
                 time.sleep(0.1)
             assert body["status"] == "done", body
         assert launched.proc.poll() is None
+        assert jobs is None or jobs.poll() is None
     finally:
+        if jobs is not None:
+            jobs.terminate()
+            jobs.wait(20)
         launched.stop()
         proxy.close()
