@@ -120,9 +120,11 @@ def launch(
     workdir: Path,
     extra_env: dict[str, str] | None = None,
     cmd: list[str] | None = None,
+    log_level: str = "warning",
 ) -> Launched:
     """Start the service (``uvicorn --factory``, or ``cmd`` with ``{port}`` filled in) in
-    ``workdir`` and wait until ``/healthz`` answers."""
+    ``workdir`` and wait until ``/healthz`` answers. ``log_level="info"`` turns uvicorn's access
+    log on."""
     port = _free_port()
     log = workdir / f"server-{backend}-{port}.log"
     cmd = (
@@ -139,7 +141,7 @@ def launch(
             "--port",
             str(port),
             "--log-level",
-            "warning",
+            log_level,
         ]
     )
     with log.open("wb") as out:

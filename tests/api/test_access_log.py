@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 import time
 import uuid
 from pathlib import Path
@@ -30,20 +29,9 @@ def test_redact_query_keeps_names_and_drops_values(target: str, logged: str) -> 
 
 def test_the_access_log_of_a_real_server_redacts_query_values(tmp_path: Path) -> None:
     secret, other = "tok-" + uuid.uuid4().hex, "key-" + uuid.uuid4().hex
-    cmd = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "--factory",
-        "readiness.api.app:create_app",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        "{port}",
-        "--log-level",
-        "info",  # the access log is on
-    ]
-    launched = launch(f"sqlite:///{tmp_path / 'r.db'}", "sqlite-access", tmp_path, cmd=cmd)
+    launched = launch(
+        f"sqlite:///{tmp_path / 'r.db'}", "sqlite-access", tmp_path, log_level="info"
+    )  # the access log is on
     try:
         base = launched.server.url
         assert httpx.get(f"{base}/healthz?token={secret}").status_code == 200
