@@ -32,6 +32,7 @@ from readiness.api.services.queue import EmbeddedWorker, UploadQueue
 from readiness.api.services.uploads import UploadService
 from readiness.api.settings import Settings
 from readiness.api.storage.engine import open_database
+from readiness.api.throttle import AuthThrottle
 
 __all__ = ["DOCS_ASSETS", "STATIC", "create_app"]
 
@@ -93,6 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
+    app.state.auth_throttle = AuthThrottle(settings.auth_failures_per_minute)
     install_handlers(app)
     app.include_router(health_router)
     app.include_router(v1)

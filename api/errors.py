@@ -9,7 +9,8 @@ The tree::
     ├── UploadTooLargeError       413  counted while streaming, never trusted from headers
     ├── UnsupportedExportError    415  ingest's UnsupportedFormatError
     ├── UnprocessableExportError  422  any other IngestError (corrupt, truncated, bad CSV, zip)
-    └── InvalidRequestError       422  a request that is well-formed but cannot be served
+    ├── InvalidRequestError       422  a request that is well-formed but cannot be served
+    └── TooManyFailuresError      429  too many wrong keys from one address (``Retry-After``)
 
 Errors of the other layers are mapped here, by class: ingest's ``UnsupportedFormatError`` →
 415, any other ``IngestError`` → 422 (:func:`from_ingest_error`); the services'
@@ -42,6 +43,7 @@ __all__ = [
     "NotAuthenticatedError",
     "NotFoundError",
     "ProblemDetailError",
+    "TooManyFailuresError",
     "UnprocessableExportError",
     "UnsupportedExportError",
     "UploadTooLargeError",
@@ -126,6 +128,17 @@ class InvalidRequestError(ProblemDetailError):
     type_uri = _TAG + "invalid-request"
     title = "Invalid Request"
     status = HTTPStatus.UNPROCESSABLE_ENTITY
+
+
+class TooManyFailuresError(ProblemDetailError):
+    type_uri = _TAG + "too-many-failed-authentications"
+    title = "Too Many Failed Authentications"
+    status = HTTPStatus.TOO_MANY_REQUESTS
+
+    def __init__(self, detail: str, *, retry_after: int, **extra: Any) -> None:
+        super().__init__(
+            detail, headers={"Retry-After": str(retry_after)}, retry_after=retry_after, **extra
+        )
 
 
 def from_ingest_error(exc: IngestError) -> ProblemDetailError:
