@@ -101,7 +101,7 @@ def list_uploads(athlete: CurrentAthlete, work: UnitOfWorkDep, page: PaginationD
     responses=problems(401, 404, 422),
 )
 def get_upload(
-    upload_id: Annotated[str, Path(max_length=64, pattern=r"^[0-9a-f]+$")],
+    upload_id: Annotated[str, Path(max_length=64, pattern=r"^[0-9A-Za-z_-]+$")],
     athlete: CurrentAthlete,
     work: UnitOfWorkDep,
 ) -> UploadPublic:
