@@ -33,6 +33,7 @@ from readiness.api.services.queue import EmbeddedWorker, UploadQueue
 from readiness.api.services.uploads import UploadService
 from readiness.api.settings import Settings
 from readiness.api.storage.engine import open_database
+from readiness.api.throttle import AuthThrottle
 
 __all__ = ["DOCS_ASSETS", "STATIC", "create_app"]
 
@@ -95,6 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     access_log.install()  # no query-string value reaches the access log
+    app.state.auth_throttle = AuthThrottle(settings.auth_failures_per_minute)
     install_handlers(app)
     app.include_router(health_router)
     app.include_router(v1)

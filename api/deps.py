@@ -23,6 +23,7 @@ from readiness.api.settings import Settings
 from readiness.api.storage.engine import Database
 from readiness.api.storage.models import Athlete
 from readiness.api.storage.unit_of_work import UnitOfWork, unit_of_work
+from readiness.api.throttle import AuthThrottle
 
 __all__ = [
     "MAX_SPAN_DAYS",
@@ -78,21 +79,33 @@ ServiceDep = Annotated[UploadService, Depends(_service)]
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 
 
-def _current_athlete(work: UnitOfWorkDep, credentials: Credentials) -> Athlete:
+def _address(request: Request) -> str:
+    return request.client.host if request.client is not None else "unknown"
+
+
+def _current_athlete(request: Request, work: UnitOfWorkDep, credentials: Credentials) -> Athlete:
     if credentials is None or not credentials.credentials:
         raise NotAuthenticatedError()
+    throttle: AuthThrottle = request.app.state.auth_throttle
+    address = _address(request)
+    throttle.check(address)
     athlete = athlete_by_key(work, credentials.credentials)
     if athlete is None:
+        throttle.failed(address)
         raise NotAuthenticatedError("the API key is not valid")
     return athlete
 
 
-def _admin(settings: SettingsDep, credentials: Credentials) -> None:
+def _admin(request: Request, settings: SettingsDep, credentials: Credentials) -> None:
     if credentials is None or not credentials.credentials:
         raise NotAuthenticatedError("send the admin token as 'Authorization: Bearer <token>'")
     if not settings.admin_token:
         raise ForbiddenError("the admin API is disabled: READINESS_ADMIN_TOKEN is not set")
+    throttle: AuthThrottle = request.app.state.auth_throttle
+    address = _address(request)
+    throttle.check(address)
     if not tokens_equal(credentials.credentials, settings.admin_token):
+        throttle.failed(address)
         raise ForbiddenError("the admin token is not valid")
 
 

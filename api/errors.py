@@ -10,6 +10,7 @@ The tree::
     ├── UnsupportedExportError    415  ingest's UnsupportedFormatError
     ├── UnprocessableExportError  422  any other IngestError (corrupt, truncated, bad CSV, zip)
     ├── InvalidRequestError       422  a request that is well-formed but cannot be served
+    ├── TooManyFailuresError      429  too many wrong keys from one address (``Retry-After``)
     └── ServiceUnavailableError   503  the database refused, timed out or dropped the connection
 
 Errors of the other layers are mapped here, by class: ingest's ``UnsupportedFormatError`` →
@@ -48,6 +49,7 @@ __all__ = [
     "NotFoundError",
     "ProblemDetailError",
     "ServiceUnavailableError",
+    "TooManyFailuresError",
     "UnprocessableExportError",
     "UnsupportedExportError",
     "UploadTooLargeError",
@@ -151,6 +153,17 @@ def database_unavailable(retry_after_s: int = 5) -> ServiceUnavailableError:
         "the database is unavailable; nothing was changed, try again later",
         headers={"Retry-After": str(retry_after_s)},
     )
+
+
+class TooManyFailuresError(ProblemDetailError):
+    type_uri = _TAG + "too-many-failed-authentications"
+    title = "Too Many Failed Authentications"
+    status = HTTPStatus.TOO_MANY_REQUESTS
+
+    def __init__(self, detail: str, *, retry_after: int, **extra: Any) -> None:
+        super().__init__(
+            detail, headers={"Retry-After": str(retry_after)}, retry_after=retry_after, **extra
+        )
 
 
 def from_ingest_error(exc: IngestError) -> ProblemDetailError:

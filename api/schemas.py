@@ -2,10 +2,16 @@
 
 Row models for ``daily``, ``sessions`` and ``checkins`` are generated from
 :mod:`readiness.ingest.schema.tables`, so the OpenAPI document names every column with its unit.
+
+Stored text is free of control characters: :data:`Line` (an athlete's name, a check-in's
+``pain_site``) refuses every C0/C1 control character and DEL, :data:`Note` (a feedback ``note``)
+allows tab and line breaks but no other; either answers 422 naming the field. A file name
+arriving with an upload is cleaned instead (:func:`without_controls`).
 """
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -29,12 +35,44 @@ __all__ = [
     "FeedbackIn",
     "FeedbackPublic",
     "Health",
+    "Line",
+    "Note",
     "Problem",
     "SessionPublic",
     "Timezone",
     "UploadPublic",
     "page_of",
+    "without_controls",
 ]
+
+#: C0 and C1 control characters and DEL.
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+#: The same but tab, line feed and carriage return.
+_NOTE_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _refuse(pattern: re.Pattern[str], what: str) -> Any:
+    def check(value: str) -> str:
+        found = pattern.search(value)
+        if found is not None:
+            raise ValueError(
+                f"contains the control character U+{ord(found.group()):04X} at index "
+                f"{found.start()}; {what}"
+            )
+        return value
+
+    return AfterValidator(check)
+
+
+#: One line of text: no control characters at all.
+Line = Annotated[str, _refuse(_CONTROLS, "no control characters are allowed")]
+#: Free text: tab and line breaks allowed, no other control characters.
+Note = Annotated[str, _refuse(_NOTE_CONTROLS, "only tab and line breaks are allowed")]
+
+
+def without_controls(text: str) -> str:
+    """``text`` with every control character removed (for names that are cleaned, not refused)."""
+    return _CONTROLS.sub("", text)
 
 
 def _check_zone(value: str) -> str:
@@ -77,7 +115,7 @@ class AthleteCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=200)
+    name: Line = Field(min_length=1, max_length=200)
     timezone: Timezone
     hr_rest: float | None = Field(default=None, ge=25, le=150)
     hr_max: float | None = Field(default=None, ge=80, le=250)
@@ -195,7 +233,7 @@ class CheckinIn(BaseModel):
     stress: Scale | None = None
     stiffness: Scale | None = None
     pain: Scale | None = None
-    pain_site: str | None = Field(default=None, max_length=200)
+    pain_site: Line | None = Field(default=None, max_length=200)
     sick: bool | None = None
     fatigue: Scale | None = None
     mood: Scale | None = None
@@ -212,7 +250,7 @@ class FeedbackIn(BaseModel):
         min_length=1, max_length=64, pattern=r"^[a-z][a-z0-9_]*$", examples=["relaxation_massage"]
     )
     helped: int = Field(ge=1, le=5)
-    note: str | None = Field(default=None, max_length=2000)
+    note: Note | None = Field(default=None, max_length=2000)
 
 
 class FeedbackPublic(BaseModel):

@@ -15,6 +15,9 @@ variable                       meaning                                  default
 ``READINESS_JOB_ATTEMPTS``     tries of one job before it is ``failed`` ``3``
 ``READINESS_EMBEDDED_WORKER``  run a job worker inside the API process  ``true``
                                (``readiness serve --no-worker``: false)
+``READINESS_AUTH_FAILURES_``    wrong API keys / admin tokens one client ``20``
+``PER_MINUTE``                 address may send in 60 s; then 429 with
+                               ``Retry-After`` (see ``api/throttle.py``)
 ``READINESS_CORS_ORIGINS``     comma-separated allowed browser origins  empty (same origin only)
 ``READINESS_NOW``              pin the service's clock to this instant  unset (the real clock)
                                (ISO 8601 with an offset; demos, tests)
@@ -74,6 +77,9 @@ class Settings(BaseSettings):
     )
     embedded_worker: bool = Field(
         default=True, validation_alias=AliasChoices("READINESS_EMBEDDED_WORKER")
+    )
+    auth_failures_per_minute: int = Field(
+        default=20, ge=1, validation_alias=AliasChoices("READINESS_AUTH_FAILURES_PER_MINUTE")
     )
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list, validation_alias=AliasChoices("READINESS_CORS_ORIGINS")

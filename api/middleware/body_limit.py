@@ -5,8 +5,11 @@ enforced in the ASGI ``receive`` channel: this middleware counts body bytes as t
 once past the limit, stops the application from reading further and answers 413 (problem+json).
 A ``Content-Length`` over the limit is refused before reading anything. The rest of an oversized
 body is drained (up to :data:`DRAIN_FACTOR` × the limit, at most :data:`MAX_DRAIN` bytes) so that
-clients see the 413 instead of a reset connection. The route itself streams the body to a spool
-file and removes it when the read is aborted, so nothing of a refused upload is kept.
+clients see the 413 instead of a reset connection. An answer the application gives before it
+has read the whole body (a 401 or 429 from authentication, which runs before the route streams
+anything) is sent with ``Connection: close``: the server closes the connection instead of
+reading and dropping the rest of an unauthenticated body. The route itself streams the body to a
+spool file and removes it when the read is aborted, so nothing of a refused upload is kept.
 """
 
 from __future__ import annotations
@@ -66,6 +69,9 @@ class BodyLimitMiddleware:
                 return  # the app's own answer to the aborted read is replaced by the 413
             if message["type"] == "http.response.start":
                 state["started"] = True
+                if state["more"]:  # answered before the body was read: do not drain it
+                    headers = [*message.get("headers", []), (b"connection", b"close")]
+                    message = {**message, "headers": headers}
             await send(message)
 
         try:

@@ -16,12 +16,18 @@ _TEXT = {
     413: "The upload is larger than READINESS_MAX_UPLOAD_MB",
     415: "The file is not a supported export",
     422: "Invalid request, or an export that cannot be read",
+    429: "Too many wrong keys from this address; see Retry-After",
 }
 
 
 def problems(*codes: int) -> dict[int | str, dict[str, Any]]:
-    """``responses=`` for these status codes, documented as ``application/problem+json``."""
+    """``responses=`` for these status codes, documented as ``application/problem+json``.
+
+    A route that can answer 401 or 403 (it checks credentials) can also answer 429.
+    """
     out: dict[int | str, dict[str, Any]] = {}
+    if {401, 403} & set(codes):
+        codes = (*codes, 429)
     for code in codes:
         out[code] = {
             "model": Problem,

@@ -20,6 +20,7 @@ from fastapi.exceptions import RequestValidationError
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 from readiness.api.errors import UploadTooLargeError
+from readiness.api.schemas import without_controls
 
 __all__ = ["FLUSH_BYTES", "receive_file"]
 
@@ -75,8 +76,8 @@ class _Parts:
         name = options.get(b"name", b"").decode("utf-8", "replace")
         if name == self.name and not self.found and b"filename" in options:
             self.in_file = self.found = True
-            raw = options[b"filename"].decode("utf-8", "replace")
-            self.filename = raw.replace("\\", "/").rsplit("/", 1)[-1] or "upload"
+            raw = without_controls(options[b"filename"].decode("utf-8", "replace"))
+            self.filename = raw.replace("\\", "/").rsplit("/", 1)[-1].strip() or "upload"
 
     def on_part_data(self, data: bytes, start: int, end: int) -> None:
         if not self.in_file:
@@ -105,9 +106,9 @@ async def receive_file(
 ) -> str:
     """Stream the part ``field_name`` of the request's multipart body into ``write``.
 
-    Returns the part's file name (its last path component). 413 (``UploadTooLargeError``) as
-    soon as the file passes ``limit`` bytes; 422 when the body is not multipart, is malformed
-    or has no such file part. ``write`` runs on a worker thread.
+    Returns the part's file name (its last path component, control characters removed). 413
+    (``UploadTooLargeError``) as soon as the file passes ``limit`` bytes; 422 when the body is
+    not multipart, is malformed or has no such file part. ``write`` runs on a worker thread.
     """
     ctype, params = parse_options_header(request.headers.get("content-type"))
     boundary = params.get(b"boundary")

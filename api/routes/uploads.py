@@ -101,6 +101,8 @@ def list_uploads(athlete: CurrentAthlete, work: UnitOfWorkDep, page: PaginationD
     responses=problems(401, 404, 422),
 )
 def get_upload(
-    upload_id: Annotated[str, Path(max_length=64)], athlete: CurrentAthlete, work: UnitOfWorkDep
+    upload_id: Annotated[str, Path(max_length=64, pattern=r"^[0-9A-Za-z_-]+$")],
+    athlete: CurrentAthlete,
+    work: UnitOfWorkDep,
 ) -> UploadPublic:
     return UploadPublic.model_validate(upload_of(work, athlete.id, upload_id))

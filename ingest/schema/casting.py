@@ -6,6 +6,8 @@
   ``str``) need no parsing; these helpers cast them with numpy and give exactly what the general
   pandas path of ``tables`` (``_to_dtype`` + ``_out_of_range``) gives. Anything else returns
   ``None`` and takes the general path.
+* :func:`strip_controls`: text cells of a vendor file lose their control characters (tab and
+  line breaks become a space, NUL and the rest are removed), so no stored text holds one.
 """
 
 from __future__ import annotations
@@ -25,9 +27,13 @@ __all__ = [
     "missing_column",
     "parse_bool",
     "stable_order",
+    "strip_controls",
 ]
 
 Mask = npt.NDArray[np.bool_]
+
+_CONTROLS = r"[\x00-\x1f\x7f-\x9f]"
+_BREAKS = r"[\t\n\r]+"
 
 #: Spellings read as true (compared after stripping, case-insensitively).
 BOOL_TRUE = frozenset({"true", "yes", "1", "y", "t"})
@@ -155,3 +161,23 @@ def stable_order(key: Any) -> np.ndarray | None:  # type: ignore[type-arg]
     if len(ints) < 2 or bool(np.all(ints[1:] >= ints[:-1])):
         return None
     return np.argsort(ints, kind="stable")
+
+
+def strip_controls(values: Any) -> tuple[Any, int]:
+    """A ``string`` column without control characters, and how many cells had one.
+
+    Tab and line breaks become one space; other control characters (NUL, escape, DEL, C1)
+    are removed. A cell left empty becomes NA.
+    """
+    series = pd.Series(values, dtype="string")
+    dirty = series.str.contains(_CONTROLS, regex=True, na=False)
+    count = int(dirty.sum())
+    if not count:
+        return values, 0
+    cleaned = (
+        series.str.replace(_BREAKS, " ", regex=True)
+        .str.replace(_CONTROLS, "", regex=True)
+        .str.strip()
+        .replace("", pd.NA)
+    )
+    return cleaned.array, count

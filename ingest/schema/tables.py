@@ -4,7 +4,7 @@ This module is the single place where each column's unit, dtype and valid range 
 README's nomenclature table mirrors it (a test checks the two agree). Readers build a
 DataFrame with any subset of these columns and pass it through :func:`normalize`, which adds
 the missing columns, casts every column to its declared dtype, and drops (with a warning) any
-value outside its valid range.
+value outside its valid range. Control characters are removed from text cells (with a warning).
 
 Conventions
 -----------
@@ -32,6 +32,7 @@ from readiness.ingest.schema.casting import (
     missing_column,
     parse_bool,
     stable_order,
+    strip_controls,
 )
 
 __all__ = [
@@ -325,6 +326,20 @@ def normalize_columns(
             if count:
                 series = series.mask(bad_series)
             values = series.array
+        if col.kind == "str":
+            values, dirty = strip_controls(values)
+            if dirty:
+                warnings.append(
+                    IngestWarning(
+                        file=file,
+                        message=(
+                            f"removed control characters from {dirty} value(s) of "
+                            f"{table.name}.{col.name}"
+                        ),
+                        column=col.name,
+                        count=dirty,
+                    )
+                )
         if count:
             warnings.append(
                 IngestWarning(

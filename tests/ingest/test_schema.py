@@ -102,3 +102,17 @@ def test_one_boolean_parser_for_tables_and_vendor_cells() -> None:
     out, _ = normalize(CHECKINS, frame, file="c.csv")
     assert out["sick"].tolist()[:-1] == [s in BOOL_TRUE for s in spellings]
     assert out["sick"].isna().tolist()[-1]
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["numpy-str-column", "general-path"])
+def test_normalize_removes_control_characters_from_text_cells(fast: bool) -> None:
+    cells = ["left\x00 knee\x1b", "a\tb\r\nc", "\x00\x7f", "calm", None]
+    raw = np.array(cells, dtype=object) if fast else pd.Series([*cells[:-1], 3.0]).astype(object)
+    frame = {"date": pd.Series(pd.date_range("2026-03-01", periods=5)), "pain_site": raw}
+    out, warnings = normalize(CHECKINS, pd.DataFrame(frame), file="c.csv")
+    got = list(out["pain_site"].astype(object).where(out["pain_site"].notna(), None))
+    assert got == ["left knee", "a b c", None, "calm", None if fast else "3.0"]
+    dirty = [w for w in warnings if w.column == "pain_site"]
+    assert [(w.message, w.count) for w in dirty] == [
+        ("removed control characters from 3 value(s) of checkins.pain_site", 3)
+    ]

@@ -35,6 +35,9 @@ def _run(tmp_path: Path, script: Script) -> dict[str, Any]:
         database_url=f"sqlite:///{tmp_path / 'tx.db'}",
         admin_token=ADMIN,
         now="2026-03-01T20:00:00+00:00",
+        # no job worker thread: its poll commits (its lease sweep is an UPDATE) once a second,
+        # which a loaded machine lets fall between a test's two counts
+        embedded_worker=False,
     )
     app = create_app(settings)
     state: dict[str, Any] = {"commits": 0}
