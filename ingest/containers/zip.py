@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import copy
 import io
+import lzma
 import struct
 import tempfile
 import zipfile
@@ -74,6 +75,17 @@ MAX_RATIO = 100
 #: Zips inside zips inside … the top-level archive counts as depth 1 (Garmin needs 2).
 MAX_DEPTH = 3
 _SPOOL_BYTES = 32 * 1024 * 1024
+#: What zipfile raises for a member whose header or data is broken: bad CRC or offsets (a
+#: negative seek is a ValueError), corrupt deflate/bzip2/lzma data, an unknown method.
+_BROKEN_MEMBER = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    ValueError,
+    NotImplementedError,
+    OSError,
+    lzma.LZMAError,
+)
 
 
 #: Reads one member: a binary stream positioned at 0, the member's name, the read options.
@@ -386,5 +398,5 @@ def _read_member(
         walk.warnings.append(
             IngestWarning(member, f"skipped a broken member: {exc.message}", offset=exc.offset)
         )
-    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+    except _BROKEN_MEMBER as exc:
         walk.warnings.append(IngestWarning(member, f"skipped a broken member: {exc}"))

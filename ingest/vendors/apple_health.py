@@ -255,6 +255,10 @@ def read_apple_health(stream: BinaryIO, name: str, options: ReadOptions) -> Inge
             f"XML declares entities or external references ({type(exc).__name__}: {exc})",
             expected=_EXPECTED + " without <!ENTITY> declarations",
         ) from exc
+    except LookupError as exc:  # the XML declaration names an encoding Python does not know
+        if "encoding" not in str(exc):
+            raise
+        raise CorruptFileError(name, f"unreadable XML: {exc}", expected=_EXPECTED) from exc
     except ET.ParseError as exc:
         line, col = exc.position
         truncated = "no element found" in str(exc) or "unclosed token" in str(exc)
