@@ -24,7 +24,7 @@ from readiness.ingest.options import ReadOptions
 from readiness.ingest.result import IngestResult
 from readiness.ingest.schema.tables import SESSIONS, normalize
 from readiness.ingest.vendors.strict_csv import header_fields, parse_csv
-from readiness.ingest.vendors.timestamps import local_to_utc
+from readiness.ingest.vendors.timestamps import local_to_utc, plausible
 
 __all__ = [
     "HEADER_ALIASES",
@@ -138,7 +138,9 @@ def read_garmin_activities(stream: BinaryIO, name: str, options: ReadOptions) ->
             column=HEADER_ALIASES[need[0]][0],
             expected=_EXPECTED,
         )
-    starts = pd.to_datetime(table.cells(header[found["date"]]), format=_START, errors="coerce")
+    starts = plausible(
+        pd.to_datetime(table.cells(header[found["date"]]), format=_START, errors="coerce")
+    )
     table.check(header[found["date"]], starts.notna(), "YYYY-MM-DD HH:MM:SS")
     records = []
     for row, start in zip(table.rows, starts, strict=True):

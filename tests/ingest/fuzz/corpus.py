@@ -1,7 +1,8 @@
 """The ingest fuzz corpus: seeded mutations of the real shared fixtures, and a harness.
 
 Seeds are the real files beside the clone (``../shared/fixtures``: FIT, CSV, JSON, XML, zip) up
-to :data:`MAX_SEED_BYTES`. Each input is one seed with one to three mutations: bit flips, a
+to :data:`MAX_SEED_BYTES`. Inputs take the kinds of seed in turn, then their files. Each
+input is one seed with one to three mutations: bit flips, a
 truncation, an insertion (random bytes or a token that matters to some parser: NUL, quotes,
 brackets, a zip signature, deep nesting), a deleted or duplicated slice; zip seeds are also
 mutated member by member and re-zipped, so the archive stays readable while its content breaks.
@@ -120,11 +121,16 @@ def _mutate_zip(data: bytes, rng: random.Random) -> bytes:
 
 
 def inputs(seed: int, count: int) -> Iterator[tuple[Seed, int, bytes]]:
-    """``count`` mutated inputs, round-robin over the seeds: (seed file, index, bytes)."""
-    pool = seeds()
+    """``count`` mutated inputs, round-robin over the kinds of seed (FIT, CSV, JSON, XML, zip)
+    and over the files of each kind: (seed file, index, bytes)."""
+    kinds: dict[str, list[Seed]] = {}
+    for s in seeds():  # each kind gets an equal share, however many FIT files there are
+        kinds.setdefault(s.name.rsplit(".", 1)[-1].lower(), []).append(s)
+    groups = [kinds[k] for k in sorted(kinds)]
     rng = random.Random(seed)
-    for index in range(count if pool else 0):
-        base = pool[index % len(pool)]
+    for index in range(count if groups else 0):
+        group = groups[index % len(groups)]
+        base = group[(index // len(groups)) % len(group)]
         data = base.data
         if data.startswith(b"PK\x03\x04") and rng.random() < 0.5:
             data = _mutate_zip(data, rng)

@@ -8,7 +8,7 @@ import os
 import zipfile
 
 import pytest
-from readiness.ingest import CorruptFileError, read_bytes
+from readiness.ingest import CorruptFileError, SchemaError, read_bytes
 
 from tests.conftest import shared_dir
 from tests.ingest.fuzz import corpus
@@ -67,3 +67,10 @@ def test_xml_in_an_unknown_encoding_is_a_corrupt_file() -> None:
     doc = b'<?xml version="1.0" encoding="UTF-9"?>\n<HealthData locale="en"></HealthData>\n'
     with pytest.raises(CorruptFileError, match="unknown encoding"):
         read_bytes(doc, "export.xml")
+
+
+def test_garmin_activity_in_year_6018_is_a_schema_error() -> None:
+    """Found by the fuzzer: a year pandas parses but cannot add nanoseconds to (a 500)."""
+    csv = b'Activity Type,Date,Title,Time\nRunning,6018-03-16 10:39:57,"Run","00:22:15"\n'
+    with pytest.raises(SchemaError, match="6018-03-16"):
+        read_bytes(csv, "Activities.csv")
