@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 TYPECHECK := build/typecheck
 
-.PHONY: demo test install lint typecheck pytest bench browser clean sample-data
+.PHONY: demo test install lint typecheck pytest bench browser clean sample-data fuzz
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,14 @@ bench: install
 	$(PY) benchmarks/uploads.py
 	$(PY) benchmarks/storage.py
 	$(PY) benchmarks/rescoring.py
+
+# Ingest fuzzing at length: the harness of tests/ingest/fuzz (CI runs a 10,000-input slice) fed
+# FUZZ_COUNT seeded mutations of the real fixtures; any exception but an IngestError, or an
+# input slower than 2 s, is printed and fails the run.
+FUZZ_COUNT ?= 200000
+FUZZ_SEED  ?= 1
+fuzz: install
+	$(PY) -m tests.ingest.fuzz.corpus $(FUZZ_COUNT) $(FUZZ_SEED)
 
 demo: install
 	$(BIN)/readiness demo

@@ -14,8 +14,19 @@ Policy (also in the README):
 * The archive itself is refused with :class:`ArchiveError` when it is unreadable, when a member
   path escapes the archive (absolute, ``..``, drive letter), or when it exceeds a cap against
   zip bombs: :data:`MAX_MEMBERS` members, :data:`MAX_TOTAL_BYTES` expanded bytes (nested zips
-  included), an expansion ratio above :data:`MAX_RATIO` for any member larger than
-  :data:`RATIO_MIN_BYTES`, or nesting deeper than :data:`MAX_DEPTH`.
+  included), an expansion ratio above :data:`MAX_RATIO` for **any** member whatever its size, or
+  nesting deeper than :data:`MAX_DEPTH`. These caps are checked from each zip's central
+  directory **before any member is decompressed** (a nested zip's directory is checked when that
+  zip is reached, against the budget shared with its parents), so a refused archive fails at
+  once; the message names the cap and its value.
+* A streaming guard is the second line: bytes actually inflated are counted, and a member that
+  yields more than its declared size, or a tree that inflates past :data:`MAX_TOTAL_BYTES`, is
+  refused with :class:`ArchiveError` while it is read.
+
+The caps and why real exports pass them: Apple Health's ``export.zip`` holds a 1–4 GB
+``export.xml`` that deflates ~20–40× (the shared fixture: 34.5×); Garmin's account export holds a
+few thousand JSON/FIT files in zips nested two deep (``UploadedFiles_*.zip`` inside the export).
+Deflate tops out near 1032×, and zip bombs sit there; 100× leaves real XML and CSV 2.5× headroom.
 * An archive with no readable member at all raises :class:`UnsupportedFormatError`.
 
 Members are streamed: a huge ``export.xml`` inside Apple's ``export.zip`` is decompressed
@@ -25,7 +36,10 @@ while it is parsed, never held whole in memory. Nested zips are spooled to a tem
 
 from __future__ import annotations
 
+import copy
 import io
+import lzma
+import struct
 import tempfile
 import zipfile
 import zlib
@@ -44,7 +58,6 @@ __all__ = [
     "MAX_MEMBERS",
     "MAX_RATIO",
     "MAX_TOTAL_BYTES",
-    "RATIO_MIN_BYTES",
     "Detector",
     "MemberFormat",
     "ReadMember",
@@ -52,17 +65,27 @@ __all__ = [
     "read_zip",
 ]
 
-#: Members (files) over the whole archive tree.
-MAX_MEMBERS = 100_000
-#: Declared uncompressed bytes over the whole archive tree (real Apple exports reach 3 GB).
-MAX_TOTAL_BYTES = 16 * 1024**3
-#: Uncompressed / compressed size of one member. Apple's XML compresses ~20×, FIT ~3×.
-MAX_RATIO = 200
-#: Members smaller than this are not checked for their ratio (tiny files compress oddly).
-RATIO_MIN_BYTES = 1024 * 1024
-#: Zips inside zips inside … the top-level archive counts as depth 1.
-MAX_DEPTH = 4
+#: Members (files) over the whole archive tree: a decade of Garmin activities is ~10–20k files.
+MAX_MEMBERS = 50_000
+#: Declared (and actually inflated) bytes over the whole archive tree: Apple's XML reaches ~4 GB.
+MAX_TOTAL_BYTES = 8 * 1024**3
+#: Uncompressed / compressed size of every member, whatever its size. Apple's XML compresses
+#: ~20–40×, FIT ~3×; a deflate bomb ~1000×.
+MAX_RATIO = 100
+#: Zips inside zips inside … the top-level archive counts as depth 1 (Garmin needs 2).
+MAX_DEPTH = 3
 _SPOOL_BYTES = 32 * 1024 * 1024
+#: What zipfile raises for a member whose header or data is broken: bad CRC or offsets (a
+#: negative seek is a ValueError), corrupt deflate/bzip2/lzma data, an unknown method.
+_BROKEN_MEMBER = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    ValueError,
+    NotImplementedError,
+    OSError,
+    lzma.LZMAError,
+)
 
 
 #: Reads one member: a binary stream positioned at 0, the member's name, the read options.
@@ -96,6 +119,7 @@ class _Budget:
 
     members: int = 0
     total_bytes: int = 0
+    inflated: int = 0
 
 
 @dataclass
@@ -115,12 +139,18 @@ class _UnreadableZip(ArchiveError):
 class _Guarded(io.RawIOBase):
     """A member stream that refuses to yield more bytes than the member declared."""
 
-    def __init__(self, inner: BinaryIO, limit: int, archive: str, member: str) -> None:
+    def __init__(
+        self, inner: BinaryIO, info: zipfile.ZipInfo, archive: str, member: str, budget: _Budget
+    ) -> None:
         self._inner = inner
-        self._limit = limit
+        self._limit = info.file_size
+        self._crc = info.CRC
+        self._running_crc = 0
         self._archive = archive
         self._member = member
+        self._budget = budget
         self._pos = 0
+        self._max_pos = 0
 
     def readable(self) -> bool:
         return True
@@ -138,13 +168,27 @@ class _Guarded(io.RawIOBase):
     def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
         data = self._inner.read(len(buffer))
         n = len(data)
+        if n == 0 and len(buffer) and self._pos >= self._max_pos and self._running_crc != self._crc:
+            raise zipfile.BadZipFile(f"Bad CRC-32 for file {self._member!r}")
         self._pos += n
         if self._pos > self._limit:
             raise ArchiveError(
                 self._archive,
-                f"member {self._member!r} expands beyond its declared size",
+                f"member {self._member!r} expands beyond its declared size of {self._limit} bytes",
                 expected="a member no larger than its header says",
             )
+        if self._pos > self._max_pos:  # bytes re-read after a seek back are not counted twice
+            self._running_crc = zlib.crc32(
+                data[n - (self._pos - self._max_pos) :], self._running_crc
+            )
+            self._budget.inflated += self._pos - self._max_pos
+            self._max_pos = self._pos
+            if self._budget.inflated > MAX_TOTAL_BYTES:
+                raise ArchiveError(
+                    self._archive,
+                    f"inflates to more than {_gib(MAX_TOTAL_BYTES)} (cap MAX_TOTAL_BYTES)",
+                    expected="a smaller archive",
+                )
         buffer[:n] = data
         return n
 
@@ -171,27 +215,68 @@ def _ignored(name: str) -> bool:
     return any(p == "__MACOSX" or p.startswith(".") for p in parts)
 
 
-def _check_caps(info: zipfile.ZipInfo, archive: str, budget: _Budget) -> None:
-    budget.members += 1
-    budget.total_bytes += info.file_size
-    if budget.members > MAX_MEMBERS:
-        raise ArchiveError(
-            archive, f"more than {MAX_MEMBERS} members", expected="a smaller archive"
-        )
-    if budget.total_bytes > MAX_TOTAL_BYTES:
-        raise ArchiveError(
-            archive,
-            f"expands to more than {MAX_TOTAL_BYTES // 1024**3} GiB",
-            expected="a smaller archive",
-        )
-    if info.file_size >= RATIO_MIN_BYTES:
+def _gib(n: int) -> str:
+    return f"{n / 1024**3:g} GiB"
+
+
+def _check_caps(infos: list[zipfile.ZipInfo], archive: str, budget: _Budget) -> None:
+    """Refuse the archive from its central directory, before any member is inflated."""
+    for info in infos:
+        budget.members += 1
+        budget.total_bytes += info.file_size
+        if budget.members > MAX_MEMBERS:
+            raise ArchiveError(
+                archive,
+                f"more than {MAX_MEMBERS} members (cap MAX_MEMBERS)",
+                expected="a smaller archive",
+            )
+        if budget.total_bytes > MAX_TOTAL_BYTES:
+            raise ArchiveError(
+                archive,
+                f"expands to more than {_gib(MAX_TOTAL_BYTES)} (cap MAX_TOTAL_BYTES)",
+                expected="a smaller archive",
+            )
         ratio = info.file_size / max(info.compress_size, 1)
         if ratio > MAX_RATIO:
             raise ArchiveError(
                 archive,
-                f"member {info.filename!r} expands {ratio:.0f}× (a zip bomb?)",
+                f"member {info.filename!r} expands {ratio:.0f}× (a zip bomb?)"
+                f" (cap MAX_RATIO {MAX_RATIO}×)",
                 expected=f"an expansion ratio of at most {MAX_RATIO}",
             )
+
+
+def _precount_members(stream: BinaryIO, archive: str, budget: _Budget) -> None:
+    """Count the central directory's entry signatures (a C-speed scan) before zipfile builds a
+    ``ZipInfo`` per entry, which takes seconds for 100k entries. The end record's own count is
+    not trusted (it saturates at 65,535 and can lie); zip64 directories are left to zipfile."""
+    size = stream.seek(0, io.SEEK_END)
+    tail_at = max(0, size - (22 + 0xFFFF))
+    stream.seek(tail_at)
+    tail = stream.read()
+    stream.seek(0)
+    end = tail.rfind(b"PK\x05\x06")
+    if end < 0 or len(tail) - end < 22:
+        return  # zipfile reports the unreadable zip
+    (cd_size,) = struct.unpack_from("<L", tail, end + 12)
+    cd_start = tail_at + end - cd_size
+    if cd_size == 0xFFFFFFFF or cd_start < 0:
+        return
+    stream.seek(cd_start)
+    entries, carry, left = 0, b"", cd_size
+    while left > 0 and (chunk := stream.read(min(left, 8 * 1024 * 1024))):
+        left -= len(chunk)
+        block = carry + chunk
+        entries += block.count(b"PK\x01\x02")
+        carry = block[-3:] if not block.endswith(b"PK\x01\x02") else b""
+        if budget.members + entries > MAX_MEMBERS:
+            stream.seek(0)
+            raise ArchiveError(
+                archive,
+                f"more than {MAX_MEMBERS} members (cap MAX_MEMBERS)",
+                expected="a smaller archive",
+            )
+    stream.seek(0)
 
 
 def read_zip(
@@ -239,6 +324,7 @@ def _walk(
 ) -> None:
     if depth > MAX_DEPTH:
         raise ArchiveError(name, f"zips nested deeper than {MAX_DEPTH}", expected="fewer levels")
+    _precount_members(stream, name, budget)
     try:
         zf = zipfile.ZipFile(stream)
     except (zipfile.BadZipFile, zlib.error, EOFError, ValueError) as exc:
@@ -254,10 +340,12 @@ def _walk(
                     f"member path {info.filename!r} escapes the archive",
                     expected="relative member paths",
                 )
-        for info in sorted(infos, key=lambda i: i.filename):
-            if info.is_dir() or _ignored(info.filename):
-                continue
-            _check_caps(info, name, budget)
+        members = sorted(
+            (i for i in infos if not (i.is_dir() or _ignored(i.filename))),
+            key=lambda i: i.filename,
+        )
+        _check_caps(members, name, budget)
+        for info in members:
             _read_member(zf, info, name, options, budget, walk, depth)
 
 
@@ -274,10 +362,16 @@ def _read_member(
     if info.flag_bits & 0x1:
         walk.warnings.append(IngestWarning(member, "skipped an encrypted member"))
         return
+    # zipfile silently cuts a member off at its declared size and then fails its CRC; open it
+    # with room for one byte more (the guard checks the CRC instead) so the guard sees a member
+    # that inflates past its claim and refuses the archive.
+    loose = copy.copy(info)
+    loose.file_size = info.file_size + 1
+    loose.CRC = None  # type: ignore[assignment]
     try:
-        with zf.open(info) as raw:
+        with zf.open(loose) as raw:
             guarded = io.BufferedReader(
-                _Guarded(raw, info.file_size, archive, info.filename),  # type: ignore[arg-type]
+                _Guarded(raw, info, archive, info.filename, budget),  # type: ignore[arg-type]
                 buffer_size=256 * 1024,
             )
             head = guarded.read(walk.detector.head_bytes)
@@ -304,5 +398,5 @@ def _read_member(
         walk.warnings.append(
             IngestWarning(member, f"skipped a broken member: {exc.message}", offset=exc.offset)
         )
-    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+    except _BROKEN_MEMBER as exc:
         walk.warnings.append(IngestWarning(member, f"skipped a broken member: {exc}"))

@@ -1,9 +1,11 @@
 """Apple Health ``export.xml``, alone or inside ``export.zip``
 (:mod:`readiness.ingest.containers.zip`).
 
-The file is streamed with :func:`xml.etree.ElementTree.iterparse`; each top-level element is
-cleared once handled, so memory stays flat for multi-gigabyte exports. Only a few record types
-are kept, aggregated per day as they stream by:
+The file is streamed with ``defusedxml``'s :func:`iterparse` (the stdlib parser with entity
+declarations and external references refused, so a billion-laughs file fails at its first
+``<!ENTITY>`` with :class:`CorruptFileError`; Apple's own DTD declares no entities). Each
+top-level element is cleared once handled, so memory stays flat for multi-gigabyte exports.
+Only a few record types are kept, aggregated per day as they stream by:
 
 * ``HeartRateVariabilitySDNN`` → ``hrv_sdnn_ms`` (it is **SDNN**, never RMSSD): the mean of the
   readings inside the main sleep of that night (``hrv_context = nocturnal``); on a date with no
@@ -34,6 +36,8 @@ from datetime import date, datetime, timedelta, tzinfo
 from typing import BinaryIO
 
 import pandas as pd
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import iterparse
 from readiness.ingest.errors import CorruptFileError, EmptyFileError, TruncatedFileError
 from readiness.ingest.findings import IngestWarning
 from readiness.ingest.options import ReadOptions
@@ -226,7 +230,7 @@ def read_apple_health(stream: BinaryIO, name: str, options: ReadOptions) -> Inge
     root: ET.Element | None = None
     depth = 0
     try:
-        for event, elem in ET.iterparse(stream, events=("start", "end")):
+        for event, elem in iterparse(stream, events=("start", "end")):
             if event == "start":
                 if root is None:
                     root = elem
@@ -245,6 +249,16 @@ def read_apple_health(stream: BinaryIO, name: str, options: ReadOptions) -> Inge
                     _workout(acc, elem)
                 assert root is not None
                 root.clear()
+    except DefusedXmlException as exc:
+        raise CorruptFileError(
+            name,
+            f"XML declares entities or external references ({type(exc).__name__}: {exc})",
+            expected=_EXPECTED + " without <!ENTITY> declarations",
+        ) from exc
+    except LookupError as exc:  # the XML declaration names an encoding Python does not know
+        if "encoding" not in str(exc):
+            raise
+        raise CorruptFileError(name, f"unreadable XML: {exc}", expected=_EXPECTED) from exc
     except ET.ParseError as exc:
         line, col = exc.position
         truncated = "no element found" in str(exc) or "unclosed token" in str(exc)

@@ -12,6 +12,7 @@ is the local date as written. ``Training Stress Score®`` of ``0.0`` is Garmin's
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping, Sequence
 from typing import BinaryIO
@@ -23,7 +24,7 @@ from readiness.ingest.options import ReadOptions
 from readiness.ingest.result import IngestResult
 from readiness.ingest.schema.tables import SESSIONS, normalize
 from readiness.ingest.vendors.strict_csv import header_fields, parse_csv
-from readiness.ingest.vendors.timestamps import local_to_utc
+from readiness.ingest.vendors.timestamps import local_to_utc, plausible
 
 __all__ = [
     "HEADER_ALIASES",
@@ -96,9 +97,10 @@ def parse_number(text: str | None) -> float | None:
     elif _DECIMAL_COMMA.match(t):
         t = t.replace(",", ".")
     try:
-        return float(t)
+        value = float(t)
     except ValueError:
         return None
+    return value if math.isfinite(value) else None  # "inf", "nan", "1e309" are no numbers here
 
 
 def parse_duration(text: str | None) -> float | None:
@@ -118,7 +120,7 @@ def parse_duration(text: str | None) -> float | None:
     seconds = 0.0
     for v in values:
         seconds = seconds * 60 + v
-    return seconds
+    return seconds if math.isfinite(seconds) else None
 
 
 def read_garmin_activities(stream: BinaryIO, name: str, options: ReadOptions) -> IngestResult:
@@ -136,7 +138,9 @@ def read_garmin_activities(stream: BinaryIO, name: str, options: ReadOptions) ->
             column=HEADER_ALIASES[need[0]][0],
             expected=_EXPECTED,
         )
-    starts = pd.to_datetime(table.cells(header[found["date"]]), format=_START, errors="coerce")
+    starts = plausible(
+        pd.to_datetime(table.cells(header[found["date"]]), format=_START, errors="coerce")
+    )
     table.check(header[found["date"]], starts.notna(), "YYYY-MM-DD HH:MM:SS")
     records = []
     for row, start in zip(table.rows, starts, strict=True):
@@ -158,7 +162,7 @@ def read_garmin_activities(stream: BinaryIO, name: str, options: ReadOptions) ->
     frame = frame.drop_duplicates(subset=["local_start", "sport"]).reset_index(drop=True)
     local = pd.to_datetime(frame.pop("local_start"))
     frame["start"] = local_to_utc(local, options.tz)
-    frame["end"] = frame["start"] + pd.to_timedelta(frame["duration_s"], unit="s")
+    frame["end"] = frame["start"] + pd.to_timedelta(frame["duration_s"], unit="s", errors="coerce")
     frame["date"] = local.dt.normalize()
     if options.tz is None:
         warnings.append(

@@ -37,6 +37,7 @@ from readiness.ingest.findings import IngestWarning
 from readiness.ingest.options import ReadOptions
 from readiness.ingest.result import IngestResult
 from readiness.ingest.schema.tables import DAILY, normalize
+from readiness.ingest.vendors.json_documents import check_json_depth
 from readiness.ingest.vendors.strict_csv import header_fields, one_per_key, parse_csv
 
 __all__ = ["looks_like_oura_json", "looks_like_oura_trends", "read_oura_json", "read_oura_trends"]
@@ -133,7 +134,9 @@ def read_oura_json(stream: BinaryIO, name: str, options: ReadOptions) -> IngestR
             name, "not a JSON object", offset=0, expected="an Oura account JSON export"
         )
     try:
-        doc = json.loads(data.decode("utf-8-sig"))
+        text = data.decode("utf-8-sig")
+        check_json_depth(text, name, "an Oura account JSON export")
+        doc = json.loads(text)
     except UnicodeDecodeError as exc:
         raise CorruptFileError(
             name, "the file is not UTF-8 text", offset=exc.start, expected="UTF-8 JSON"

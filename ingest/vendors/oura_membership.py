@@ -38,6 +38,7 @@ from readiness.ingest.errors import SchemaError
 from readiness.ingest.options import ReadOptions
 from readiness.ingest.result import IngestResult
 from readiness.ingest.schema.tables import DAILY, SESSIONS, normalize
+from readiness.ingest.vendors.json_documents import MAX_JSON_DEPTH, json_depth
 from readiness.ingest.vendors.strict_csv import CsvTable, header_fields, one_per_key, parse_csv
 
 __all__ = ["KINDS", "looks_like_oura_membership", "read_oura_membership"]
@@ -86,6 +87,8 @@ def read_oura_membership(stream: BinaryIO, name: str, options: ReadOptions) -> I
 
 def _json_cells(table: CsvTable, column: str) -> list[dict[str, Any] | None]:
     def parse(text: str) -> dict[str, Any]:
+        if json_depth(text) > MAX_JSON_DEPTH:
+            raise ValueError(f"JSON nested deeper than {MAX_JSON_DEPTH} levels")
         value = json.loads(text)
         if not isinstance(value, dict):
             raise ValueError("not a JSON object")

@@ -4,6 +4,8 @@ athlete-local dates.
 * :func:`parse_utc_offset`: an offset written as text (WHOOP's ``UTC-04:00``).
 * :func:`to_utc` / :func:`local_date`: one naive local time and its row's offset.
 * :func:`local_to_utc`: a column of naive local times in the athlete's timezone (Garmin, Fitbit).
+* :func:`plausible`: parsed times outside 1970–2100 become NaT (a year 6018 parses, then
+  overflows pandas' nanosecond arithmetic).
 """
 
 from __future__ import annotations
@@ -15,7 +17,16 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
-__all__ = ["local_date", "local_to_utc", "parse_utc_offset", "to_utc"]
+__all__ = ["local_date", "local_to_utc", "parse_utc_offset", "plausible", "to_utc"]
+
+_EARLIEST = pd.Timestamp("1970-01-01")
+_LATEST = pd.Timestamp("2100-01-01")
+
+
+def plausible(times: pd.Series) -> pd.Series:
+    """Naive parsed times, with those outside 1970–2100 (no wearable's data) made NaT."""
+    ok = times.notna() & (times >= _EARLIEST) & (times < _LATEST)
+    return pd.to_datetime(times.where(ok), errors="coerce").astype("datetime64[ns]")
 
 
 _OFFSET = re.compile(r"^(?:UTC|GMT)?\s*(?:([+-])(\d{1,2})(?::?(\d{2}))?)?$", re.IGNORECASE)
