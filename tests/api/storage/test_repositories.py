@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -18,7 +17,7 @@ from readiness.api.storage.models import DailyRow, ReadinessRow, Upload
 from readiness.api.storage.unit_of_work import unit_of_work
 from sqlalchemy import func, select
 
-from tests.api.builders import daily_csv
+from tests.api.builders import daily_csv, file_upload
 
 
 def _athlete(db: Database) -> int:
@@ -37,20 +36,13 @@ def _submit(
         return service.submit(work, athlete, received)
 
 
-def _received(folder: Path, data: bytes, name: str) -> Received:
-    """An upload of ``data`` as a file in ``folder`` (uploads name files, never bytes)."""
-    path = folder / name
-    path.write_bytes(data)
-    return Received.from_path(path)
-
-
 def _count(db: Database, cls: type) -> int:
     with db.sessions() as s:
         return int(s.scalar(select(func.count()).select_from(cls)) or 0)
 
 
 def test_failure_while_storing_writes_nothing(
-    db: Database, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     athlete_id = _athlete(db)
     service = UploadService(db.sessions, 0, failure=failure_body)
@@ -64,21 +56,19 @@ def test_failure_while_storing_writes_nothing(
             db,
             service,
             athlete_id,
-            _received(tmp_path, daily_csv(date(2026, 3, 1), days=10), "d.csv"),
+            file_upload(daily_csv(date(2026, 3, 1), days=10), "d.csv"),
         )
     assert (_count(db, Upload), _count(db, DailyRow), _count(db, ReadinessRow)) == (0, 0, 0)
     monkeypatch.undo()
     upload, outcome = _submit(
-        db, service, athlete_id, _received(tmp_path, daily_csv(date(2026, 3, 1), days=10), "d.csv")
+        db, service, athlete_id, file_upload(daily_csv(date(2026, 3, 1), days=10), "d.csv")
     )
     assert outcome is Outcome.CREATED and upload.days == 10
     stored = (_count(db, Upload), _count(db, DailyRow), _count(db, ReadinessRow))
     assert stored == (1, 10, 10 + TRAILING_DAYS)  # days after the data are scored too
 
 
-def test_equal_rank_disagreement_does_not_depend_on_upload_order(
-    db: Database, tmp_path: Path
-) -> None:
+def test_equal_rank_disagreement_does_not_depend_on_upload_order(db: Database) -> None:
     first = b"date,hrv_rmssd_ms,resting_hr_bpm\n2026-03-01,60,50\n2026-03-02,61,51\n"
     fixed = b"date,hrv_rmssd_ms,steps\n2026-03-02,65,9000\n"
     stored = []
@@ -86,7 +76,7 @@ def test_equal_rank_disagreement_does_not_depend_on_upload_order(
         athlete_id = _athlete(db)
         service = UploadService(db.sessions, 0, failure=failure_body)
         ids = {
-            body: _submit(db, service, athlete_id, _received(tmp_path, body, f"{n}.csv"))[0].id
+            body: _submit(db, service, athlete_id, file_upload(body, f"{n}.csv"))[0].id
             for n, body in enumerate(order)
         }
         with db.sessions() as s:
