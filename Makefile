@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 TYPECHECK := build/typecheck
 
-.PHONY: demo test install lint typecheck pytest bench browser clean sample-data fuzz
+.PHONY: demo test install lint typecheck pytest bench browser wrk clean sample-data fuzz
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,12 @@ browser:
 	  { (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null) \
 	    || echo "make: could not install chromium; the browser test will skip"; }
 
+# wrk, the HTTP load generator of benchmarks/daily_endpoint.py, from Debian's packages.
+wrk:
+	@command -v wrk >/dev/null 2>&1 || \
+	  { (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null) \
+	    || echo "make: could not install wrk; benchmarks/daily_endpoint.py will not run"; }
+
 pytest:
 	$(BIN)/pytest
 
@@ -46,13 +52,14 @@ test: lint browser
 sample-data: install
 	$(PY) sample_data/generate.py
 
-bench: install
+bench: install wrk
 	$(PY) benchmarks/ingest.py
 	$(PY) benchmarks/scoring.py
 	$(PY) benchmarks/apple_health.py
 	$(PY) benchmarks/uploads.py
 	$(PY) benchmarks/storage.py
 	$(PY) benchmarks/rescoring.py
+	$(PY) benchmarks/daily_endpoint.py
 
 # Ingest fuzzing at length: the harness of tests/ingest/fuzz (CI runs a 10,000-input slice) fed
 # FUZZ_COUNT seeded mutations of the real fixtures; any exception but an IngestError, or an

@@ -28,8 +28,10 @@ from readiness.api.errors import failure_body, install_handlers
 from readiness.api.middleware.body_limit import BodyLimitMiddleware
 from readiness.api.middleware.security_headers import SecurityHeadersMiddleware
 from readiness.api.routes import health_router, v1
+from readiness.api.services.health import DatabaseProbe
 from readiness.api.services.jobs import TableWorker
 from readiness.api.services.queue import EmbeddedWorker, UploadQueue
+from readiness.api.services.read_cache import ReadCache
 from readiness.api.services.uploads import UploadService
 from readiness.api.settings import Settings
 from readiness.api.storage.engine import open_database
@@ -75,6 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if worker is not None:
             worker.start()
         app.state.db = db
+        app.state.health = DatabaseProbe(db.sessions)
         app.state.uploads = service
         try:
             yield
@@ -97,6 +100,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     access_log.install()  # no query-string value reaches the access log
     app.state.auth_throttle = AuthThrottle(settings.auth_failures_per_minute)
+    app.state.read_cache = ReadCache(settings.read_cache_entries)
     install_handlers(app)
     app.include_router(health_router)
     app.include_router(v1)

@@ -7,16 +7,19 @@ raises. The authenticated athlete is read in it, and the route's service calls u
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Annotated
+from typing import Annotated, TypeVar
 
+import anyio.to_thread
 from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 from readiness.api.errors import ForbiddenError, InvalidRequestError, NotAuthenticatedError
 from readiness.api.security import tokens_equal
 from readiness.api.services.accounts import athlete_by_key
+from readiness.api.services.read_cache import ReadCache
 from readiness.api.services.readiness import local_today
 from readiness.api.services.uploads import UploadService
 from readiness.api.settings import Settings
@@ -24,16 +27,20 @@ from readiness.api.storage.engine import Database
 from readiness.api.storage.models import Athlete
 from readiness.api.storage.unit_of_work import UnitOfWork, unit_of_work
 from readiness.api.throttle import AuthThrottle
+from sqlalchemy.orm import Session, sessionmaker
 
 __all__ = [
     "MAX_SPAN_DAYS",
     "AdminDep",
+    "AthleteRead",
+    "AthleteReadDep",
     "CurrentAthlete",
     "DateRange",
     "DateRangeDep",
     "NowDep",
     "Pagination",
     "PaginationDep",
+    "ReadCacheDep",
     "ServiceDep",
     "SettingsDep",
     "UnitOfWorkDep",
@@ -47,7 +54,11 @@ DEFAULT_SPAN_DAYS = 90
 _bearer = HTTPBearer(auto_error=False, description="Your API key (or the admin token)")
 
 
-def _settings(request: Request) -> Settings:
+# Dependencies that do no I/O are ``async``: FastAPI runs a plain ``def`` dependency in the
+# thread pool, one hop per dependency and request.
+
+
+async def _settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
@@ -58,15 +69,20 @@ def _unit_of_work(request: Request) -> Iterator[UnitOfWork]:
         yield work
 
 
-def _service(request: Request) -> UploadService:
+async def _service(request: Request) -> UploadService:
     service: UploadService = request.app.state.uploads
     return service
+
+
+async def _read_cache(request: Request) -> ReadCache:
+    cache: ReadCache = request.app.state.read_cache
+    return cache
 
 
 SettingsDep = Annotated[Settings, Depends(_settings)]
 
 
-def _now(settings: SettingsDep) -> datetime:
+async def _now(settings: SettingsDep) -> datetime:
     """The service's "now" for this request (``READINESS_NOW`` when pinned)."""
     return settings.current_time()
 
@@ -76,6 +92,7 @@ NowDep = Annotated[datetime, Depends(_now)]
 #: response and a failing commit is answered as an error.
 UnitOfWorkDep = Annotated[UnitOfWork, Depends(_unit_of_work, scope="function")]
 ServiceDep = Annotated[UploadService, Depends(_service)]
+ReadCacheDep = Annotated[ReadCache, Depends(_read_cache)]
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 
 
@@ -83,17 +100,57 @@ def _address(request: Request) -> str:
     return request.client.host if request.client is not None else "unknown"
 
 
-def _current_athlete(request: Request, work: UnitOfWorkDep, credentials: Credentials) -> Athlete:
+def _key(credentials: HTTPAuthorizationCredentials | None) -> str:
     if credentials is None or not credentials.credentials:
         raise NotAuthenticatedError()
-    throttle: AuthThrottle = request.app.state.auth_throttle
-    address = _address(request)
+    return credentials.credentials
+
+
+def _authenticate(work: UnitOfWork, throttle: AuthThrottle, address: str, key: str) -> Athlete:
     throttle.check(address)
-    athlete = athlete_by_key(work, credentials.credentials)
+    athlete = athlete_by_key(work, key)
     if athlete is None:
         throttle.failed(address)
         raise NotAuthenticatedError("the API key is not valid")
     return athlete
+
+
+def _current_athlete(request: Request, work: UnitOfWorkDep, credentials: Credentials) -> Athlete:
+    key = _key(credentials)
+    return _authenticate(work, request.app.state.auth_throttle, _address(request), key)
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class AthleteRead:
+    """A read of the authenticated athlete's data, run whole in one worker-thread hop.
+
+    The hot read endpoints take this instead of ``CurrentAthlete`` + ``UnitOfWorkDep``: each
+    plain ``def`` dependency or route costs a hop into the thread pool (and its GIL hand-offs),
+    so the key check, the read and the end of the request's one transaction run together in a
+    single hop (``await read(fn)`` calls ``fn(work, athlete)`` there).
+    """
+
+    sessions: sessionmaker[Session]
+    throttle: AuthThrottle
+    address: str
+    key: str
+
+    async def __call__(self, read: Callable[[UnitOfWork, Athlete], T]) -> T:
+        return await anyio.to_thread.run_sync(self._run, read)
+
+    def _run(self, read: Callable[[UnitOfWork, Athlete], T]) -> T:
+        with unit_of_work(self.sessions) as work:
+            return read(work, _authenticate(work, self.throttle, self.address, self.key))
+
+
+async def _athlete_read(request: Request, credentials: Credentials) -> AthleteRead:
+    db: Database = request.app.state.db
+    return AthleteRead(
+        db.sessions, request.app.state.auth_throttle, _address(request), _key(credentials)
+    )
 
 
 def _admin(request: Request, settings: SettingsDep, credentials: Credentials) -> None:
@@ -110,6 +167,7 @@ def _admin(request: Request, settings: SettingsDep, credentials: Credentials) ->
 
 
 CurrentAthlete = Annotated[Athlete, Depends(_current_athlete)]
+AthleteReadDep = Annotated[AthleteRead, Depends(_athlete_read)]
 AdminDep = Annotated[None, Depends(_admin)]
 
 
@@ -120,7 +178,7 @@ class Pagination(BaseModel):
     offset: int = Field(default=0, ge=0, le=1_000_000)
 
 
-def _pagination(
+async def _pagination(
     limit: Annotated[int, Query(gt=0, le=MAX_SPAN_DAYS, description="rows per page")] = 100,
     offset: Annotated[int, Query(ge=0, le=1_000_000, description="rows to skip")] = 0,
 ) -> Pagination:
@@ -137,7 +195,7 @@ class DateRange(BaseModel):
     end: date
 
 
-def _date_range(
+async def _date_range(
     athlete: CurrentAthlete,
     now: NowDep,
     start: Annotated[

@@ -97,6 +97,12 @@ class Settings(BaseSettings):
     retry_after_s: int = Field(
         default=5, ge=1, validation_alias=AliasChoices("READINESS_RETRY_AFTER_S")
     )
+    read_cache_entries: int = Field(
+        default=4096,
+        ge=1,
+        le=1_000_000,
+        validation_alias=AliasChoices("READINESS_READ_CACHE_ENTRIES"),
+    )
 
     @field_validator("database_url")
     @classmethod

@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-from readiness.api.deps import UnitOfWorkDep
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from readiness.api.routes.problems import problems
 from readiness.api.schemas import Health
-from readiness.api.services.health import check_database
+from readiness.api.services.health import DatabaseProbe
 
 __all__ = ["router"]
 
 router = APIRouter(tags=["health"])
 
 
-@router.get("/healthz", summary="Liveness and database check")
-def healthz(work: UnitOfWorkDep) -> Health:
-    check_database(work)
+async def _probe(request: Request) -> DatabaseProbe:
+    probe: DatabaseProbe = request.app.state.health
+    return probe
+
+
+@router.get(
+    "/healthz",
+    summary="Liveness and database check (the database's answer is at most a second old)",
+    responses=problems(503),
+)
+async def healthz(probe: Annotated[DatabaseProbe, Depends(_probe)]) -> Health:
+    await probe.check()
     return Health(status="ok", database="ok")

@@ -17,18 +17,21 @@ _TEXT = {
     415: "The file is not a supported export",
     422: "Invalid request, or an export that cannot be read",
     429: "Too many wrong keys from this address; see Retry-After",
+    503: "The database is unavailable; retry after Retry-After seconds",
 }
 
 
 def problems(*codes: int) -> dict[int | str, dict[str, Any]]:
     """``responses=`` for these status codes, documented as ``application/problem+json``.
 
-    A route that can answer 401 or 403 (it checks credentials) can also answer 429.
+    A route that can answer 401 or 403 (it checks credentials) can also answer 429; every
+    route uses the database, so every route can answer 503.
     """
     out: dict[int | str, dict[str, Any]] = {}
     if {401, 403} & set(codes):
         codes = (*codes, 429)
-    for code in codes:
+    codes = (*codes, 503)
+    for code in dict.fromkeys(codes):
         out[code] = {
             "model": Problem,
             "description": _TEXT[code],

@@ -7,14 +7,22 @@ The single-day endpoints return the day object itself — the same object ``read
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Path
-from readiness.api.deps import CurrentAthlete, DateRangeDep, NowDep, PaginationDep, UnitOfWorkDep
+from fastapi import APIRouter, Path, Response
+from readiness.api.deps import (
+    AthleteReadDep,
+    CurrentAthlete,
+    DateRangeDep,
+    NowDep,
+    PaginationDep,
+    ReadCacheDep,
+    UnitOfWorkDep,
+)
 from readiness.api.errors import NotFoundError
 from readiness.api.routes.problems import problems
 from readiness.api.schemas import DayReadinessPublic, page_of
-from readiness.api.services.readiness import read_day, read_range, read_today
+from readiness.api.services.readiness import read_range, served_day, served_today
 
 __all__ = ["router"]
 
@@ -29,11 +37,11 @@ ReadinessPage = page_of(DayReadinessPublic, "ReadinessPage")
     response_model_exclude_unset=True,
     responses=problems(401, 404),
 )
-def get_today(athlete: CurrentAthlete, work: UnitOfWorkDep, now: NowDep) -> dict[str, Any]:
-    obj = read_today(work, athlete, now=now)
-    if obj is None:
+async def get_today(read: AthleteReadDep, now: NowDep, cache: ReadCacheDep) -> Response:
+    body = await read(lambda work, athlete: served_today(work, athlete, now=now, cache=cache))
+    if body is None:
         raise NotFoundError("no data yet: upload an export first")
-    return obj
+    return _json(body)
 
 
 @router.get(
@@ -43,16 +51,22 @@ def get_today(athlete: CurrentAthlete, work: UnitOfWorkDep, now: NowDep) -> dict
     response_model_exclude_unset=True,
     responses=problems(401, 404, 422),
 )
-def get_day(
+async def get_day(
     day: Annotated[date, Path(description="YYYY-MM-DD, your local calendar")],
-    athlete: CurrentAthlete,
-    work: UnitOfWorkDep,
+    read: AthleteReadDep,
     now: NowDep,
-) -> dict[str, Any]:
-    obj = read_day(work, athlete, day, now=now)
-    if obj is None:
+    cache: ReadCacheDep,
+) -> Response:
+    body = await read(lambda work, athlete: served_day(work, athlete, day, now=now, cache=cache))
+    if body is None:
         raise NotFoundError(f"no readiness for {day.isoformat()}: no data on or before that day")
-    return obj
+    return _json(body)
+
+
+def _json(body: bytes) -> Response:
+    """The day object's JSON as the service encoded it (the schema documents it; the object is
+    built by the scoring package and is not validated again per request)."""
+    return Response(content=body, media_type="application/json")
 
 
 @router.get(

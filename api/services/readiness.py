@@ -21,13 +21,15 @@ bookkeeping timestamps (``computed_at``) use the real clock.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from readiness.api.services.read_cache import ReadCache, VersionKey, minute_of
 from readiness.api.services.scoring import score
 from readiness.api.storage.frames import feedback_frame, load_result
 from readiness.api.storage.models import (
@@ -39,7 +41,7 @@ from readiness.api.storage.models import (
     utcnow,
 )
 from readiness.api.storage.unit_of_work import UnitOfWork
-from sqlalchemy import delete, func, insert, or_, select, union_all
+from sqlalchemy import Select, bindparam, delete, func, insert, or_, select, union_all
 from sqlalchemy.orm import Session
 
 __all__ = [
@@ -53,6 +55,8 @@ __all__ = [
     "read_range",
     "read_today",
     "refresh",
+    "served_day",
+    "served_today",
 ]
 
 #: Days after the last data day that :func:`refresh` stores (later days are scored on demand).
@@ -81,15 +85,23 @@ def data_span(work: UnitOfWork, athlete_id: int) -> DaySpan | None:
     return _span(work.session, athlete_id)
 
 
-def _span(session: Session, athlete_id: int) -> DaySpan | None:
+def _span_statement() -> Select[date | None, date | None]:
     parts = [
         select(func.min(c.date).label("lo"), func.max(c.date).label("hi")).where(
-            c.athlete_id == athlete_id
+            c.athlete_id == bindparam("athlete_id")
         )
         for c in (DailyRow, SessionRow, CheckinRow)
     ]
     sub = union_all(*parts).subquery()
-    lo, hi = session.execute(select(func.min(sub.c.lo), func.max(sub.c.hi))).one()
+    return select(func.min(sub.c.lo), func.max(sub.c.hi))
+
+
+_SPAN = _span_statement()
+_VERSION = select(Athlete.data_version).where(Athlete.id == bindparam("athlete_id"))
+
+
+def _span(session: Session, athlete_id: int) -> DaySpan | None:
+    lo, hi = session.execute(_SPAN, {"athlete_id": athlete_id}).one()
     if lo is None or hi is None:
         return None
     return DaySpan(lo, hi)
@@ -285,3 +297,71 @@ def read_range(
         return [], count
     found = _stored_or_scored(work.session, athlete, page)
     return [found[d] for d in page], count
+
+
+# --- the served (cached) reads of the API: JSON bytes, see readiness.api.services.read_cache ---
+
+
+def _version_key(athlete: Athlete) -> VersionKey:
+    return VersionKey(
+        athlete.id,
+        athlete.data_version,
+        athlete.timezone,
+        athlete.hr_rest,
+        athlete.hr_max,
+        athlete.sex,
+    )
+
+
+def _current(session: Session, key: VersionKey) -> Callable[[], bool]:
+    def still_current() -> bool:
+        version = session.scalar(_VERSION, {"athlete_id": key.athlete_id})
+        return version == key.data_version
+
+    return still_current
+
+
+def _cached_span(work: UnitOfWork, key: VersionKey, cache: ReadCache) -> DaySpan | None:
+    session = work.session
+    return cache.get_or_compute(
+        key, "span", lambda: _span(session, key.athlete_id), still_current=_current(session, key)
+    )
+
+
+def _encoded(obj: dict[str, Any]) -> bytes:
+    return json.dumps(obj, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
+
+
+def served_today(
+    work: UnitOfWork, athlete: Athlete, *, now: datetime, cache: ReadCache
+) -> bytes | None:
+    """:func:`read_today` as JSON, evaluated at the start of ``now``'s minute and kept in
+    ``cache`` for the athlete's data version. ``None`` when the athlete has no data."""
+    key = _version_key(athlete)
+    if _cached_span(work, key, cache) is None:
+        return None
+    at = minute_of(now)
+    session = work.session
+
+    def compute() -> bytes:
+        today = local_today(athlete, at)
+        return _encoded(_score_stored(session, athlete, [today], at=at)[today])
+
+    return cache.get_or_compute(key, ("today", at), compute, still_current=_current(session, key))
+
+
+def served_day(
+    work: UnitOfWork, athlete: Athlete, day: date, *, now: datetime, cache: ReadCache
+) -> bytes | None:
+    """:func:`read_day` as JSON, kept in ``cache`` for the athlete's data version."""
+    key = _version_key(athlete)
+    span = _cached_span(work, key, cache)
+    if span is None or not span.first <= day <= _last_day(span, local_today(athlete, now)):
+        return None
+    session = work.session
+    return cache.get_or_compute(
+        key,
+        ("day", day),
+        lambda: _encoded(_stored_or_scored(session, athlete, [day])[day]),
+        still_current=_current(session, key),
+    )

@@ -32,6 +32,10 @@ class Database:
         self.engine.dispose()
 
 
+#: Pooled SQLite connections kept open: the thread pool's 40 worker threads, plus the job worker.
+SQLITE_POOL_SIZE = 42
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cur = dbapi_connection.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
@@ -62,8 +66,14 @@ class Timeouts:
 def make_engine(url: str, timeouts: Timeouts | None = None) -> Engine:
     """An engine for ``url``; SQLite connections are shared across the server's threads."""
     if url.startswith("sqlite"):
+        # as many pooled connections as the server has worker threads: a connection opened
+        # past the pool (overflow) is closed again after one request, and opening one (with
+        # its pragmas) costs more than the request's reads
         engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": 30}, hide_parameters=True
+            url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            hide_parameters=True,
+            pool_size=SQLITE_POOL_SIZE,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine

@@ -29,21 +29,37 @@ from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 __all__ = ["UnitOfWork", "unit_of_work"]
 
 
+#: ``session.info`` key: the session flushed rows or ran a write statement.
+_WROTE = "unit_of_work.wrote"
+
+
+# Registered once for every session (per-session listeners cost more than a read request's
+# queries): each marks its own session's ``info``.
+@event.listens_for(Session, "after_flush")
+def _on_flush(session: Session, *_: Any) -> None:
+    session.info[_WROTE] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _on_execute(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[_WROTE] = True
+
+
 class UnitOfWork:
     """A session whose transaction :func:`unit_of_work` ends; it notices whether it wrote."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
-        self._wrote = False
+        session.info[_WROTE] = False
         self._locked: set[int] = set()
         self._after_commit: list[Callable[[], None]] = []
-        event.listen(session, "after_flush", self._on_flush)
-        event.listen(session, "do_orm_execute", self._on_execute)
 
     @property
     def wrote(self) -> bool:
         """Whether the transaction holds writes (rows flushed or statements run)."""
-        return self._wrote or bool(self.session.new or self.session.dirty or self.session.deleted)
+        session = self.session
+        return bool(session.info.get(_WROTE) or session.new or session.dirty or session.deleted)
 
     def lock_athlete(self, athlete_id: int) -> int:
         """Start the write of ``athlete_id``'s data; returns its new ``data_version``.
@@ -80,7 +96,7 @@ class UnitOfWork:
         """Drop what was written so far (and the locks): the work turned out to have nothing to
         store. Objects to keep past it must be expunged from the session first."""
         self.session.rollback()
-        self._wrote = False
+        self.session.info[_WROTE] = False
         self._locked.clear()
         self._after_commit.clear()
 
@@ -88,17 +104,9 @@ class UnitOfWork:
         """Run ``callback`` once the transaction is committed (never when it is rolled back)."""
         self._after_commit.append(callback)
 
-    def _on_flush(self, *_: Any) -> None:
-        self._wrote = True
-
-    def _on_execute(self, state: ORMExecuteState) -> None:
-        if state.is_insert or state.is_update or state.is_delete:
-            self._wrote = True
-
     def _finish(self) -> None:
         if not self.wrote:
-            self.session.rollback()
-            return
+            return  # closing the session (right after) ends the read transaction
         self.session.commit()
         callbacks, self._after_commit = self._after_commit, []
         for callback in callbacks:
