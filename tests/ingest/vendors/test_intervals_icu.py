@@ -322,8 +322,10 @@ FULL_HEADER = list(dict.fromkeys(FULL_HEADER))
 LAYOUTS: dict[str, bytes] = {
     "web download (date first, full header, BOM)": _render(FULL_HEADER, bom=True),
     "API cols= (date, chosen columns in the asked order)": _render(
-        ["date", "sleepQuality", "injury", "hrv", "restingHR", "mood", "sleepSecs", "hrvSDNN"]
-        + ["soreness", "respiration", "stress", "fatigue", "steps"]
+        [
+            *("date", "sleepQuality", "injury", "hrv", "restingHR", "mood", "sleepSecs"),
+            *("hrvSDNN", "soreness", "respiration", "stress", "fatigue", "steps"),
+        ]
     ),
     "API JSON records as CSV (id, JSON order)": _render(JSON_ORDER),
     "id last, columns reversed": _render(list(reversed(JSON_ORDER))),
