@@ -1,11 +1,14 @@
 # Two commands do all set-up on a fresh clone with only python3 and make:
 #   make demo   — create .venv, install, load sample_data, serve API + dashboard on 127.0.0.1:8000
+#                 (make demo PORT=8080 HOST=0.0.0.0 to serve elsewhere)
 #   make test   — create .venv, install with test extras, run lint (ruff, mypy) and pytest
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 TYPECHECK := build/typecheck
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
 
 .PHONY: demo test install lint typecheck pytest bench browser wrk clean sample-data fuzz
 
@@ -70,7 +73,7 @@ fuzz: install
 	$(PY) -m tests.ingest.fuzz.corpus $(FUZZ_COUNT) $(FUZZ_SEED)
 
 demo: install
-	$(BIN)/readiness demo
+	$(BIN)/readiness demo --host $(HOST) --port $(PORT)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .mypy_cache .ruff_cache .pytest_cache

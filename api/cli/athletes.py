@@ -23,8 +23,9 @@ from readiness.ingest import IngestError
 
 if TYPE_CHECKING:
     from readiness.api.storage.engine import Database
+    from readiness.api.storage.models import Upload
 
-__all__ = ["import_paths", "register"]
+__all__ = ["import_paths", "register", "upload_lines"]
 
 #: Files in an export folder that are documentation, not data.
 SKIP_SUFFIXES = (".md", ".toml", ".txt", ".license", ".py", ".pyc")
@@ -119,6 +120,7 @@ def import_paths(
     files = [p for p in files if p.is_file()]
     failed = len(missing)
     counts = {"imported": 0, "already imported": 0}
+    totals = {"days": 0, "sessions": 0, "check-ins": 0, "warnings": 0}
     with (
         tqdm(
             total=sum(p.stat().st_size for p in files),
@@ -139,21 +141,43 @@ def import_paths(
 
             with unit_of_work(db.sessions) as work:
                 stored = service.submit_many(work, athlete_id, items, advance)
-            for item, outcome, how in stored:
-                if how is None:
-                    assert isinstance(outcome, IngestError)
-                    failed += 1
-                    bar.write(f"readiness: {outcome.message}", file=sys.stderr)
-                    continue
-                counts["already imported" if how is Outcome.EXISTING else "imported"] += 1
-                if len(files) <= 20:
-                    bar.write(f"{by_item[id(item)]}: {how.name.lower()}")
+                for item, outcome, how in stored:
+                    if how is None:
+                        assert isinstance(outcome, IngestError)
+                        failed += 1
+                        bar.write(f"readiness: {outcome.message}", file=sys.stderr)
+                        continue
+                    assert not isinstance(outcome, IngestError)
+                    new = how is not Outcome.EXISTING
+                    counts["imported" if new else "already imported"] += 1
+                    if new:
+                        totals["days"] += outcome.days
+                        totals["sessions"] += outcome.sessions
+                        totals["check-ins"] += outcome.checkins
+                        totals["warnings"] += len(outcome.warnings)
+                    lines = upload_lines(by_item[id(item)], outcome, new=new)
+                    # many files: only the warnings of new ones (the totals follow)
+                    shown = lines if len(files) <= 20 else lines[1:] if new else []
+                    for line in shown:
+                        bar.write(line)
+    read = ", ".join(f"{n} {what}" for what, n in totals.items())
     print(
         f"{counts['imported']} file(s) imported, {counts['already imported']} already imported, "
-        f"{failed} failed",
+        f"{failed} failed (new: {read})",
         file=sys.stderr,
     )
     return failed
+
+
+def upload_lines(path: Path, upload: Upload, *, new: bool) -> list[str]:
+    """What one stored upload holds, as the API's upload answer says it: the counts, then
+    one line per warning."""
+    how = "imported" if new else "already imported"
+    head = (
+        f"{path}: {how} ({upload.format}): {upload.days} day(s), {upload.sessions} session(s), "
+        f"{upload.checkins} check-in(s), {len(upload.warnings)} warning(s)"
+    )
+    return [head, *(f"  warning: {w['file']}: {w['message']}" for w in upload.warnings)]
 
 
 #: Files stored per transaction by :func:`import_paths`.
@@ -176,7 +200,7 @@ def _batches(files: list[Path]) -> list[list[Path]]:
 def run_import(args: argparse.Namespace) -> int:
     from readiness.api.storage.engine import open_database
 
-    settings = load_settings()
+    settings = load_settings(clock=True)
     db = open_database(settings)
     try:
         if not _exists(db, args.athlete):
@@ -201,7 +225,7 @@ def run_today(args: argparse.Namespace) -> int:
     from readiness.api.storage.engine import open_database
     from readiness.api.storage.unit_of_work import unit_of_work
 
-    settings = load_settings()
+    settings = load_settings(clock=True)
     db = open_database(settings)
     try:
         with unit_of_work(db.sessions) as work:

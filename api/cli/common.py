@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -13,9 +15,24 @@ from readiness.ingest import IngestError
 if TYPE_CHECKING:
     from readiness.api.settings import Settings
 
-__all__ = ["EXIT_BAD_INPUT", "load_settings", "print_error", "print_json", "tz_arg"]
+__all__ = [
+    "ENV_FILE",
+    "EXIT_BAD_INPUT",
+    "NOW_VARIABLE",
+    "clock_note",
+    "clock_pin",
+    "load_settings",
+    "port_arg",
+    "print_error",
+    "print_json",
+    "tz_arg",
+]
 
 EXIT_BAD_INPUT = 2
+#: The settings file every command reads (``Settings`` reads ``.env`` in the working folder).
+ENV_FILE = Path(".env")
+#: The variable that pins the service's clock.
+NOW_VARIABLE = "READINESS_NOW"
 
 
 def tz_arg(value: str) -> ZoneInfo:
@@ -24,6 +41,42 @@ def tz_arg(value: str) -> ZoneInfo:
         return ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise argparse.ArgumentTypeError(f"unknown timezone {value!r} (e.g. Europe/Oslo)") from exc
+
+
+def port_arg(value: str) -> int:
+    """argparse type for ``--port``: a TCP port, 1–65535."""
+    try:
+        port = int(value)
+    except ValueError:
+        port = 0
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a port (1-65535)")
+    return port
+
+
+def _environment_now() -> str | None:
+    """``READINESS_NOW`` as the environment spells it (any case, as the settings read it)."""
+    return next((v for k, v in os.environ.items() if k.upper() == NOW_VARIABLE), None)
+
+
+def clock_pin(settings: Settings) -> tuple[str, str] | None:
+    """A pinned clock as written and where it is set (``the environment`` or ``.env``)."""
+    if settings.now is None:
+        return None
+    value = _environment_now()
+    if value is not None:
+        return value, "the environment"
+    from dotenv import dotenv_values
+
+    return dotenv_values(ENV_FILE).get(NOW_VARIABLE) or settings.now.isoformat(), str(ENV_FILE)
+
+
+def clock_note(settings: Settings) -> str | None:
+    """One line naming a pinned clock and where the pin comes from; ``None`` on the real clock."""
+    pin = clock_pin(settings)
+    if pin is None:
+        return None
+    return f"readiness: clock pinned to {pin[0]} by {pin[1]} ({NOW_VARIABLE})"
 
 
 def print_error(exc: IngestError) -> None:
@@ -36,16 +89,21 @@ def print_json(payload: Any) -> None:
     sys.stdout.write("\n")
 
 
-def load_settings() -> Settings:
+def load_settings(*, clock: bool = False) -> Settings:
     """The service settings from the environment; a bad variable is one line on stderr and
-    exit 2 (``SystemExit``), never a traceback."""
+    exit 2 (``SystemExit``), never a traceback. ``clock``: the command follows the service's
+    clock, so a pinned one is named in one line on stderr (:func:`clock_note`)."""
     from pydantic import ValidationError
     from readiness.api.settings import Settings
 
     try:
-        return Settings()
+        settings = Settings()
     except ValidationError as exc:
         for err in exc.errors():
             name = ".".join(str(part) for part in err["loc"])
             print(f"readiness: bad configuration {name}: {err['msg']}", file=sys.stderr)
         raise SystemExit(EXIT_BAD_INPUT) from None
+    note = clock_note(settings) if clock else None
+    if note:
+        print(note, file=sys.stderr)
+    return settings

@@ -2,8 +2,12 @@
 
 The sample athlete's story lies in the past, so ``readiness demo`` pins the service's clock
 (``READINESS_NOW``) to the evening of the story's last day — the manifest's ``end`` — unless
-``--real-clock`` is given. The service modules are imported when a command runs, so other
-commands stay light.
+``--real-clock`` is given, and saves the pin in ``.env`` so that every later command run from
+the same folder (``serve``, ``today``, ``import``) is on the dashboard's clock; they say so in
+one line. ``--real-clock`` removes that line again. A pin already set (environment or ``.env``)
+is kept. Without an admin token configured, the demo also saves a new
+``READINESS_ADMIN_TOKEN`` in ``.env`` and prints it. The service modules are imported when a
+command runs, so other commands stay light.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import secrets
 import sys
 import tomllib
 from dataclasses import dataclass
@@ -18,7 +23,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from readiness.api.cli.common import EXIT_BAD_INPUT, load_settings
+from readiness.api.cli.common import (
+    ENV_FILE,
+    EXIT_BAD_INPUT,
+    NOW_VARIABLE,
+    clock_pin,
+    load_settings,
+    port_arg,
+)
 
 if TYPE_CHECKING:
     from readiness.api.settings import Settings
@@ -36,7 +48,7 @@ def register(sub: Any) -> None:
         "serve", help="serve the API and the dashboard (configuration from the environment)"
     )
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--port", type=port_arg, default=8000)
     serve.add_argument("--workers", type=int, default=1, help="API server processes")
     serve.add_argument(
         "--no-worker",
@@ -50,7 +62,7 @@ def register(sub: Any) -> None:
     )
     demo.add_argument("--data", type=Path, default=Path("sample_data"), help="sample folder")
     demo.add_argument("--host", default="127.0.0.1")
-    demo.add_argument("--port", type=int, default=8000)
+    demo.add_argument("--port", type=port_arg, default=8000, help="TCP port (make demo PORT=…)")
     demo.add_argument("--no-serve", action="store_true", help="set up, print the key, and exit")
     demo.add_argument(
         "--real-clock",
@@ -63,7 +75,7 @@ def register(sub: Any) -> None:
 def run_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    settings = load_settings()
+    settings = load_settings(clock=True)
     if args.no_worker and settings.is_sqlite:
         print(
             "readiness: --no-worker needs PostgreSQL: with SQLite the job worker runs inside "
@@ -142,24 +154,60 @@ def demo_instant(end: dt.date, timezone: str) -> dt.datetime:
     return local.astimezone(dt.UTC)
 
 
+def _save_setting(name: str, value: str | None) -> None:
+    """Set (or, with ``None``, remove) one variable in :data:`ENV_FILE`, keeping the rest."""
+    from dotenv import set_key, unset_key
+
+    if value is None:
+        if ENV_FILE.is_file():
+            unset_key(ENV_FILE, name)
+        return
+    ENV_FILE.touch(mode=0o600, exist_ok=True)
+    set_key(ENV_FILE, name, value, quote_mode="never")
+
+
 def _demo_clock(
     settings: Settings, manifest: Manifest, real_clock: bool
 ) -> tuple[Settings, str | None]:
-    """The demo's settings (clock pinned unless asked not to) and the line that says so."""
+    """The demo's settings (clock pinned unless asked not to) and the line that says so.
+
+    A new pin is saved in :data:`ENV_FILE`; ``real_clock`` removes it from there."""
     tz = str(manifest.athlete["timezone"])
     if real_clock:
+        from dotenv import dotenv_values
+
+        if ENV_FILE.is_file() and NOW_VARIABLE in dotenv_values(ENV_FILE):
+            _save_setting(NOW_VARIABLE, None)
+            print(f"readiness: removed {NOW_VARIABLE} from {ENV_FILE}", file=sys.stderr)
         return settings.model_copy(update={"now": None}), None
-    if settings.now is not None:
+    pin = clock_pin(settings)
+    if settings.now is not None and pin is not None:
         local = settings.now.astimezone(ZoneInfo(tz))
-        return settings, f"Demo clock: pinned to {local:%Y-%m-%d %H:%M} {tz} by READINESS_NOW."
+        line = (
+            f"Demo clock: pinned to {local:%Y-%m-%d %H:%M} {tz} by {pin[1]} ({NOW_VARIABLE}); "
+            "pass --real-clock for the real date."
+        )
+        return settings, line
     if manifest.end is None:
         return settings, "Demo clock: real (the manifest names no `end` day to pin it to)."
     pinned = demo_instant(manifest.end, tz)
+    _save_setting(NOW_VARIABLE, pinned.astimezone(ZoneInfo(tz)).isoformat())
     line = (
         f"Demo clock: pinned to {manifest.end} {DEMO_HOUR:02d}:00 {tz}, the evening of the "
-        "sample story's last day, so 'today' has data (pass --real-clock for the real date)."
+        f"sample story's last day, so 'today' has data; saved in {ENV_FILE} ({NOW_VARIABLE}), "
+        "which `readiness serve`, `today` and `import` follow (pass --real-clock for the real "
+        "date)."
     )
     return settings.model_copy(update={"now": pinned}), line
+
+
+def _demo_admin_token(settings: Settings) -> tuple[Settings, str | None]:
+    """The configured admin token, else a new one saved in :data:`ENV_FILE` (and returned)."""
+    if settings.admin_token:
+        return settings, None
+    token = secrets.token_urlsafe(32)
+    _save_setting("READINESS_ADMIN_TOKEN", token)
+    return settings.model_copy(update={"admin_token": token}), token
 
 
 def run_demo(args: argparse.Namespace) -> int:
@@ -181,6 +229,7 @@ def run_demo(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     spec, files = read.athlete, read.files
     settings, clock_line = _demo_clock(load_settings(), read, args.real_clock)
+    settings, new_token = _demo_admin_token(settings)
     if not database_ready(settings):
         return EXIT_BAD_INPUT
     db = open_database(settings)
@@ -210,16 +259,18 @@ def run_demo(args: argparse.Namespace) -> int:
     if clock_line:
         print(clock_line)
     print(f"API key: {key}")
-    print(f"Dashboard: {url}  (paste the key to sign in)")
+    if new_token:
+        print(f"Admin token (saved in {ENV_FILE} as READINESS_ADMIN_TOKEN): {new_token}")
+    else:
+        print("Admin token: the READINESS_ADMIN_TOKEN you configured")
+    print(f"Dashboard: {url}  (paste the API key to sign in)")
     print(f"API docs:  {url}docs")
     print(f'Try: curl -H "Authorization: Bearer {key}" {url}v1/readiness/today')
     print("Not medical advice.")
     if failed:
         print(f"readiness: {failed} sample file(s) could not be read", file=sys.stderr)
     if args.no_serve:
-        if settings.now is not None:
-            pin = settings.now.isoformat()
-            print(f"Serve it on this clock: READINESS_NOW={pin} readiness serve")
+        print(f"Serve it: readiness serve --host {args.host} --port {args.port}")
         return 0
     uvicorn.run(create_app(settings), host=args.host, port=args.port)
     return 0

@@ -33,7 +33,7 @@ def register(sub: Any) -> None:
 
 
 def run_worker(args: argparse.Namespace) -> int:
-    settings = load_settings()
+    settings = load_settings(clock=True)
     if settings.is_sqlite:
         print(
             "readiness: with SQLite the job worker runs inside `readiness serve` (SQLite is one "

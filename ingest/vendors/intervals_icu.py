@@ -2,6 +2,21 @@
 
 UTF-8 with a BOM, one row per calendar day, **newest first**, the athlete's custom fields
 appended after the standard columns (ignored: their names and meaning are user-defined).
+The layouts met in practice, all read alike:
+
+* the full download (web page or ``GET /api/v1/athlete/{id}/wellness.csv``): ``date`` first,
+  then ``weight, restingHR, hrv, hrvSDNN, …`` and the custom fields (the real sample);
+* the API with ``cols=``: ``date`` and only the chosen columns, in the order asked for;
+* the API's JSON records written out as CSV (``wellness.json`` → a spreadsheet or script):
+  the date is the record's ``id``, and the order is the JSON's (``id, ctl, atl, rampRate,
+  ctlLoad, atlLoad, sportInfo, updated, weight, restingHR, …``).
+
+The date column is ``date``, else ``id``, wherever it stands; rows may come in any order.
+Column names are matched ignoring case, spaces, underscores and hyphens, so ``restingHR``,
+``RestingHR``, ``resting_hr`` and ``Resting HR`` are one column (a file re-saved or renamed by
+hand); an exact name wins over a look-alike. Detection needs a date column and at least two
+wellness names of which one only intervals.icu writes (``restingHR``, ``hrvSDNN``,
+``sleepSecs``, ``ctl``, … — never a column of the generic CSV).
 
 ``daily``: ``hrv`` (RMSSD, ms) → ``hrv_rmssd_ms``; ``hrvSDNN`` → ``hrv_sdnn_ms`` (never mixed);
 ``hrv_context`` stays empty because intervals.icu stores whatever the syncing device sent
@@ -30,25 +45,39 @@ from readiness.ingest.result import IngestResult
 from readiness.ingest.schema.tables import CHECKINS, DAILY, normalize
 from readiness.ingest.vendors.strict_csv import CsvTable, header_fields, one_per_key, parse_csv
 
-__all__ = ["PROFILE_RUN_DAYS", "looks_like_intervals_wellness", "read_intervals_wellness"]
+__all__ = [
+    "DATE_COLUMNS",
+    "PROFILE_RUN_DAYS",
+    "looks_like_intervals_wellness",
+    "read_intervals_wellness",
+]
 
 _DEFAULTS = {"source": "intervals", "device": "intervals.icu"}
-_SIGNS = {
-    "restinghr",
-    "hrv",
-    "hrvsdnn",
-    "sleepsecs",
-    "sleepquality",
-    "soreness",
-    "fatigue",
-    "ctl",
-    "atl",
-    "ramprate",
-    "ctlload",
-    "atlload",
-    "avgsleepinghr",
-    "kcalconsumed",
-}
+#: Names only intervals.icu writes (compact form, see :func:`_compact`): one must be present.
+_OWN_SIGNS = frozenset(
+    {
+        "restinghr",
+        "hrvsdnn",
+        "sleepsecs",
+        "avgsleepinghr",
+        "kcalconsumed",
+        "ctl",
+        "atl",
+        "ramprate",
+        "ctlload",
+        "atlload",
+        "baevskysi",
+        "menstrualphase",
+        "hydrationvolume",
+        "sportinfo",
+    }
+)
+#: Wellness names other exports share (the generic CSV has ``soreness``, ``steps``, …).
+_SHARED_SIGNS = frozenset(
+    {"hrv", "sleepquality", "soreness", "fatigue", "stress", "mood", "injury", "steps"}
+)
+#: Where the date stands: the download's ``date``, else the API record's ``id``.
+DATE_COLUMNS = ("date", "id")
 #: A ``restingHR`` value unchanged over this many consecutive recorded days is a profile default.
 PROFILE_RUN_DAYS = 7
 #: intervals.icu 1–4 answer columns → (schema column, True when 1 is the best answer).
@@ -62,10 +91,31 @@ CHECKIN_MAP: dict[str, tuple[str, bool]] = {
 }
 
 
+def _compact(name: str) -> str:
+    """A column name reduced to lower-case letters and digits (``Resting HR`` → ``restinghr``)."""
+    return "".join(ch for ch in name.lower() if ch.isalnum())
+
+
 def looks_like_intervals_wellness(head: bytes) -> bool:
-    """A CSV whose first column is ``date`` and that has intervals.icu's camelCase names."""
-    names = header_fields(head, ",") or [""]
-    return names[0] == "date" and len(_SIGNS & set(names)) >= 3
+    """A CSV with a date column and intervals.icu's wellness names (see the module docstring)."""
+    names = header_fields(head, ",") or []
+    if not set(DATE_COLUMNS) & set(names):
+        return False
+    compact = {_compact(n) for n in names}
+    own = len(_OWN_SIGNS & compact)
+    return own >= 1 and own + len(_SHARED_SIGNS & compact) >= 2
+
+
+def _columns(table: CsvTable, wanted: list[str]) -> dict[str, str]:
+    """Each wanted intervals.icu name → the header's spelling of it (itself when absent)."""
+    found: dict[str, str] = {}
+    for name in wanted:
+        if table.has(name):
+            found[name] = name
+            continue
+        alike = [h for h in table.header if _compact(h) == _compact(name)]
+        found[name] = alike[0] if alike else name
+    return found
 
 
 def four_to_five(value: float | None, *, best_first: bool) -> float | None:
@@ -80,26 +130,31 @@ def read_intervals_wellness(stream: BinaryIO, name: str, options: ReadOptions) -
     """Read an intervals.icu wellness CSV into ``daily`` and ``checkins``."""
     del options  # one row per local calendar date; no instants
     table = parse_csv(stream.read(), name, ",")
-    table.require(["date"], "intervals.icu's wellness columns")
-    used = [c for c in ("restingHR", "hrv", "hrvSDNN", "sleepSecs", *CHECKIN_MAP) if table.has(c)]
+    day = next((c for c in DATE_COLUMNS if table.has(c)), None)
+    if day is None:
+        table.require(["date"], "intervals.icu's wellness columns (the date as `date` or `id`)")
+    names = ["restingHR", "hrv", "hrvSDNN", "sleepSecs", "steps", "respiration", *CHECKIN_MAP]
+    col = _columns(table, names)
+    used = [col[c] for c in names if c not in ("steps", "respiration") and table.has(col[c])]
     table.require(
         used or ["restingHR", "hrv", "sleepSecs"], "at least one of intervals.icu's wellness values"
     )
-    sleep = table.floats("sleepSecs", zero_is_missing=True)
+    sleep = table.floats(col["sleepSecs"], zero_is_missing=True)
     frame = pd.DataFrame(
         {
-            "date": table.dates("date"),
-            "hrv_rmssd_ms": table.floats("hrv", zero_is_missing=True),
-            "hrv_sdnn_ms": table.floats("hrvSDNN", zero_is_missing=True),
-            "resting_hr_bpm": table.floats("restingHR", zero_is_missing=True),
+            "date": table.dates(day or "date"),
+            "hrv_rmssd_ms": table.floats(col["hrv"], zero_is_missing=True),
+            "hrv_sdnn_ms": table.floats(col["hrvSDNN"], zero_is_missing=True),
+            "resting_hr_bpm": table.floats(col["restingHR"], zero_is_missing=True),
             "sleep_total_min": [None if s is None else s / 60 for s in sleep],
-            "steps": table.floats("steps"),
-            "respiratory_rate_bpm": table.floats("respiration", zero_is_missing=True),
+            "steps": table.floats(col["steps"]),
+            "respiratory_rate_bpm": table.floats(col["respiration"], zero_is_missing=True),
             "_raw": [",".join(r) for r in table.rows],
         }
     )
     for column, (target, best_first) in CHECKIN_MAP.items():
-        frame[target] = [four_to_five(v, best_first=best_first) for v in table.floats(column)]
+        answers = table.floats(col[column])
+        frame[target] = [four_to_five(v, best_first=best_first) for v in answers]
     frame = one_per_key(frame, "date", [("_raw", True)]).drop(columns=["_raw"])
     warnings = _drop_profile_rhr(frame, table)
     daily_cols = [

@@ -17,9 +17,11 @@ from zoneinfo import ZoneInfo
 import anyio
 import httpx
 import pytest
+from dotenv import dotenv_values
 from readiness.api import Settings, create_app
 from readiness.api.cli.main import main
 from readiness.api.cli.service import _read_manifest, demo_instant
+from readiness.api.cli.wording import action_words
 
 from tests.api.builders import checkins_csv, daily_csv, sessions_csv
 from tests.api.conftest import _free_port
@@ -72,7 +74,7 @@ def test_create_import_today(
     end = today - timedelta(days=1)
     files = []
     for name, data in (
-        ("daily.csv", daily_csv(end, days=40)),
+        ("daily.csv", daily_csv(end, days=40, pad=3)),  # an unknown column: one warning
         ("sessions.csv", sessions_csv(end, days=40)),
         ("checkins.csv", checkins_csv(end, days=10)),
         ("README.md", b"# notes, skipped\n"),
@@ -81,10 +83,29 @@ def test_create_import_today(
         files.append(str(tmp_path / name))
     first = run(["import", "--athlete", athlete_id, *files], db, tmp_path)
     assert first.returncode == 0, first.stderr
-    assert "3 file(s) imported, 0 already imported, 0 failed" in first.stderr
+    assert "3 file(s) imported, 0 already imported, 0 failed (new: 40 days, " in first.stderr
+    assert "clock pinned" not in first.stderr  # the real clock: nothing to say
+    # each file's counts and warnings, as the API's upload answer gives them
+    settings = Settings(_env_file=None, database_url=f"sqlite:///{db}")  # type: ignore[call-arg]
+    (page,) = anyio.run(_get, create_app(settings), key, ["/v1/uploads"])
+    uploads = page["data"]
+    assert isinstance(uploads, list) and len(uploads) == 3
+    for up in uploads:
+        head = (
+            f"{tmp_path / up['filename']}: imported ({up['format']}): {up['days']} day(s), "
+            f"{up['sessions']} session(s), {up['checkins']} check-in(s), "
+            f"{len(up['warnings'])} warning(s)"
+        )
+        assert head in first.stdout.splitlines()
+    (daily,) = [u for u in uploads if u["filename"] == "daily.csv"]
+    assert daily["days"] == 40 and len(daily["warnings"]) == 1
+    warning = daily["warnings"][0]
+    assert f"  warning: {warning['file']}: {warning['message']}" in first.stdout.splitlines()
+    assert "padding" in warning["message"]
     again = run(["import", "--athlete", athlete_id, str(tmp_path)], db, tmp_path)
     assert again.returncode == 0, again.stderr
-    assert "0 file(s) imported, 3 already imported, 0 failed" in again.stderr
+    assert "0 file(s) imported, 3 already imported, 0 failed (new: 0 days, " in again.stderr
+    assert f"{tmp_path / 'daily.csv'}: already imported (generic_csv): 40 day(s)" in again.stdout
 
     (tmp_path / "bad.fit").write_bytes(
         b"\x0e\x10\x34\x08\x64\x00\x00\x00.FIT\x00\x00" + b"\x40" * 9
@@ -152,10 +173,28 @@ def test_demo_is_idempotent(run: Runner, tmp_path: Path) -> None:
     end = _read_manifest(SAMPLE / "MANIFEST.toml").end
     (clock,) = [line for line in first.stdout.splitlines() if line.startswith("Demo clock")]
     assert f"pinned to {end} 20:00 Europe/Oslo" in clock and "--real-clock" in clock
-    assert re.search(rf"READINESS_NOW={end}T1[89]:00:00\+00:00 readiness serve", first.stdout)
-    second = run(["demo", "--data", str(SAMPLE), "--no-serve", "--real-clock"], db, tmp_path)
+    # ... and saved in .env, with a new admin token, so later commands share the clock
+    saved = dotenv_values(tmp_path / ".env")
+    assert saved["READINESS_NOW"] == f"{end}T20:00:00+02:00"
+    token = saved["READINESS_ADMIN_TOKEN"]
+    assert (
+        token and f"Admin token (saved in .env as READINESS_ADMIN_TOKEN): {token}" in first.stdout
+    )
+    _cli_and_server_agree(run, db, tmp_path, key1, f"{end}T20:00:00+02:00")
+
+    second = run(
+        ["demo", "--data", str(SAMPLE), "--no-serve", "--real-clock", "--port", "8080"],
+        db,
+        tmp_path,
+    )
     assert second.returncode == 0, second.stderr
     assert "Demo clock" not in second.stdout and "READINESS_NOW" not in second.stdout
+    assert "removed READINESS_NOW from .env" in second.stderr
+    assert "http://127.0.0.1:8080/" in second.stdout and "--port 8080" in second.stdout
+    assert dotenv_values(tmp_path / ".env") == {"READINESS_ADMIN_TOKEN": token}  # token kept
+    assert "Admin token: the READINESS_ADMIN_TOKEN you configured" in second.stdout
+    real = run(["today", "--athlete", "1"], db, tmp_path)
+    assert "clock pinned" not in real.stderr
     assert re.search(r"^0 file\(s\) imported, \d+ already imported, 0 failed", second.stderr, re.M)
     key2 = re.search(r"API key: (rdy_\S+)", second.stdout).group(1)  # type: ignore[union-attr]
     assert "Sample athlete 1 " in first.stdout and "Sample athlete 1 " in second.stdout
@@ -171,6 +210,25 @@ def test_demo_is_idempotent(run: Runner, tmp_path: Path) -> None:
     assert today["date"] == str(end)
     assert today["nervous_system_stress"]["score"] is not None
     assert today["recommendation"]["action"]
+
+
+def _cli_and_server_agree(run: Runner, db: Path, cwd: Path, key: str, pin: str) -> None:
+    """`readiness today` and a server started from the same folder (reading the same .env)
+    give the same call, and the CLI says in one stderr line which clock it follows."""
+    cli = run(["today", "--athlete", "1", "--json"], db, cwd)
+    assert cli.returncode == 0, cli.stderr
+    assert cli.stderr.splitlines() == [f"readiness: clock pinned to {pin} by .env (READINESS_NOW)"]
+    words = run(["today", "--athlete", "1"], db, cwd)
+    assert words.stderr == cli.stderr
+    server = Settings(database_url=f"sqlite:///{db}")  # type: ignore[call-arg]  # reads ./.env
+    assert server.clock_pinned
+    (day,) = anyio.run(_get, create_app(server), key, ["/v1/readiness/today"])
+    mine = json.loads(cli.stdout)
+    assert mine["date"] == day["date"] == pin[:10]
+    assert mine["recommendation"] == day["recommendation"]
+    assert words.stdout.startswith(
+        f"{pin[:10]}: {action_words(str(mine['recommendation']['action']))}"
+    )
 
 
 async def _get(app: object, key: str, paths: list[str]) -> list[dict[str, object]]:

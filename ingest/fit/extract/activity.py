@@ -1,7 +1,8 @@
 """Activity FIT files → ``sessions`` rows: one per ``session`` message.
 
 * start/end/duration/sport/avg and max HR come from the session message (avg/max HR fall back
-  to the session's heart-rate records).
+  to the session's heart-rate records). The duration is ``total_elapsed_time``, else (missing
+  or outside ``duration_s``'s valid range) ``total_timer_time``.
 * ``vendor_load``: Garmin ``training_load_peak``, else ``training_stress_score``.
 * ``trimp``: Banister TRIMP (:mod:`readiness.ingest.physiology`) from the ``record`` heart rates
   inside the session. HRrest/HRmax/sex come from the options' athlete profile, else the file's
@@ -30,8 +31,9 @@ from readiness.ingest.physiology import (
     banister_trimp,
     rmssd_ms,
 )
+from readiness.ingest.schema.tables import SESSIONS
 
-__all__ = ["HrProfile", "hr_profile", "session_columns"]
+__all__ = ["HrProfile", "hr_profile", "session_columns", "session_duration"]
 
 #: FIT date_time values below 0x10000000 are seconds since device power-up, not UTC instants.
 _FIRST_REAL_INSTANT = FIT_EPOCH_OFFSET + 0x10000000
@@ -90,6 +92,28 @@ def _window(t: F64, start: float, end: float) -> slice:
     return slice(lo, hi)
 
 
+def _in_range(values: F64, column: str) -> npt.NDArray[np.bool_]:
+    """True where ``values`` are numbers inside the sessions table's valid range of ``column``."""
+    col = SESSIONS[column]
+    low = -np.inf if col.low is None else col.low
+    high = np.inf if col.high is None else col.high
+    with np.errstate(invalid="ignore"):
+        return np.isfinite(values) & (values >= low) & (values <= high)
+
+
+def session_duration(elapsed: F64, timer: F64) -> F64:
+    """Each session's duration: elapsed time, else timer time, else NaN.
+
+    An elapsed time outside ``duration_s``'s valid range (a corrupt or overflowed field) is
+    not a duration: the timer time is kept instead, when it is valid, rather than the session
+    losing its duration when the table drops the out-of-range value.
+    """
+    ok_elapsed = _in_range(elapsed, "duration_s")
+    ok_timer = _in_range(timer, "duration_s")
+    fallback = np.where(ok_timer | ~np.isfinite(elapsed), timer, elapsed)
+    return np.where(ok_elapsed, elapsed, fallback)
+
+
 def session_columns(
     msgs: FitMessages, clock: LocalClock, options: ReadOptions
 ) -> tuple[dict[str, object], list[IngestWarning]]:
@@ -103,7 +127,7 @@ def session_columns(
     elapsed = np.asarray(ses["total_elapsed_time"], dtype=np.float64)
     timer = np.asarray(ses["total_timer_time"], dtype=np.float64)
     start = np.asarray(ses["start_time"], dtype=np.float64).copy()
-    duration = np.where(np.isfinite(elapsed), elapsed, timer)
+    duration = session_duration(elapsed, timer)
     start = np.where(np.isfinite(start), start, ts - duration)
     duration = np.where(np.isfinite(duration), duration, ts - start)
     end = np.where(np.isfinite(duration), start + duration, ts)

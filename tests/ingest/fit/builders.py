@@ -53,6 +53,9 @@ class Activity:
     max_hr: int | None = None
     #: (start, end, sport) per session; default: one session over all records
     sessions: Sequence[tuple[float, float, str]] | None = None
+    #: written instead of end − start as the sessions' total_elapsed_time / total_timer_time
+    elapsed_s: float | None = None
+    timer_s: float | None = None
 
     @property
     def end(self) -> float:
@@ -85,8 +88,8 @@ class Activity:
             ses: dict[str, object] = {
                 "timestamp": fit_s(e),
                 "start_time": fit_s(s),
-                "total_elapsed_time": e - s,
-                "total_timer_time": e - s,
+                "total_elapsed_time": e - s if self.elapsed_s is None else self.elapsed_s,
+                "total_timer_time": e - s if self.timer_s is None else self.timer_s,
                 "sport": sport,
             }
             for key, value in (

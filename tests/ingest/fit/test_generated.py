@@ -122,6 +122,31 @@ def test_activity_session_trimp_and_rmssd(backend: str) -> None:
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize(
+    ("elapsed", "timer", "expected"),
+    [
+        (1_000_000.0, 1500.0, 1500.0),  # elapsed past the 7-day range: the timer time is kept
+        (2000.0, 1500.0, 2000.0),  # both valid: elapsed (pauses included) wins
+        (1_000_000.0, 900_000.0, None),  # neither valid: no duration, with a warning
+    ],
+)
+def test_session_duration_falls_back_to_a_valid_timer_time(
+    backend: str, elapsed: float, timer: float, expected: float | None
+) -> None:
+    act = _activity(elapsed_s=elapsed, timer_s=timer)
+    res = _read(act.build(), backend)
+    row = res.sessions.iloc[0]
+    dropped = [w for w in res.warnings if w.column == "duration_s"]
+    if expected is None:
+        assert pd.isna(row["duration_s"]) and len(dropped) == 1
+        return
+    assert row["duration_s"] == pytest.approx(expected)
+    assert row["start"] == pd.Timestamp(act.start, unit="s", tz="UTC")
+    assert row["end"] == pd.Timestamp(act.start + expected, unit="s", tz="UTC")
+    assert not dropped
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_activity_options_override_file_profile(backend: str) -> None:
     act = _activity()
     res = _read(

@@ -4,6 +4,7 @@ direction of the wellness answers, the profile-default resting HR, order and bad
 from __future__ import annotations
 
 import csv
+import io
 import random
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from readiness.ingest import (
     read_bytes,
 )
 from readiness.ingest.registry import detect
+from readiness.ingest.result import IngestResult
 from readiness.ingest.schema.tables import CHECKINS, DAILY
 from readiness.ingest.vendors.intervals_icu import PROFILE_RUN_DAYS, four_to_five
 
@@ -239,3 +241,197 @@ def test_garbage_and_html() -> None:
     ):
         with pytest.raises(UnsupportedFormatError):
             read_bytes(data, "wellness.csv")
+
+
+# --------------------------------------------------------------------------- layouts
+
+#: One week of wellness values (intervals.icu names), rendered below in every layout.
+RECORDS: list[dict[str, str]] = [
+    {
+        "date": f"2025-04-{d:02d}",
+        "restingHR": str(48 + d % 3),
+        "hrv": f"{55 + d * 1.5:.1f}",
+        "hrvSDNN": f"{70 + d:.1f}" if d % 2 else "",
+        "sleepSecs": str(25_000 + d * 300),
+        "steps": str(8000 + d * 111) if d != 4 else "",
+        "respiration": "14.5" if d % 3 == 0 else "",
+        "soreness": str(1 + d % 4),
+        "fatigue": str(1 + (d + 1) % 4) if d != 2 else "",
+        "stress": "2",
+        "mood": str(1 + (d + 2) % 4),
+        "sleepQuality": str(1 + (d + 3) % 4),
+        "injury": "1" if d != 6 else "3",
+    }
+    for d in range(1, 8)
+]
+#: The API's JSON record order (``GET /api/v1/athlete/{id}/wellness``), date as ``id``.
+JSON_ORDER = [
+    "id",
+    "ctl",
+    "atl",
+    "rampRate",
+    "ctlLoad",
+    "atlLoad",
+    "sportInfo",
+    "updated",
+    "weight",
+    "restingHR",
+    "hrv",
+    "hrvSDNN",
+    "kcalConsumed",
+    "sleepSecs",
+    "sleepScore",
+    "sleepQuality",
+    "avgSleepingHR",
+    "soreness",
+    "fatigue",
+    "stress",
+    "mood",
+    "motivation",
+    "injury",
+    "spO2",
+    "comments",
+    "steps",
+    "respiration",
+    "locked",
+]
+
+
+def _render(header: list[str], rename: dict[str, str] | None = None, bom: bool = False) -> bytes:
+    """RECORDS as a CSV with ``header`` (intervals.icu names; ``rename`` respells them),
+    newest first, extra columns filled the way the exports fill them."""
+    extra = {
+        "ctl": "41.5",
+        "atl": "47.25",
+        "sportInfo": '[{"type":"Ride","eftp":270.1,"wPrime":23041,"pMax":997}]',
+        "updated": "2025-04-08T06:12:44.123+00:00",
+        "comments": 'legs heavy, "slept badly"',
+        "locked": "false",
+    }
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([(rename or {}).get(h, h) for h in header])
+    for rec in reversed(RECORDS):
+        cells = {**extra, **rec, "id": rec["date"]}
+        writer.writerow([cells.get(h, "") for h in header])
+    return (BOM if bom else b"") + out.getvalue().encode()
+
+
+FULL_HEADER = [n for n in HEADER.split(",") if n not in ("ctl", "atl")] + ["steps", "respiration"]
+FULL_HEADER = list(dict.fromkeys(FULL_HEADER))
+LAYOUTS: dict[str, bytes] = {
+    "web download (date first, full header, BOM)": _render(FULL_HEADER, bom=True),
+    "API cols= (date, chosen columns in the asked order)": _render(
+        [
+            *("date", "sleepQuality", "injury", "hrv", "restingHR", "mood", "sleepSecs"),
+            *("hrvSDNN", "soreness", "respiration", "stress", "fatigue", "steps"),
+        ]
+    ),
+    "API JSON records as CSV (id, JSON order)": _render(JSON_ORDER),
+    "id last, columns reversed": _render(list(reversed(JSON_ORDER))),
+    "spelled as words (Resting HR, HRV SDNN, Sleep Secs)": _render(
+        FULL_HEADER,
+        rename={
+            "date": "Date",
+            "restingHR": "Resting HR",
+            "hrvSDNN": "HRV SDNN",
+            "hrv": "HRV",
+            "sleepSecs": "Sleep Secs",
+            "sleepQuality": "Sleep Quality",
+            "avgSleepingHR": "Avg Sleeping HR",
+        },
+    ),
+    "snake_case and upper case": _render(
+        JSON_ORDER,
+        rename={
+            "id": "ID",
+            "restingHR": "resting_hr",
+            "hrvSDNN": "HRV_SDNN",
+            "sleepSecs": "sleep_secs",
+        }
+        | {"sleepQuality": "SLEEP_QUALITY", "kcalConsumed": "kcal_consumed"},
+    ),
+}
+
+
+def _expected() -> IngestResult:
+    return read_bytes(LAYOUTS["web download (date first, full header, BOM)"], "wellness.csv")
+
+
+@pytest.mark.parametrize("layout", list(LAYOUTS))
+def test_every_layout_reads_the_same(layout: str) -> None:
+    data = LAYOUTS[layout]
+    fmt = detect(data)
+    assert fmt is not None and fmt.name == "intervals_wellness_csv", layout
+    got = read_bytes(data, "wellness.csv")
+    want = _expected()
+    pd.testing.assert_frame_equal(got.daily, want.daily)
+    pd.testing.assert_frame_equal(got.checkins, want.checkins)
+
+
+def test_layout_values_against_the_records() -> None:
+    res = _expected()
+    assert len(res.daily) == len(RECORDS) and len(res.checkins) == len(RECORDS)
+    for rec in RECORDS:
+        day, answers = day_row(res.daily, rec["date"]), day_row(res.checkins, rec["date"])
+        assert day["hrv_rmssd_ms"] == float(rec["hrv"])
+        assert day["resting_hr_bpm"] == float(rec["restingHR"])
+        assert day["sleep_total_min"] == pytest.approx(float(rec["sleepSecs"]) / 60)
+        for column, value in (("hrv_sdnn_ms", "hrvSDNN"), ("steps", "steps")):
+            assert day[column] == float(rec[value]) if rec[value] else pd.isna(day[column])
+        assert answers["soreness"] == pytest.approx(
+            four_to_five(float(rec["soreness"]), best_first=False)
+        )
+        assert answers["sleep_quality"] == pytest.approx(
+            four_to_five(float(rec["sleepQuality"]), best_first=True)
+        )
+        assert answers["pain"] == pytest.approx(
+            four_to_five(float(rec["injury"]), best_first=False)
+        )
+
+
+def test_real_export_in_the_api_record_layout() -> None:
+    """The real file rewritten as the API's JSON records would be (date as ``id``, placed
+    last, columns reversed) reads to the same tables."""
+    shared_dir("exports", "intervals_icu")
+    path = _real()[0]
+    header, *rows = list(csv.reader(io.StringIO(path.read_bytes().decode("utf-8-sig"))))
+    order = list(reversed(range(len(header))))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["id" if header[i] == "date" else header[i] for i in order])
+    for row in rows:
+        writer.writerow([row[i] for i in order])
+    data = out.getvalue().encode()
+    assert not data.startswith(b"id,")  # the date is no longer first
+    got, want = read_bytes(data, "wellness.csv"), read_bytes(path.read_bytes(), path.name)
+    pd.testing.assert_frame_equal(got.daily, want.daily)
+    pd.testing.assert_frame_equal(got.checkins, want.checkins)
+    assert [w.message for w in got.warnings] == [w.message for w in want.warnings]
+
+
+def test_exact_name_wins_over_a_look_alike() -> None:
+    data = b"date,Resting HR,restingHR,hrv\n2025-04-01,61,49,55\n"
+    assert day_row(read_bytes(data, "w.csv").daily, "2025-04-01")["resting_hr_bpm"] == 49.0
+
+
+@pytest.mark.parametrize(
+    ("header", "fmt"),
+    [
+        ("date,restingHR,hrv", "intervals_wellness_csv"),  # the smallest API cols= answer
+        ("id,ctl,atl", "intervals_wellness_csv"),
+        ("date,soreness,fatigue,mood,sleep_quality", "generic_csv"),  # shared names only
+        ("date,hrv_rmssd_ms,resting_hr_bpm,sleep_score,steps", "generic_csv"),
+        ("id,hrv,steps", None),  # no name only intervals.icu writes
+        ("restingHR,hrv,sleepSecs", None),  # no date column
+    ],
+)
+def test_detection_needs_a_date_and_an_own_name(header: str, fmt: str | None) -> None:
+    found = detect((header + "\n" + ",".join(["1"] * header.count(",")) + ",2\n").encode())
+    assert (found.name if found else None) == fmt
+
+
+def test_id_without_a_date_is_located() -> None:
+    with pytest.raises(SchemaError) as info:
+        read_bytes(b"id,restingHR,hrv\ni1234,50,60\n", "w.csv")
+    assert (info.value.line, info.value.column) == (2, "id")
