@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 TYPECHECK := build/typecheck
 
-.PHONY: demo test install lint typecheck pytest bench browser clean sample-data fuzz
+.PHONY: demo test install lint typecheck pytest bench browser iptables clean sample-data fuzz
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -37,10 +37,17 @@ browser:
 	  { (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null) \
 	    || echo "make: could not install chromium; the browser test will skip"; }
 
+# iptables for the network-partition test (a DROP rule on a loopback port: packets vanish, no
+# reset), from Debian's packages; without it (or without root) that test skips.
+iptables:
+	@command -v iptables >/dev/null 2>&1 || \
+	  { (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq iptables >/dev/null) \
+	    || echo "make: could not install iptables; the network-partition test will skip"; }
+
 pytest:
 	$(BIN)/pytest
 
-test: lint browser
+test: lint browser iptables
 	$(BIN)/pytest
 
 sample-data: install

@@ -31,7 +31,7 @@ variable                       meaning                                  default
 ``READINESS_DB_KEEPALIVES_``   PostgreSQL: seconds between unanswered   ``1``
 ``INTERVAL_S``                 keepalive probes
 ``READINESS_DB_KEEPALIVES_``   PostgreSQL: unanswered probes that close ``2``
-``COUNT``                      the connection (where the next is unset)
+``COUNT``                      the connection (without the next one)
 ``READINESS_DB_TCP_USER_``     PostgreSQL: milliseconds data or probes  ``1500``
 ``TIMEOUT_MS``                 may stay unanswered before the kernel
                                closes the connection (libpq
