@@ -10,7 +10,7 @@ TYPECHECK := build/typecheck
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: demo test install lint typecheck pytest bench browser wrk clean sample-data fuzz
+.PHONY: demo test install lint typecheck pytest bench browser wrk iptables clean sample-data fuzz
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -46,10 +46,17 @@ wrk:
 	  { (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null) \
 	    || echo "make: could not install wrk; benchmarks/daily_endpoint.py will not run"; }
 
+# iptables for the network-partition test (a DROP rule on a loopback port: packets vanish, no
+# reset), from Debian's packages; without it (or without root) that test skips.
+iptables:
+	@command -v iptables >/dev/null 2>&1 || \
+	  { (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq iptables >/dev/null) \
+	    || echo "make: could not install iptables; the network-partition test will skip"; }
+
 pytest:
 	$(BIN)/pytest
 
-test: lint browser
+test: lint browser iptables
 	$(BIN)/pytest
 
 sample-data: install

@@ -34,7 +34,7 @@ from readiness.api.services.queue import EmbeddedWorker, UploadQueue
 from readiness.api.services.read_cache import ReadCache
 from readiness.api.services.uploads import UploadService
 from readiness.api.settings import Settings
-from readiness.api.storage.engine import open_database
+from readiness.api.storage.engine import Timeouts, open_database
 from readiness.api.throttle import AuthThrottle
 
 __all__ = ["DOCS_ASSETS", "STATIC", "create_app"]
@@ -70,10 +70,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 table.service = service
                 worker = table
         else:
-            queue = UploadQueue(settings.database_url)
+            timeouts = Timeouts.of(settings)
+            queue = UploadQueue(settings.database_url, timeouts)
             service = dataclasses.replace(service, notify=queue.defer)
             if settings.embedded_worker:
-                worker = EmbeddedWorker(service, settings.database_url, lease)
+                worker = EmbeddedWorker(service, settings.database_url, lease, timeouts)
         if worker is not None:
             worker.start()
         app.state.db = db
@@ -99,7 +100,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     access_log.install()  # no query-string value reaches the access log
-    app.state.auth_throttle = AuthThrottle(settings.auth_failures_per_minute)
+    app.state.auth_throttle = AuthThrottle.of(settings)
     app.state.read_cache = ReadCache(settings.read_cache_entries)
     install_handlers(app)
     app.include_router(health_router)

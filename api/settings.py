@@ -26,8 +26,24 @@ variable                       meaning                                  default
 ``READINESS_DB_STATEMENT_S``   PostgreSQL: server-side                  ``15``
                                ``statement_timeout`` of every statement
 ``READINESS_DB_POOL_S``        longest wait for a pooled connection     ``5``
+``READINESS_DB_KEEPALIVES_``   PostgreSQL: seconds without traffic      ``2``
+``IDLE_S``                     before a TCP keepalive probe
+``READINESS_DB_KEEPALIVES_``   PostgreSQL: seconds between unanswered   ``1``
+``INTERVAL_S``                 keepalive probes
+``READINESS_DB_KEEPALIVES_``   PostgreSQL: unanswered probes that close ``2``
+``COUNT``                      the connection (without the next one)
+``READINESS_DB_TCP_USER_``     PostgreSQL: milliseconds data or probes  ``1500``
+``TIMEOUT_MS``                 may stay unanswered before the kernel
+                               closes the connection (libpq
+                               ``tcp_user_timeout``; 0 = system default)
 ``READINESS_RETRY_AFTER_S``    ``Retry-After`` of a 503 answered while  ``5``
                                the database is unavailable
+``READINESS_RATE_LIMIT_``      where failed authentications are counted ``memory://``
+``STORAGE``                    (a ``limits`` storage URI): ``memory://``
+                               per process, ``redis://host:6379/0``
+                               shared by every process and machine
+``READINESS_RATE_LIMIT_``      prefix of the shared store's keys (one   ``readiness``
+``PREFIX``                     per deployment sharing a Redis)
 =============================  =======================================  ==========================
 
 ``READINESS_NOW`` is what the service means by "now" when it decides the athlete's *today* and
@@ -102,6 +118,26 @@ class Settings(BaseSettings):
         ge=1,
         le=1_000_000,
         validation_alias=AliasChoices("READINESS_READ_CACHE_ENTRIES"),
+    )
+    db_keepalives_idle_s: int = Field(
+        default=2, ge=1, validation_alias=AliasChoices("READINESS_DB_KEEPALIVES_IDLE_S")
+    )
+    db_keepalives_interval_s: int = Field(
+        default=1, ge=1, validation_alias=AliasChoices("READINESS_DB_KEEPALIVES_INTERVAL_S")
+    )
+    db_keepalives_count: int = Field(
+        default=2, ge=1, validation_alias=AliasChoices("READINESS_DB_KEEPALIVES_COUNT")
+    )
+    db_tcp_user_timeout_ms: int = Field(
+        default=1500, ge=0, validation_alias=AliasChoices("READINESS_DB_TCP_USER_TIMEOUT_MS")
+    )
+    rate_limit_storage: str = Field(
+        default="memory://", validation_alias=AliasChoices("READINESS_RATE_LIMIT_STORAGE")
+    )
+    rate_limit_prefix: str = Field(
+        default="readiness",
+        min_length=1,
+        validation_alias=AliasChoices("READINESS_RATE_LIMIT_PREFIX"),
     )
 
     @field_validator("database_url")

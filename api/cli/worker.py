@@ -49,7 +49,7 @@ def run_worker(args: argparse.Namespace) -> int:
     from readiness.api.errors import failure_body
     from readiness.api.services.queue import run_workers
     from readiness.api.services.uploads import UploadService
-    from readiness.api.storage.engine import open_database
+    from readiness.api.storage.engine import Timeouts, open_database
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     db = open_database(settings, migrate=False)
@@ -59,7 +59,13 @@ def run_worker(args: argparse.Namespace) -> int:
     print(f"readiness worker: {args.concurrency} job worker(s), data {where}", file=sys.stderr)
     try:
         asyncio.run(
-            run_workers(service, settings.database_url, lease=lease, concurrency=args.concurrency)
+            run_workers(
+                service,
+                settings.database_url,
+                lease=lease,
+                concurrency=args.concurrency,
+                timeouts=Timeouts.of(settings),
+            )
         )
     except KeyboardInterrupt:
         pass

@@ -33,6 +33,7 @@ import procrastinate
 from procrastinate.jobs import JobDeferrer
 from readiness.api.services.jobs import run_upload
 from readiness.api.services.uploads import UploadService
+from readiness.api.storage.engine import Timeouts
 from sqlalchemy import make_url
 
 __all__ = [
@@ -53,13 +54,14 @@ TASK = "readiness.process_upload"
 QUEUE = "uploads"
 
 
-def conninfo(database_url: str, connect_timeout_s: int = 3) -> str:
+def conninfo(database_url: str, timeouts: Timeouts | None = None) -> str:
     """The libpq connection string of a SQLAlchemy PostgreSQL URL (the driver name dropped),
-    with a ``connect_timeout`` unless the URL names one: an unreachable database fails the
-    attempt (procrastinate retries) instead of hanging it."""
+    with the ``connect_timeout``, keepalives and ``tcp_user_timeout`` of ``timeouts`` where the
+    URL names none: an unreachable or silent database fails the attempt (procrastinate
+    retries) instead of hanging it."""
     url = make_url(database_url).set(drivername="postgresql")
-    if "connect_timeout" not in url.query:
-        url = url.update_query_dict({"connect_timeout": str(connect_timeout_s)})
+    params = (timeouts or Timeouts()).libpq()
+    url = url.update_query_dict({k: str(v) for k, v in params.items() if k not in url.query})
     return url.render_as_string(hide_password=False)
 
 
@@ -68,10 +70,13 @@ class UploadQueue:
     """Defers upload jobs (synchronously: from the request's worker thread)."""
 
     database_url: str
+    timeouts: Timeouts = field(default_factory=Timeouts)
     app: procrastinate.App = field(init=False)
 
     def __post_init__(self) -> None:
-        connector = procrastinate.SyncPsycopgConnector(conninfo=conninfo(self.database_url))
+        connector = procrastinate.SyncPsycopgConnector(
+            conninfo=conninfo(self.database_url, self.timeouts)
+        )
         self.app = procrastinate.App(connector=connector)
         self.app.open()
 
@@ -87,7 +92,12 @@ def _deferrer(app: procrastinate.App, athlete_id: int) -> JobDeferrer:
     return app.configure_task(TASK, queue=QUEUE, lock=f"athlete-{athlete_id}")
 
 
-def worker_app(service: UploadService, database_url: str, lease: timedelta) -> procrastinate.App:
+def worker_app(
+    service: UploadService,
+    database_url: str,
+    lease: timedelta,
+    timeouts: Timeouts | None = None,
+) -> procrastinate.App:
     """A procrastinate app whose task :data:`TASK` runs an upload's job with ``service``.
 
     The job runs on a thread (the event loop keeps the worker's heartbeat going). When the row
@@ -96,7 +106,7 @@ def worker_app(service: UploadService, database_url: str, lease: timedelta) -> p
     An error outside the job (the database down while claiming) is retried by procrastinate.
     """
     app = procrastinate.App(
-        connector=procrastinate.PsycopgConnector(conninfo=conninfo(database_url))
+        connector=procrastinate.PsycopgConnector(conninfo=conninfo(database_url, timeouts))
     )
     retry = procrastinate.RetryStrategy(max_attempts=service.attempts, wait=1)
 
@@ -143,11 +153,12 @@ async def run_workers(
     lease: timedelta,
     concurrency: int = 1,
     install_signal_handlers: bool = True,
+    timeouts: Timeouts | None = None,
 ) -> None:
     """Run ``concurrency`` job workers (and the stalled-job check) until cancelled or, with
     signal handlers, until SIGINT/SIGTERM (the job in hand is finished first). A database
     outage that stops procrastinate's worker is waited out (:data:`RETRY_S`), never fatal."""
-    app = worker_app(service, database_url, lease)
+    app = worker_app(service, database_url, lease, timeouts)
     options: dict[str, Any] = {
         "queues": [QUEUE],
         "concurrency": concurrency,
@@ -179,6 +190,7 @@ class EmbeddedWorker:
     service: UploadService
     database_url: str
     lease: timedelta
+    timeouts: Timeouts = field(default_factory=Timeouts)
     _loop: asyncio.AbstractEventLoop | None = None
     _task: asyncio.Task[None] | None = None
     _thread: threading.Thread | None = None
@@ -194,7 +206,11 @@ class EmbeddedWorker:
         self._loop = loop
         self._task = loop.create_task(
             run_workers(
-                self.service, self.database_url, lease=self.lease, install_signal_handlers=False
+                self.service,
+                self.database_url,
+                lease=self.lease,
+                install_signal_handlers=False,
+                timeouts=self.timeouts,
             )
         )
         loop.call_soon(self._ready.set)

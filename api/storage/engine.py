@@ -3,8 +3,12 @@
 SQLite gets WAL journaling, a busy timeout and foreign keys. PostgreSQL gets a connect timeout
 (libpq ``connect_timeout``), a server-side ``statement_timeout``, a pool timeout and a ping before
 each checkout (``pool_pre_ping``: a connection broken by an outage is replaced, so the service
-recovers without a restart). No engine logs SQL parameters (``hide_parameters``): an error names
-the statement, never the athlete's values. Transactions are opened and ended by
+recovers without a restart). Its sockets get TCP keepalives and ``tcp_user_timeout``
+(:meth:`Timeouts.libpq`): a connection whose packets vanish (a network partition: no reset, no
+close, so the server never hears a ``statement_timeout``) is closed by the kernel within about
+``tcp_user_timeout``, whether it was waiting for a statement's answer or sending a new one.
+No engine logs SQL parameters (``hide_parameters``): an error names the statement, never the
+athlete's values. Transactions are opened and ended by
 :mod:`readiness.api.storage.unit_of_work`, which also holds the per-athlete write lock.
 """
 
@@ -48,19 +52,45 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 @dataclass(frozen=True, slots=True)
 class Timeouts:
     """How long PostgreSQL work may wait: a new connection (whole seconds, as libpq takes
-    them), one statement (server-side) and a pooled connection."""
+    them), one statement (server-side) and a pooled connection; and how soon a silent
+    connection is given up (keepalive probes after ``keepalives_idle_s`` without traffic,
+    every ``keepalives_interval_s``, ``keepalives_count`` of them; data or probes unanswered
+    for ``tcp_user_timeout_ms`` close it, 0 = the system's default)."""
 
     connect_s: int = 3
     statement_s: float = 15.0
     pool_s: float = 5.0
+    keepalives_idle_s: int = 2
+    keepalives_interval_s: int = 1
+    keepalives_count: int = 2
+    tcp_user_timeout_ms: int = 1500
 
     @property
     def statement_ms(self) -> int:
         return round(self.statement_s * 1000)
 
+    def libpq(self) -> dict[str, int]:
+        """The libpq connection parameters of these timeouts (not ``statement_timeout``)."""
+        return {
+            "connect_timeout": self.connect_s,
+            "keepalives": 1,
+            "keepalives_idle": self.keepalives_idle_s,
+            "keepalives_interval": self.keepalives_interval_s,
+            "keepalives_count": self.keepalives_count,
+            "tcp_user_timeout": self.tcp_user_timeout_ms,
+        }
+
     @classmethod
     def of(cls, settings: Settings) -> Timeouts:
-        return cls(settings.db_connect_s, settings.db_statement_s, settings.db_pool_s)
+        return cls(
+            settings.db_connect_s,
+            settings.db_statement_s,
+            settings.db_pool_s,
+            settings.db_keepalives_idle_s,
+            settings.db_keepalives_interval_s,
+            settings.db_keepalives_count,
+            settings.db_tcp_user_timeout_ms,
+        )
 
 
 def make_engine(url: str, timeouts: Timeouts | None = None) -> Engine:
@@ -90,10 +120,7 @@ def make_engine(url: str, timeouts: Timeouts | None = None) -> Engine:
         max_overflow=10,
         pool_timeout=t.pool_s,
         hide_parameters=True,
-        connect_args={
-            "connect_timeout": t.connect_s,
-            "options": options,
-        },
+        connect_args={**t.libpq(), "options": options},
     )
 
 

@@ -6,17 +6,27 @@ nothing (the connections it carried are reset, as when a database host fails ove
 ``/healthz``, a ``/v1`` read and an upload answer 503 problem+json within 5 s (``Retry-After``
 on ``/v1``), nothing is written, and once the proxy forwards again the same server (not
 restarted) serves again, its job worker included.
+
+A network partition is harder: packets to and from the proxy's port vanish (an iptables DROP
+rule on the loopback port, so no reset and no close reach either side, and the server's
+``statement_timeout`` is never heard). The server's pooled connections, established before,
+are given up by TCP keepalives and ``tcp_user_timeout``: a request sent right after the drop
+and one whose statement was already waiting when the packets vanished both answer 503 within
+5 s, and the server serves again once the rule is gone.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
+import shutil
 import socket
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -133,12 +143,13 @@ def _files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
 
 
-def _timed(call: object) -> httpx.Response:
+def _timed(call: Callable[[], httpx.Response], times: list[float] | None = None) -> httpx.Response:
     start = time.monotonic()
-    response = call()  # type: ignore[operator]
+    response = call()
     elapsed = time.monotonic() - start
+    if times is not None:
+        times.append(elapsed)
     assert elapsed < BOUND_S, f"answered after {elapsed:.1f} s"
-    assert isinstance(response, httpx.Response)
     return response
 
 
@@ -222,3 +233,158 @@ def test_outage_answers_503_in_time_and_the_server_recovers(
             jobs.wait(20)
         launched.stop()
         proxy.close()
+
+
+class Partition:
+    """iptables rules that drop every packet to or from a loopback ``port`` (no reset, no close:
+    the peers' kernels never hear of each other again until :meth:`heal`)."""
+
+    def __init__(self, port: int) -> None:
+        self.tag = f"readiness-test-{uuid.uuid4().hex[:12]}"
+        self.rules = [
+            ["INPUT", "-i", "lo", "-p", "tcp", side, str(port), "-j", "DROP"]
+            for side in ("--dport", "--sport")
+        ]
+        self.iptables = self._usable_iptables()
+        self._on = False
+
+    @staticmethod
+    def _usable_iptables() -> str:
+        """The first iptables that can list the filter table here, or skip with the reason."""
+        if os.geteuid() != 0:
+            pytest.skip("dropping packets needs root (iptables)")
+        tried = []
+        for name in ("iptables", "iptables-legacy"):
+            path = shutil.which(name)
+            if path is None:
+                tried.append(f"{name}: not installed (make iptables)")
+                continue
+            done = subprocess.run([path, "-w", "-S", "INPUT"], capture_output=True, text=True)
+            if done.returncode == 0:
+                return path
+            tried.append(f"{name}: {done.stderr.strip()}")
+        pytest.skip("no usable iptables (no netfilter here?): " + "; ".join(tried))
+
+    def _run(self, action: str, rule: list[str]) -> subprocess.CompletedProcess[str]:
+        comment = ["-m", "comment", "--comment", self.tag]
+        return subprocess.run(
+            [self.iptables, "-w", action, *rule[:-2], *comment, *rule[-2:]],
+            capture_output=True,
+            text=True,
+        )
+
+    def cut(self) -> None:
+        self._on = True
+        for rule in self.rules:
+            done = self._run("-I", rule)
+            assert done.returncode == 0, done.stderr
+
+    def heal(self) -> None:
+        """Remove the rules (safe to call twice)."""
+        if self._on:
+            self._on = False
+            for rule in self.rules:
+                while self._run("-D", rule).returncode == 0:
+                    pass
+
+    @contextlib.contextmanager
+    def cut_off(self) -> Iterator[None]:
+        self.cut()
+        try:
+            yield
+        finally:
+            self.heal()
+
+
+def _assert_503(r: httpx.Response) -> None:
+    body = assert_problem(r, 503)
+    assert body["type"].endswith("service-unavailable"), body  # type: ignore[union-attr]
+    assert int(r.headers["retry-after"]) > 0
+
+
+def _waiting_on(direct: sa.Connection, table: str) -> int:
+    """How many lock requests on ``table`` (of this schema) are waiting."""
+    return direct.execute(
+        sa.text(
+            "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = CAST(:t AS regclass)"
+        ),
+        {"t": table},
+    ).scalar_one()
+
+
+def test_a_network_partition_answers_503_in_time_and_the_server_recovers(
+    database: str, tmp_path: Path
+) -> None:
+    direct = sa.make_url(database)
+    proxy = Proxy((direct.host or "127.0.0.1", direct.port or 5432))
+    partition = Partition(proxy.port)  # skips here when packets cannot be dropped
+    proxy.open()
+    via_proxy = direct.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+    env = {"READINESS_EMBEDDED_WORKER": "false"}
+    launched = launch(via_proxy, "postgres-partition", tmp_path, env)
+    server = launched.server
+    locker = sa.create_engine(database)
+    times: dict[str, list[float]] = {}
+    try:
+        a = server.athlete()
+        with (
+            server.client(a.key) as c,
+            httpx.Client(base_url=server.url, timeout=30) as health,
+        ):
+            assert upload(c, daily_csv(a.today(), days=30), "before.csv").status_code == 201
+            for _ in range(5):  # connections established and back in the pool
+                assert c.get("/v1/readiness/today").status_code == 200
+            rows = _counts(database)
+
+            # 1. the packets vanish between two requests: the next one meets a pooled
+            #    connection that is silent (its ping and then a new connection time out)
+            with partition.cut_off():
+                _assert_503(
+                    _timed(lambda: c.get("/v1/readiness/today"), times.setdefault("next", []))
+                )
+                r = _timed(lambda: health.get("/healthz"), times.setdefault("healthz", []))
+                assert_problem(r, 503)
+            assert _timed(lambda: health.get("/healthz")).status_code == 200
+            assert c.get("/v1/readiness/today").status_code == 200
+
+            # 2. the packets vanish while a statement waits for its answer (a lock this test
+            #    holds): only keepalives can tell the server's side the connection is dead
+            answer: list[httpx.Response | BaseException] = []
+
+            def in_flight() -> None:
+                try:
+                    answer.append(c.get("/v1/readiness/today"))
+                except BaseException as exc:  # reported by the assertion below
+                    answer.append(exc)
+
+            with locker.connect() as hold:
+                hold.execute(sa.text("LOCK TABLE athletes, api_keys IN ACCESS EXCLUSIVE MODE"))
+                request = threading.Thread(target=in_flight, daemon=True)
+                request.start()
+                deadline = time.monotonic() + 20
+                while _waiting_on(hold, "athletes") + _waiting_on(hold, "api_keys") == 0:
+                    assert time.monotonic() < deadline, "the request never reached the database"
+                    time.sleep(0.05)
+                with partition.cut_off():
+                    cut = time.monotonic()
+                    request.join(BOUND_S + 10)
+                    times["in_flight"] = [time.monotonic() - cut]
+                    assert answer, "no answer"
+                    assert isinstance(answer[0], httpx.Response), answer
+                    assert times["in_flight"][0] < BOUND_S, times
+                    _assert_503(answer[0])
+                    r = _timed(lambda: health.get("/healthz"), times["healthz"])
+                    assert_problem(r, 503)
+                    hold.rollback()  # the lock goes; the server still hears nothing
+
+            # the rule is gone: the same process serves again, and nothing was written
+            assert _timed(lambda: health.get("/healthz")).status_code == 200
+            assert c.get("/v1/readiness/today").status_code == 200
+            assert _counts(database) == rows
+        assert launched.proc.poll() is None
+        print("partition timings (s):", {k: [round(t, 2) for t in v] for k, v in times.items()})
+    finally:
+        partition.heal()
+        launched.stop()
+        proxy.close()
+        locker.dispose()

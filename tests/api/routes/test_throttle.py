@@ -1,11 +1,15 @@
 """The key storm and the unread body: failed authentications are throttled per address (429
-with ``Retry-After``), and an unauthenticated upload is answered and closed, not read."""
+with ``Retry-After``), and an unauthenticated upload is answered and closed, not read. With a
+shared store (Redis) two server processes count one storm together; a store that cannot be
+reached fails open to each process's own count, and never holds a request for long."""
 
 from __future__ import annotations
 
+import os
 import selectors
 import socket
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +21,8 @@ from tests.api.conftest import ADMIN_TOKEN, Server, launch
 
 LIMIT = 20
 BODY_BYTES = 40 * 1024 * 1024
+#: The Redis the shared-store tests use (each under a key prefix of its own).
+REDIS_URL = os.environ.get("READINESS_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
 @pytest.fixture(scope="module")
@@ -107,3 +113,106 @@ def test_an_unauthenticated_upload_body_is_not_read(throttled: Server) -> None:
     assert b"connection: close" in response.lower()
     assert closed, "the server kept the connection open"
     assert sent < BODY_BYTES // 2, f"the server read {sent} bytes of an unauthenticated body"
+
+
+def _redis_or_skip() -> str:
+    """``REDIS_URL`` when a Redis answers there (a PING), else skip with the reason."""
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2, socket_timeout=2).ping()
+    except redis.RedisError as exc:
+        pytest.skip(f"no Redis answers at {REDIS_URL}: {exc}")
+    return REDIS_URL
+
+
+def _storm(servers: list[Server], source: str, n: int) -> list[tuple[int, int | None]]:
+    """``n`` wrong keys from ``source``, sent to ``servers`` in turn: (status, Retry-After)."""
+    clients = [_client(s, source, "rdy_wrong") for s in servers]
+    try:
+        answers = []
+        for i in range(n):
+            r = clients[i % len(clients)].get("/v1/me", headers={"Authorization": f"Bearer x{i}"})
+            retry = r.headers.get("retry-after")
+            answers.append((r.status_code, int(retry) if retry is not None else None))
+        return answers
+    finally:
+        for c in clients:
+            c.close()
+
+
+def test_two_servers_sharing_redis_throttle_one_combined_storm(tmp_path: Path) -> None:
+    """Two processes, one Redis: the limit holds for both together, not for each."""
+    limit = 10
+    env = {
+        "READINESS_AUTH_FAILURES_PER_MINUTE": str(limit),
+        "READINESS_RATE_LIMIT_STORAGE": _redis_or_skip(),
+        "READINESS_RATE_LIMIT_PREFIX": f"test-{uuid.uuid4().hex}",
+        "READINESS_EMBEDDED_WORKER": "false",
+    }
+    url = f"sqlite:///{tmp_path / 'readiness.db'}"
+    first = launch(url, "sqlite-a", tmp_path, env)
+    second = launch(url, "sqlite-b", tmp_path, env)
+    try:
+        a, b = first.server, second.server
+        athlete = a.athlete("shared storm")
+        answers = _storm([a, b], "127.0.0.5", 3 * limit)
+        assert [s for s, _ in answers] == [401] * limit + [429] * (2 * limit), answers
+        assert all(1 <= r <= 60 for s, r in answers if s == 429 and r is not None), answers
+        assert all(r is not None for s, r in answers if s == 429), answers
+        # the correct key from that address is refused by both processes (one shared count)
+        for server in (a, b):
+            with _client(server, "127.0.0.5", athlete.key) as c:
+                r = c.get("/v1/me")
+                assert_problem(r, 429)
+                assert 1 <= int(r.headers["retry-after"]) <= 60
+            with _client(server, "127.0.0.6", athlete.key) as c:
+                assert c.get("/v1/me").json()["id"] == athlete.id
+    finally:
+        first.stop()
+        second.stop()
+
+
+def _refused_port() -> int:
+    probe = socket.create_server(("127.0.0.1", 0))
+    port: int = probe.getsockname()[1]
+    probe.close()
+    return port
+
+
+@pytest.mark.parametrize("store", ["refused", "silent"])
+def test_an_unreachable_store_fails_open_to_the_process_count(tmp_path: Path, store: str) -> None:
+    """Redis refused (a closed port) or silent (a listener that never reads): the correct key is
+    served at once, wrong keys are still throttled by the process's own count, and the log says
+    why."""
+    limit = 5
+    silent = socket.create_server(("127.0.0.1", 0), backlog=64)  # completes handshakes only
+    try:
+        port = _refused_port() if store == "refused" else silent.getsockname()[1]
+        env = {
+            "READINESS_AUTH_FAILURES_PER_MINUTE": str(limit),
+            "READINESS_RATE_LIMIT_STORAGE": f"redis://127.0.0.1:{port}/0",
+            "READINESS_RATE_LIMIT_PREFIX": f"test-{uuid.uuid4().hex}",
+            "READINESS_EMBEDDED_WORKER": "false",
+        }
+        launched = launch(f"sqlite:///{tmp_path / 'readiness.db'}", "sqlite", tmp_path, env)
+        try:
+            server = launched.server
+            athlete = server.athlete("store down")
+            with _client(server, "127.0.0.7", athlete.key) as c:
+                for _ in range(3):
+                    start = time.monotonic()
+                    assert c.get("/v1/me").json()["id"] == athlete.id
+                    elapsed = time.monotonic() - start
+                    assert elapsed < 2.0, f"answered after {elapsed:.2f} s"
+            start = time.monotonic()
+            answers = _storm([server], "127.0.0.8", 3 * limit)
+            assert [s for s, _ in answers] == [401] * limit + [429] * (2 * limit), answers
+            assert time.monotonic() - start < 10
+            log = server.log.read_text()
+            assert "rate-limit store" in log and "unreachable" in log, log[-2000:]
+            assert launched.proc.poll() is None
+        finally:
+            launched.stop()
+    finally:
+        silent.close()

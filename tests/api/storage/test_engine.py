@@ -1,15 +1,21 @@
-"""The engines of :mod:`readiness.api.storage.engine`: parameters never logged, timeouts set."""
+"""The engines of :mod:`readiness.api.storage.engine`: parameters never logged, timeouts and
+TCP keepalives set."""
 
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import traceback
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
 import sqlalchemy as sa
+from readiness.api.services.queue import conninfo
+from readiness.api.settings import Settings
 from readiness.api.storage.engine import Timeouts, make_engine
 
 from tests.api.conftest import _postgres_url
@@ -56,3 +62,39 @@ def test_postgres_sessions_carry_the_statement_timeout_and_keep_url_options() ->
                     conn.execute(sa.text("SELECT pg_sleep(5)"))
         finally:
             engine.dispose()
+
+
+def _socket_options(dbapi_connection: object) -> dict[str, int]:
+    """The keepalive options the kernel holds for a psycopg connection's socket."""
+    fd = dbapi_connection.pgconn.socket  # type: ignore[attr-defined]
+    with socket.socket(fileno=os.dup(fd)) as s:
+        return {
+            "keepalive": s.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE),
+            "idle": s.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE),
+            "interval": s.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPINTVL),
+            "count": s.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPCNT),
+            "user_timeout_ms": s.getsockopt(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT),
+        }
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not hasattr(socket, "TCP_USER_TIMEOUT"), reason="Linux socket options")
+def test_postgres_sockets_carry_the_keepalives_and_user_timeout_of_the_settings() -> None:
+    settings = Settings(
+        db_keepalives_idle_s=7,
+        db_keepalives_interval_s=3,
+        db_keepalives_count=4,
+        db_tcp_user_timeout_ms=1234,
+    )
+    want = {"keepalive": 1, "idle": 7, "interval": 3, "count": 4, "user_timeout_ms": 1234}
+    assert Timeouts().libpq()["tcp_user_timeout"] == Settings().db_tcp_user_timeout_ms
+    for url in _postgres_url():
+        engine = make_engine(url, Timeouts.of(settings))
+        try:
+            with engine.connect() as conn:
+                assert _socket_options(conn.connection.dbapi_connection) == want
+        finally:
+            engine.dispose()
+        # the job queue's connections (procrastinate, libpq conninfo) carry the same
+        with psycopg.connect(conninfo(url, Timeouts.of(settings))) as raw:
+            assert _socket_options(raw) == want
