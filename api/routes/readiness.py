@@ -15,6 +15,7 @@ from readiness.api.errors import NotFoundError
 from readiness.api.routes.problems import problems
 from readiness.api.schemas import DayReadinessPublic, page_of
 from readiness.api.services.readiness import read_day, read_range, read_today
+from readiness.api.services.timeline import missing_readiness
 
 __all__ = ["router"]
 
@@ -51,7 +52,7 @@ def get_day(
 ) -> dict[str, Any]:
     obj = read_day(work, athlete, day, now=now)
     if obj is None:
-        raise NotFoundError(f"no readiness for {day.isoformat()}: no data on or before that day")
+        raise missing_readiness(work, athlete, day, now=now)
     return obj
 
 
