@@ -158,7 +158,8 @@ def gates(checkins: Columns, night: Night, th: Thresholds) -> GateArrays:
     conds = [acute, red, *(strongest == k for k in range(len(SITE_REASONS)))]
     reason = np.select(conds, list(PAIN_REASONS), default="")
     # the site concerned: today's reported site, unless a site rule is the day's first reason
-    site_of = np.where(present, site, None)
+    site_of = np.full(n_days, None, dtype=object)
+    site_of[present] = site[present]
     for day in np.flatnonzero((strongest >= 0) & ~acute & ~red):
         first = findings[day][0]
         site_of[day], days14[day], episodes30[day] = first.site, first.days14, first.episodes30
