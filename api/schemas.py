@@ -23,6 +23,7 @@ from readiness.ingest import (
     SESSIONS,
     Table,
 )
+from readiness.scoring import Action
 
 __all__ = [
     "AthleteCreate",
@@ -224,7 +225,8 @@ def page_of(item: Any, name: str) -> type[BaseModel]:
 
 class CheckinIn(BaseModel):
     """How you feel today (1–5). 5 is worst for soreness, stress, stiffness, pain, fatigue;
-    best for mood and sleep quality. Posting a date again replaces that day's check-in."""
+    best for mood and sleep quality. Each field given is the day's answer, over an uploaded
+    file's answer to it (``null`` clears it); fields left out keep the day's answers."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -246,8 +248,8 @@ class FeedbackIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     date: date
-    action: str = Field(
-        min_length=1, max_length=64, pattern=r"^[a-z][a-z0-9_]*$", examples=["relaxation_massage"]
+    action: Action = Field(
+        description="One of the actions a call recommends", examples=["relaxation_massage"]
     )
     helped: int = Field(ge=1, le=5)
     note: Note | None = Field(default=None, max_length=2000)

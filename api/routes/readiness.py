@@ -57,10 +57,9 @@ async def get_day(
     now: NowDep,
     cache: ReadCacheDep,
 ) -> Response:
-    body = await read(lambda work, athlete: served_day(work, athlete, day, now=now, cache=cache))
-    if body is None:
-        raise NotFoundError(f"no readiness for {day.isoformat()}: no data on or before that day")
-    return _json(body)
+    return _json(
+        await read(lambda work, athlete: served_day(work, athlete, day, now=now, cache=cache))
+    )
 
 
 def _json(body: bytes) -> Response:

@@ -29,6 +29,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from readiness.api.services.errors import MissingError
 from readiness.api.services.read_cache import ReadCache, VersionKey, minute_of
 from readiness.api.services.scoring import score
 from readiness.api.storage.frames import feedback_frame, load_result
@@ -51,6 +52,7 @@ __all__ = [
     "changing",
     "data_span",
     "local_today",
+    "missing_readiness",
     "read_day",
     "read_range",
     "read_today",
@@ -350,14 +352,39 @@ def served_today(
     return cache.get_or_compute(key, ("today", at), compute, still_current=_current(session, key))
 
 
+def missing_readiness(
+    work: UnitOfWork, athlete: Athlete, day: date, *, now: datetime
+) -> MissingError:
+    """Why ``day`` has no readiness (for a read that found none): no data at all, a day before
+    the first data day, or a day after the athlete's today at ``now``."""
+    span = data_span(work, athlete.id)
+    prefix = f"no readiness for {day.isoformat()}: "
+    if span is None:
+        return MissingError(prefix + "you have no data yet — upload an export first", date=day)
+    if day < span.first:
+        return MissingError(
+            prefix + f"your data starts on {span.first.isoformat()}",
+            date=day,
+            first_day=span.first,
+        )
+    today = local_today(athlete, now)
+    return MissingError(
+        prefix + f"{day.isoformat()} is after today ({today.isoformat()}) in your timezone "
+        f"({athlete.timezone})",
+        date=day,
+        today=today,
+    )
+
+
 def served_day(
     work: UnitOfWork, athlete: Athlete, day: date, *, now: datetime, cache: ReadCache
-) -> bytes | None:
-    """:func:`read_day` as JSON, kept in ``cache`` for the athlete's data version."""
+) -> bytes:
+    """:func:`read_day` as JSON, kept in ``cache`` for the athlete's data version; raises
+    :func:`missing_readiness` when the day has none."""
     key = _version_key(athlete)
     span = _cached_span(work, key, cache)
     if span is None or not span.first <= day <= _last_day(span, local_today(athlete, now)):
-        return None
+        raise missing_readiness(work, athlete, day, now=now)
     session = work.session
     return cache.get_or_compute(
         key,

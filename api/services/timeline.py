@@ -1,20 +1,27 @@
 """The athlete's stored timeline: pages of its ``daily``, ``sessions`` and ``checkins`` tables,
-the check-ins they record themselves, and which days such an entry may be for."""
+the check-ins they record themselves (merged field by field with the files' answers), which days
+such an entry may be for, and why a day has no readiness."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from readiness.api.services.errors import InvalidInputError
+from readiness.api.services.errors import InvalidInputError, MissingError
 from readiness.api.services.readiness import changed_since, changing, local_today
 from readiness.api.storage.frames import ROW_CLASSES, listing_order, rows_frame
-from readiness.api.storage.models import Athlete
+from readiness.api.storage.models import Athlete, CheckinRow
 from readiness.api.storage.repositories import page_rows, upsert_checkin
 from readiness.api.storage.unit_of_work import UnitOfWork
 from readiness.ingest import CHECKINS, Table, to_records
 
-__all__ = ["EARLIEST_DAY", "check_entry_day", "record_checkin", "table_page"]
+__all__ = [
+    "EARLIEST_DAY",
+    "check_entry_day",
+    "checkin_of",
+    "record_checkin",
+    "table_page",
+]
 
 #: The earliest day the service accepts a check-in or feedback for.
 EARLIEST_DAY = date(1990, 1, 1)
@@ -56,17 +63,34 @@ def table_page(
     return to_records(table, frame), count
 
 
-def record_checkin(
-    work: UnitOfWork, athlete: Athlete, day: date, values: dict[str, Any], *, now: datetime
-) -> tuple[dict[str, Any], bool]:
-    """Set the athlete's check-in of ``day`` (all fields replaced) and re-score.
+def _checkin_record(row: CheckinRow) -> dict[str, Any]:
+    frame = rows_frame(CHECKINS, [row]).drop(columns=["upload_id"])
+    return to_records(CHECKINS, frame)[0]
 
-    Returns the stored check-in as a JSON row, and whether it is new.
+
+def record_checkin(
+    work: UnitOfWork, athlete: Athlete, day: date, answers: dict[str, Any], *, now: datetime
+) -> tuple[dict[str, Any], bool]:
+    """Record the athlete's ``answers`` for ``day`` and re-score: each given field (``None``
+    clears it) wins over the files' answer to it; the fields not given keep the day's answers.
+
+    Returns the day's merged check-in as a JSON row, and whether the day had none before.
     """
     check_entry_day(athlete, day, now)
     athlete_id = athlete.id
     with changing(work, athlete_id, now=now) as session:
-        row, created = upsert_checkin(session, athlete_id, day, values)
+        row, created = upsert_checkin(session, athlete_id, day, answers)
         changed_since(session, day)
-    frame = rows_frame(CHECKINS, [row]).drop(columns=["upload_id"])
-    return to_records(CHECKINS, frame)[0], created
+    return _checkin_record(row), created
+
+
+def checkin_of(work: UnitOfWork, athlete_id: int, day: date) -> dict[str, Any]:
+    """The athlete's merged check-in of ``day`` as a JSON row (``MissingError`` without one)."""
+    row = work.session.get(CheckinRow, (athlete_id, day))
+    if row is None:
+        raise MissingError(
+            f"no check-in for {day.isoformat()}: you have not checked in on that day and no "
+            "uploaded file has answers for it",
+            date=day,
+        )
+    return _checkin_record(row)

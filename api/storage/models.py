@@ -279,10 +279,17 @@ class UploadSessionRow(_SessionValues, Base):
 
 class UploadCheckinRow(_UploadDay, _CheckinValues, Base):
     """One check-in as one upload's file gave it, or as the athlete entered it in the app
-    (``upload_id`` ``None``, ``source`` ``"app"``): the input of the merge."""
+    (``upload_id`` ``None``, ``source`` ``"app"``): the input of the merge.
+
+    ``answered`` (app rows only): the fields the athlete gave in the app, in column order; each
+    of them is the day's answer (a ``None`` one clears the field), the other fields come from
+    the files.
+    """
 
     __tablename__ = "upload_checkins"
     __table_args__ = (Index("ix_upload_checkins_athlete_date", "athlete_id", "date"),)
+
+    answered: Mapped[list[str] | None] = mapped_column(JSON)
 
 
 class Feedback(Base):

@@ -13,6 +13,13 @@ and under any concurrency (writes are serialised per athlete), exactly what ``re
 prints for the same files. It stays cheap: only the touched dates are loaded and re-merged (an
 index on athlete and date), so one new night costs a handful of rows whatever the history.
 Each merged row keeps the ``upload_id`` of the row that ranked first.
+
+Check-ins entered in the app (``POST /v1/checkins``) are one row per day in
+``upload_checkins`` (no upload, ``source`` ``"app"``) that lists the fields the athlete
+``answered``: per field, an answer given in the app wins over every file (a ``None`` answer
+clears the field), and a field not answered in the app is the files' merged answer. A later
+upload, or a re-derivation, never undoes an app answer, and an app answer never hides a file's
+answer to another field.
 """
 
 from __future__ import annotations
@@ -40,10 +47,19 @@ from readiness.ingest import (
 from sqlalchemy import ColumnElement, delete, func, insert, select
 from sqlalchemy.orm import Session
 
-__all__ = ["APP_SOURCE", "apply_result", "page_rows", "rederive", "upsert_checkin"]
+__all__ = [
+    "APP_SOURCE",
+    "CHECKIN_ANSWERS",
+    "apply_result",
+    "page_rows",
+    "rederive",
+    "upsert_checkin",
+]
 
 #: The ``source`` of a check-in the athlete entered in the app (``POST /v1/checkins``).
 APP_SOURCE = "app"
+#: The answer fields of a check-in: every column but its date and ``source``.
+CHECKIN_ANSWERS = tuple(c.name for c in CHECKINS.columns if c.name not in ("date", "source"))
 #: How far (in dates) a new workout can change the merged workouts around it: duplicates start
 #: within minutes of each other, so at most across one midnight.
 _WORKOUT_MARGIN = timedelta(days=1)
@@ -117,8 +133,8 @@ def apply_result(
 
 def rederive(session: Session, athlete_id: int, first: date, last: date) -> None:
     """Replace the merged ``daily``, ``sessions`` and ``checkins`` rows dated ``first``–``last``
-    with :func:`readiness.ingest.merge` over every upload's own rows of those dates; a check-in
-    entered in the app replaces the files' check-in of its day.
+    with :func:`readiness.ingest.merge` over every upload's own rows of those dates; the fields of
+    a check-in the athlete answered in the app replace the files' answers to them.
 
     A day's merged row depends only on that day's rows, and a workout's de-duplication only on
     workouts starting within minutes of it (a chain of at most one step per source), so a new
@@ -128,18 +144,17 @@ def rederive(session: Session, athlete_id: int, first: date, last: date) -> None
     """
     margin = _WORKOUT_MARGIN
     inputs = load_upload_rows(session, athlete_id, first, last, session_margin=2 * margin)
-    app = inputs.checkins["source"] == APP_SOURCE
+    files = inputs.checkins
+    app = files["upload_id"].isna().to_numpy() & (
+        files["source"].astype("string").fillna("") == APP_SOURCE
+    ).to_numpy(dtype=bool)
     merged = merge(
-        [IngestResult(daily=inputs.daily, sessions=inputs.sessions, checkins=inputs.checkins[~app])]
+        [IngestResult(daily=inputs.daily, sessions=inputs.sessions, checkins=files[~app])]
     )
-    entered = inputs.checkins[app]
-    checkins = pd.concat(
-        [merged.checkins[~merged.checkins["date"].isin(entered["date"])], entered],
-        ignore_index=True,
-    ).sort_values("date", kind="stable")
     lo, hi = pd.Timestamp(first - margin), pd.Timestamp(last + margin)
     sessions = merged.sessions[merged.sessions["date"].between(lo, hi)]
-    for table, frame in ((DAILY, merged.daily), (SESSIONS, sessions), (CHECKINS, checkins)):
+    answers = _app_checkins(session, athlete_id, first, last)
+    for table, frame in ((DAILY, merged.daily), (SESSIONS, sessions), (CHECKINS, merged.checkins)):
         cls = ROW_CLASSES[table.name]
         pad = margin if table is SESSIONS else timedelta(0)
         session.execute(
@@ -148,35 +163,79 @@ def rederive(session: Session, athlete_id: int, first: date, last: date) -> None
             )
         )
         rows = row_values(table, frame)
+        if table is CHECKINS:
+            rows = _with_app_answers(rows, answers)
         for row in rows:
             row["athlete_id"] = athlete_id
         if rows:
             session.execute(insert(cls), rows)
 
 
-def upsert_checkin(
-    session: Session, athlete_id: int, day: date, values: dict[str, Any]
-) -> tuple[CheckinRow, bool]:
-    """Set the athlete's own check-in for ``day`` to ``values`` (all fields replaced); it wins
-    over any file's check-in of that day.
+def _app_checkins(
+    session: Session, athlete_id: int, first: date, last: date
+) -> Sequence[UploadCheckinRow]:
+    """The athlete's check-ins entered in the app dated ``first``–``last``."""
+    return session.scalars(
+        select(UploadCheckinRow).where(
+            UploadCheckinRow.athlete_id == athlete_id,
+            UploadCheckinRow.upload_id.is_(None),
+            UploadCheckinRow.source == APP_SOURCE,
+            UploadCheckinRow.date >= first,
+            UploadCheckinRow.date <= last,
+        )
+    ).all()
 
-    Returns the stored row and whether the day had no check-in before. The caller holds the
-    athlete's write lock.
+
+def _with_app_answers(
+    rows: list[dict[str, Any]], answers: Sequence[UploadCheckinRow]
+) -> list[dict[str, Any]]:
+    """The files' merged check-in ``rows`` with the fields answered in the app laid over them,
+    one row per day (by date). A day the athlete answered anything on names ``source``
+    ``"app"`` and no upload."""
+    by_day = {row["date"]: row for row in rows}
+    for entry in answers:
+        row = by_day.get(entry.date)
+        if row is None:
+            row = by_day[entry.date] = {c.name: None for c in CHECKINS.columns}
+            row.update(date=entry.date, source=APP_SOURCE, upload_id=None)
+        given = entry.answered or []
+        for name in given:
+            row[name] = getattr(entry, name)
+        if given:
+            row.update(source=APP_SOURCE, upload_id=None)
+    return [by_day[day] for day in sorted(by_day)]
+
+
+def upsert_checkin(
+    session: Session, athlete_id: int, day: date, answers: dict[str, Any]
+) -> tuple[CheckinRow, bool]:
+    """Record the athlete's own ``answers`` for ``day`` (field → value, ``None`` clears the
+    field): each wins over any file's answer to that field, now and after later uploads. Fields
+    not in ``answers`` keep what they had — an earlier answer in the app, else the files'.
+
+    Returns the day's merged row and whether the day had no check-in before. The caller holds
+    the athlete's write lock.
     """
+    unknown = set(answers) - set(CHECKIN_ANSWERS)
+    if unknown:
+        raise ValueError(f"not check-in answers: {', '.join(sorted(unknown))}")
     had = session.get(CheckinRow, (athlete_id, day)) is not None
-    session.execute(
-        delete(UploadCheckinRow).where(
+    entry = session.scalars(
+        select(UploadCheckinRow).where(
             UploadCheckinRow.athlete_id == athlete_id,
             UploadCheckinRow.date == day,
             UploadCheckinRow.upload_id.is_(None),
             UploadCheckinRow.source == APP_SOURCE,
         )
-    )
-    entry = {c.name: values.get(c.name) for c in CHECKINS.columns if c.name != "source"}
-    session.execute(
-        insert(UploadCheckinRow),
-        [{**entry, "date": day, "source": APP_SOURCE, "athlete_id": athlete_id}],
-    )
+    ).one_or_none()
+    if entry is None:
+        entry = UploadCheckinRow(athlete_id=athlete_id, date=day, source=APP_SOURCE, answered=[])
+        session.add(entry)
+    for name, value in answers.items():
+        setattr(entry, name, value)
+    given = set(entry.answered or []) | set(answers)
+    entry.answered = [name for name in CHECKIN_ANSWERS if name in given]  # a new list: saved
+    session.flush()
     rederive(session, athlete_id, day, day)
     row = session.get(CheckinRow, (athlete_id, day), populate_existing=True)
     assert row is not None

@@ -6,8 +6,10 @@
   (outside the DOMS course, Cheung 2003); a red flag reported (optional check-in column
   ``red_flags``: swelling, numbness/tingling, night or rest pain, locking/giving way). The
   site-based rules apply while that site still hurts: its last pain ≥ 2 report is within the
-  last 3 days and no later check-in reported pain 1 (none).
+  last 3 days and no later check-in reported pain 1 (none) there or without a site.
   An episode is a run of pain ≥ 2 reports at one site; ≥ 3 pain-free days end it.
+  Every site is tracked on its own: pain reported at another site neither ends nor hides it,
+  and the day lists every site whose rule holds (:class:`SiteFinding`).
 * **Illness → rest** if reported sick, or ≥ 2 same-night signs among: skin temperature
   ≥ +0.5 °C (or ≥ +0.3 °C two nights running), respiratory rate ≥ μ + 2σ and ≥ +1 br/min,
   resting HR ≥ +5 bpm over baseline with HRV below its band (Smarr 2020; Miller 2020;
@@ -25,9 +27,21 @@ from readiness.scoring.prepare import Columns
 from readiness.scoring.signals import Night
 from readiness.scoring.thresholds import Thresholds
 
-__all__ = ["GateArrays", "gates"]
+__all__ = ["GateArrays", "SiteFinding", "gates"]
 
 PAIN_REASONS = ("pain_acute", "red_flag", "pain_recurrent", "pain_returning", "pain_persisting")
+#: The site-based pain rules, strongest first.
+SITE_REASONS = PAIN_REASONS[2:]
+
+
+@dataclass(frozen=True, slots=True)
+class SiteFinding:
+    """One pain site whose site-based rule holds on a day."""
+
+    site: str
+    reason: str  # the first of SITE_REASONS that holds there
+    days14: int  # reports ≥ pain_recurrent at the site within pain_recurrent_window days
+    episodes30: int  # episodes at the site within episode_window days
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +53,8 @@ class GateArrays:
     pain_site: np.ndarray  # object: the site concerned or None
     pain_days14: np.ndarray  # reports ≥ 3 at that site in 14 days
     pain_episodes30: np.ndarray  # episodes at that site in 30 days
+    #: object: per day, a tuple of every SiteFinding (strongest rule first, then most days)
+    pain_findings: np.ndarray
     illness: np.ndarray  # bool
     sick: np.ndarray  # bool: self-reported
     sign_temp: np.ndarray
@@ -60,6 +76,71 @@ def _truthy(values: np.ndarray) -> np.ndarray:
     return out
 
 
+#: One site's rules per day: (index into SITE_REASONS of the first that holds, or −1; reports
+#: ≥ pain_recurrent within pain_recurrent_window days; episodes within episode_window days).
+_SiteArrays = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+def _strongest(per_site: dict[str, _SiteArrays], n_days: int) -> np.ndarray:
+    """Per day, the strongest site rule that holds at any site (index into SITE_REASONS, −1
+    where none)."""
+    if not per_site:
+        return np.full(n_days, -1, dtype="int64")
+    codes = np.stack([code for code, _, _ in per_site.values()])
+    best = np.where(codes >= 0, codes, len(SITE_REASONS)).min(axis=0)
+    out: np.ndarray = np.where(best < len(SITE_REASONS), best, -1)
+    return out
+
+
+def _findings(per_site: dict[str, _SiteArrays], days: np.ndarray, n_days: int) -> np.ndarray:
+    """Per day, the tuple of every site whose rule holds (strongest rule first, then most
+    reports, then by name); only ``days`` can have any."""
+    out = np.empty(n_days, dtype=object)
+    out.fill(())
+    for day in days:
+        found = [
+            SiteFinding(s, SITE_REASONS[code[day]], int(n14[day]), int(n30[day]))
+            for s, (code, n14, n30) in per_site.items()
+            if code[day] >= 0
+        ]
+        found.sort(key=lambda f: (SITE_REASONS.index(f.reason), -f.days14, f.site))
+        out[day] = tuple(found)
+    return out
+
+
+def _pain_sites(
+    pain: np.ndarray, site: np.ndarray, th: Thresholds
+) -> tuple[dict[str, _SiteArrays], np.ndarray, np.ndarray]:
+    """Each site's rules, on its own: per site (reason code or −1, 14-day count, 30-day
+    episodes), and per day the 14-day count and episodes of that day's reported site."""
+    n_days = len(pain)
+    present = pain >= th.pain_present
+    none = np.isfinite(pain) & ~present  # pain 1: no pain (there, or anywhere without a site)
+    idx = np.arange(n_days)
+    per_site: dict[str, _SiteArrays] = {}
+    days14 = np.zeros(n_days, dtype="int64")
+    episodes30 = np.zeros(n_days, dtype="int64")
+    for s in sorted({x for x in site[present] if x}):
+        here = present & (site == s)
+        high = here & (pain >= th.pain_recurrent)
+        last = last_true_index(here)
+        last_quiet = last_true_index(none & ((site == s) | (site == "")))
+        active = (last >= 0) & (idx - last < th.episode_active_days) & (last > last_quiet)
+        prev_last = np.concatenate([[-1], last[:-1]])
+        starts = here & ((prev_last < 0) | (idx - prev_last > th.episode_gap_days))
+        ep_start = last_true_index(starts)
+        n14 = trailing_sum(high.astype("int64"), th.pain_recurrent_window)
+        n30 = trailing_sum(starts.astype("int64"), th.episode_window)
+        rec = active & (n14 >= th.pain_recurrent_days)
+        ret = active & (n30 >= th.episode_count)
+        per = active & (ep_start >= 0) & (last - ep_start >= th.pain_persist_days)
+        code = np.select([rec, ret, per], [0, 1, 2], default=-1)
+        per_site[s] = (code, n14, n30)
+        days14 = np.where(here, n14, days14)
+        episodes30 = np.where(here, n30, episodes30)
+    return per_site, days14, episodes30
+
+
 def gates(checkins: Columns, night: Night, th: Thresholds) -> GateArrays:
     """Vectorised pain and illness gates for every calendar day."""
     pain = checkins["pain"]
@@ -71,39 +152,17 @@ def gates(checkins: Columns, night: Night, th: Thresholds) -> GateArrays:
     red = (
         _truthy(checkins["red_flags"]) if "red_flags" in checkins else np.zeros(n_days, dtype=bool)
     )
-    recurrent = np.zeros(n_days, dtype=bool)
-    returning = np.zeros(n_days, dtype=bool)
-    persisting = np.zeros(n_days, dtype=bool)
-    site_of = np.full(n_days, None, dtype=object)
-    days14 = np.zeros(n_days, dtype="int64")
-    episodes30 = np.zeros(n_days, dtype="int64")
-    idx = np.arange(n_days)
-    # the most recent pain report of any kind: a later "pain 1" means that site is quiet now
-    last_report = last_true_index(np.isfinite(pain))
-    for s in sorted({x for x in site[present] if x}):
-        here = present & (site == s)
-        high = here & (pain >= th.pain_recurrent)
-        last = last_true_index(here)
-        active = (last >= 0) & (idx - last < th.episode_active_days) & (last == last_report)
-        prev_last = np.concatenate([[-1], last[:-1]])
-        starts = here & ((prev_last < 0) | (idx - prev_last > th.episode_gap_days))
-        ep_start = last_true_index(starts)
-        n14 = trailing_sum(high.astype("int64"), th.pain_recurrent_window)
-        n30 = trailing_sum(starts.astype("int64"), th.episode_window)
-        rec = active & (n14 >= th.pain_recurrent_days)
-        ret = active & (n30 >= th.episode_count)
-        per = active & (ep_start >= 0) & (last - ep_start >= th.pain_persist_days)
-        fired = rec | ret | per
-        take = fired & (site_of == None)  # noqa: E711 - elementwise on an object array
-        take |= here & (site_of == None)  # noqa: E711
-        site_of = np.where(take, s, site_of)
-        days14 = np.where(take, n14, days14)
-        episodes30 = np.where(take, n30, episodes30)
-        recurrent |= rec
-        returning |= ret
-        persisting |= per
-    conds = [acute, red, recurrent, returning, persisting]
+    per_site, days14, episodes30 = _pain_sites(pain, site, th)
+    strongest = _strongest(per_site, n_days)
+    findings = _findings(per_site, np.flatnonzero(strongest >= 0), n_days)
+    conds = [acute, red, *(strongest == k for k in range(len(SITE_REASONS)))]
     reason = np.select(conds, list(PAIN_REASONS), default="")
+    # the site concerned: today's reported site, unless a site rule is the day's first reason
+    site_of = np.full(n_days, None, dtype=object)
+    site_of[present] = site[present]
+    for day in np.flatnonzero((strongest >= 0) & ~acute & ~red):
+        first = findings[day][0]
+        site_of[day], days14[day], episodes30[day] = first.site, first.days14, first.episodes30
     pain_gate = reason != ""
     reasons = np.full(n_days, None, dtype=object)
     reasons[pain_gate] = reason[pain_gate]
@@ -131,6 +190,7 @@ def gates(checkins: Columns, night: Night, th: Thresholds) -> GateArrays:
         pain_site=site_of,
         pain_days14=days14,
         pain_episodes30=episodes30,
+        pain_findings=findings,
         illness=illness,
         sick=sick,
         sign_temp=sign_temp,

@@ -7,10 +7,12 @@ the words (docs/scoring.md, "Decision table").
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from readiness.scoring.decision.gates import SiteFinding
 from readiness.scoring.thresholds import Thresholds
 
 __all__ = [
@@ -62,6 +64,8 @@ class DayFacts:
     illness_signs: tuple[str, ...]  # the gate's night signs that fired (sign_temp, …)
     stress_lead: str  # the leading stress contributor's sentence
     stiffness_lead: str  # the leading stiffness contributor's sentence
+    #: other pain sites whose site rule holds that day (each is named in the pain reasons)
+    other_pain_sites: tuple[SiteFinding, ...] = ()
 
 
 #: A rule's reasons: the day's facts and the thresholds in, sentences out.
@@ -134,8 +138,22 @@ def _pain(facts: DayFacts, th: Thresholds) -> str:
 
 
 def pain_reasons(facts: DayFacts, th: Thresholds) -> list[str]:
-    """R0: the pain gate."""
-    return [_pain(facts, th) + " — see a physiotherapist before more massage or stretching"]
+    """R0: the pain gate — the first reason, then every other site whose rule holds."""
+    others = [
+        _pain(
+            dataclasses.replace(
+                facts,
+                pain_reason=f.reason,
+                pain_site=f.site,
+                pain_days=f.days14,
+                pain_episodes=f.episodes30,
+            ),
+            th,
+        )
+        for f in facts.other_pain_sites
+    ]
+    first = _pain(facts, th) + " — see a physiotherapist before more massage or stretching"
+    return [first, *others]
 
 
 def _sign_text(sign: str, th: Thresholds) -> str:

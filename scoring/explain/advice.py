@@ -90,6 +90,11 @@ def day_facts(
         pain_site=gate.pain_site[i],
         pain_days=int(gate.pain_days14[i]),
         pain_episodes=int(gate.pain_episodes30[i]),
+        other_pain_sites=tuple(
+            f
+            for f in gate.pain_findings[i]
+            if (f.site, f.reason) != (gate.pain_site[i], gate.pain_reason[i])
+        ),
         sick=bool(gate.sick[i]),
         illness_signs=tuple(sign for sign in _ILLNESS_SIGNS if getattr(gate, sign)[i]),
         stress_lead=top_text(stress_items),

@@ -97,7 +97,8 @@ def test_upload_score_checkin_feedback(
         # the day object is what `readiness score --json` prints for the same files and day
         assert one.json() == _cli_day(files, a.timezone, day, tmp_path, capsys)
 
-        # a painful check-in today changes today's call; posting the date again replaces it
+        # a painful check-in today changes today's call; posting the date again updates the
+        # fields it gives (the others are kept)
         r = c.post(
             "/v1/checkins",
             json={"date": str(today), "pain": 5, "pain_site": "left knee", "soreness": 2},
@@ -108,7 +109,7 @@ def test_upload_score_checkin_feedback(
         assert after["recommendation"]["action"] == "physiotherapy_assessment"
         r = c.post("/v1/checkins", json={"date": str(today), "pain": 1, "soreness": 1})
         assert r.status_code == 200, r.text
-        assert r.json()["pain_site"] is None
+        assert r.json()["pain_site"] == "left knee"  # not given: kept ("no pain" there now)
         again = c.get("/v1/readiness/today").json()
         assert again["recommendation"]["action"] != "physiotherapy_assessment"
         checkins = c.get("/v1/checkins", params={"start": str(today), "end": str(today)}).json()

@@ -143,7 +143,7 @@ def test_many_overlapping_files_every_order_matches_ingest(db: Database, tmp_pat
         _assert_same(_stored(db, _import(db, order)), expected)
 
 
-def test_a_checkin_entered_in_the_app_wins_in_either_order(db: Database) -> None:
+def test_a_checkin_entered_in_the_app_wins_per_field_in_either_order(db: Database) -> None:
     now = datetime(2026, 3, 6, 12, tzinfo=UTC)
     entered = {"soreness": 1.0, "pain": 2.0}
     stored = []
@@ -161,9 +161,9 @@ def test_a_checkin_entered_in_the_app_wins_in_either_order(db: Database) -> None
                 service.submit(work, athlete, file_upload(CHECKINS_CSV, "checkins.csv"))
         checkins = _stored(db, athlete_id).checkins.set_index("date")
         day = checkins.loc["2026-03-02"]
-        # the whole day is the athlete's entry (the file's stress and sick are not mixed in)
+        # the athlete's answers win for the fields they gave; the file's stress and sick stay
         assert (day["soreness"], day["pain"], day["source"]) == (1.0, 2.0, "app")
-        assert pd.isna(day["stress"]) and pd.isna(day["sick"])
+        assert (day["stress"], day["sick"]) == (2.0, False)
         assert checkins.loc["2026-03-04", "source"] == "csv"
         stored.append(checkins)
     pd.testing.assert_frame_equal(stored[0], stored[1])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -98,3 +99,31 @@ def test_upload_rows_are_backfilled_from_the_merged_tables(engine: Engine) -> No
         ("2026-03-02", None, 51.0),
     ]
     assert [tuple(c) for c in checkins] == [(None, 4.0, "app")]
+
+
+def test_app_checkins_before_0004_answered_every_field(engine: Engine) -> None:
+    """Before 0004 a check-in entered in the app replaced the whole day: such rows are marked
+    as answering every field (the stored days stay as they were); a file's rows are not."""
+    upgrade(engine, "0003")
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO athletes (id, name, timezone, data_version, created) "
+                "VALUES (1, 'a', 'UTC', 1, CURRENT_TIMESTAMP)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO upload_checkins (athlete_id, upload_id, date, soreness, source) "
+                "VALUES (1, NULL, '2026-03-01', 4, 'app'), (1, NULL, '2026-03-02', 2, 'csv')"
+            )
+        )
+    upgrade(engine)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text("SELECT source, answered FROM upload_checkins ORDER BY date")
+        ).all()
+    answered = {str(source): value for source, value in rows}
+    parsed = json.loads(answered["app"]) if isinstance(answered["app"], str) else answered["app"]
+    assert parsed == [c.name for c in CHECKINS.columns if c.name not in ("date", "source")]
+    assert answered["csv"] is None
