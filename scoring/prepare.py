@@ -126,6 +126,8 @@ DAILY_USED = (
     "active_min",
     "sedentary_min",
     "longest_sedentary_bout_min",
+    "monitoring_coverage_min",
+    "steps",
     "source",
     "device",
 )

@@ -103,6 +103,27 @@ class Thresholds:
     bout_from_min: float = 50.0  # Oura inactivity alert after 50 min
     bout_span_min: float = 130.0  # 3 h → 100 (Beach 2005: 2 h of sitting)
 
+    # Coverage and exposure ("Coverage and sedentary exposure"): a day's inactivity reads only
+    # measured time; < 10 h of monitoring is not a valid day (accelerometry wear-time rule,
+    # Troiano 2008). Inactive time is a multi-day exposure: an EWMA over measured days,
+    # λ = 2/(N+1), N = 3 (about half today, half the days before), so one odd day moves the
+    # score by half as much (sitting's effect on tissue builds and fades over days, not at
+    # midnight; Beach 2005, Kett 2021; EWMA convention as Williams 2017).
+    coverage_valid_min: float = 600.0
+    sedentary_ewma_span: int = 3
+
+    # --- freshness ("Freshness") ---------------------------------------------------------------
+    # A signal older than its window (days from its last measurement to the scored day) does
+    # not feed that day's sub-scores; within the window confidence falls by 1/(window + 1) per
+    # day of age. Nightly HRV, resting HR, sleep, respiratory rate: 3 days (a 7-day mean needs
+    # 3 of 7 nights, Plews 2014). Daily activity (inactive time, sitting bouts): 0 days, the
+    # day's own measurement (sitting is a same-day exposure; another day's is never filled in).
+    # Training load: 3 days since any objective data (days without a session count as rest
+    # only while the device is still recording something).
+    fresh_night_days: int = 3
+    fresh_activity_days: int = 0
+    fresh_load_days: int = 3
+
     # --- warmth ("warmth") ----------------------------------------------------------------
     warmth_tau_min: float = 20.0  # W = 100·exp(−Δt/20) (Kapnia 2022; West 2013)
     warm_from: float = 60.0
