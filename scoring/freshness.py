@@ -5,7 +5,10 @@ Three kinds, each with its window (``Thresholds.fresh_*_days``): nightly signals
 HR, sleep, respiratory rate, skin temperature), daily activity (steps, active, sedentary and
 measured minutes) and training load (sessions; days without one count as rest only while the
 device is still recording something). A kind older than its window does not feed the day's
-sub-scores; within it, confidence falls by ``1/(window + 1)`` per day of age. A day with no
+sub-scores. Within its window a missing night lowers the stress confidence through its own
+components (last night's drop out, the 7-day ones count their completeness); the load pathway,
+which has no such measure, loses ``1/(window + 1)`` of its confidence per day without any
+recording. A day with no
 fresh objective data at all is *stale*: the decision table answers ``no_recent_data`` unless a
 check-in gate (pain, illness) applies. Ages look back only, never forward (a day's object
 depends on data up to that day).
@@ -52,8 +55,7 @@ class Freshness:
     night_fresh: np.ndarray  # bool
     activity_fresh: np.ndarray  # bool
     load_fresh: np.ndarray  # bool
-    night_factor: np.ndarray  # confidence multiplier 0–1
-    load_factor: np.ndarray  # confidence multiplier 0–1
+    load_factor: np.ndarray  # confidence multiplier of the load pathway, 0–1
     stale: np.ndarray  # bool: no fresh objective data at all
 
 
@@ -99,7 +101,6 @@ def freshness(daily: Columns, session_day: np.ndarray, n_days: int, th: Threshol
         night_fresh=night_fresh,
         activity_fresh=activity_fresh,
         load_fresh=load_fresh,
-        night_factor=_factor(night_age, th.fresh_night_days),
         load_factor=_factor(data_age, th.fresh_load_days),
         stale=~(night_fresh | activity_fresh | load_fresh),
     )

@@ -157,8 +157,9 @@ def stress_scores(
         (np.isfinite(p_tr) * mat_h, th.w_trend),
     )
     w_all = sum(weight for _, weight in q)
-    # confidence falls with every day since the last night (1/(window + 1) per day)
-    conf_obj = sum(quality * weight for quality, weight in q) / w_all * fresh.night_factor
+    # missing nights lower confidence: last night's components drop out, the 7-day ones count
+    # their completeness (docs/scoring.md, "Confidence and calibration")
+    conf_obj = sum(quality * weight for quality, weight in q) / w_all
     share = th.checkin_stress_share
     has_ci = np.isfinite(stress_ci)
     ci_points = th.checkin_floor_per_point * (stress_ci - 1.0)

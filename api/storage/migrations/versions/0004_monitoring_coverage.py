@@ -1,0 +1,35 @@
+"""daily monitoring coverage: the minutes of a day with any monitoring sample
+
+Revision ID: 0004
+Revises: 0003
+Create Date: 2026-12-02 05:20:00
+
+``monitoring_coverage_min`` (NULL where the source does not report it) on the merged ``daily``
+table and on each upload's own rows (``upload_daily``), so inactivity counts measured time only
+(docs/scoring.md, "Coverage and sedentary exposure"). Existing rows keep NULL: their sources are
+re-read with the coverage on the next upload.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0004"
+down_revision = "0003"
+branch_labels = None
+depends_on = None
+
+_TABLES = ("daily", "upload_daily")
+
+
+def upgrade() -> None:
+    for name in _TABLES:
+        with op.batch_alter_table(name, schema=None) as batch_op:
+            batch_op.add_column(sa.Column("monitoring_coverage_min", sa.Float(), nullable=True))
+
+
+def downgrade() -> None:
+    for name in _TABLES:
+        with op.batch_alter_table(name, schema=None) as batch_op:
+            batch_op.drop_column("monitoring_coverage_min")
