@@ -105,12 +105,12 @@ class Thresholds:
 
     # Coverage and exposure ("Coverage and sedentary exposure"): a day's inactivity reads only
     # measured time; < 10 h of monitoring is not a valid day (accelerometry wear-time rule,
-    # Troiano 2008). Inactive time is a multi-day exposure: an EWMA over measured days,
-    # λ = 2/(N+1), N = 3 (about half today, half the days before), so one odd day moves the
-    # score by half as much (sitting's effect on tissue builds and fades over days, not at
-    # midnight; Beach 2005, Kett 2021; EWMA convention as Williams 2017).
+    # Troiano 2008). Inactive time is an exposure over days, as sitting is measured in
+    # physical-activity research (average daily sitting over the last 7 days, IPAQ, Craig
+    # 2003): an EWMA over measured days, λ = 2/(N+1), N = 7 (the acute span of the load EWMA,
+    # Williams 2017), so one odd day moves I1 by a quarter of its own swing.
     coverage_valid_min: float = 600.0
-    sedentary_ewma_span: int = 3
+    sedentary_ewma_span: int = 7
 
     # --- freshness ("Freshness") ---------------------------------------------------------------
     # A signal older than its window (days from its last measurement to the scored day) does
