@@ -117,8 +117,9 @@ class Thresholds:
     # not feed that day's sub-scores; within the window missing nights lower the stress
     # confidence (completeness) and each day without any recording costs the load pathway
     # 1/(window + 1) of its confidence. Nightly HRV, resting HR, sleep, respiratory rate:
-    # 3 days (a 7-day mean needs 3 of 7 nights, Plews 2014). Daily activity (inactive time, sitting bouts): 0 days, the
-    # day's own measurement (sitting is a same-day exposure; another day's is never filled in).
+    # 3 days (a 7-day mean needs 3 of 7 nights, Plews 2014). Daily activity (inactive time,
+    # sitting bouts): 0 days, the day's own measurement (sitting is a same-day exposure;
+    # another day's is never filled in).
     # Training load: 3 days since any objective data (days without a session count as rest
     # only while the device is still recording something).
     fresh_night_days: int = 3

@@ -251,7 +251,9 @@ no_intervention_reasons = _one_sentence(
 def no_recent_data_reasons(facts: DayFacts, th: Thresholds) -> list[str]:
     """R1b: no fresh objective data — say how old the latest is, and what to do."""
     if facts.last_data is None:
-        return ["no data from your device on or before this day — sync your device or upload an export"]
+        return [
+            "no data from your device on or before this day — sync your device or upload an export"
+        ]
     days = int(facts.days_since_data) if _known(facts.days_since_data) else 0
     ago = "1 day" if days == 1 else f"{days} days"
     return [

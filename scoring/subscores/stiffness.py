@@ -117,8 +117,14 @@ def stiffness_scores(
     tl_load = np.fmax(obj_load, sore_floor)
     sedentary_min, bout_min, coverage_min, too_little = _measured_inactivity(daily, th)
     exposure_min = _exposure(sedentary_min, th.sedentary_ewma_span)
-    i1 = np.where(fresh.activity_fresh, points(exposure_min, th.inactive_from_min, th.inactive_span_min), np.nan)
-    i2 = np.where(fresh.activity_fresh, points(bout_min, th.bout_from_min, th.bout_span_min), np.nan)
+    i1 = np.where(
+        fresh.activity_fresh,
+        points(exposure_min, th.inactive_from_min, th.inactive_span_min),
+        np.nan,
+    )
+    i2 = np.where(
+        fresh.activity_fresh, points(bout_min, th.bout_from_min, th.bout_span_min), np.nan
+    )
     obj_inact = weighted_mean(((i1, 0.5), (i2, 0.5)), n_days)
     tl_inact = np.fmax(obj_inact, floor_per_point * (stiffness_ci - 1.0))
     score = np.fmax(tl_load, tl_inact)

@@ -24,7 +24,9 @@ from tests.scoring import synthetic as syn
 FIXTURES = Path(__file__).resolve().parents[2] / ".." / "shared" / "fixtures"
 MONITOR = FIXTURES / "fit" / "fitdatawhiz__monitor1_with_all.fit"
 SLEEP = FIXTURES / "fit" / "fitdatawhiz__sleep1.fit"
-OURA = FIXTURES / "exports" / "oura" / "saltiola7_portfolio" / "oura_2022-01-10_2022-11-28_trends.csv"
+OURA = (
+    FIXTURES / "exports" / "oura" / "saltiola7_portfolio" / "oura_2022-01-10_2022-11-28_trends.csv"
+)
 
 
 def _texts(day: dict[str, object]) -> str:
@@ -32,7 +34,8 @@ def _texts(day: dict[str, object]) -> str:
 
 
 @pytest.mark.skipif(
-    not (MONITOR.exists() and SLEEP.exists()), reason="real FIT fixtures absent (../shared/fixtures)"
+    not (MONITOR.exists() and SLEEP.exists()),
+    reason="real FIT fixtures absent (../shared/fixtures)",
 )
 def test_the_partial_day_of_the_real_fixture_pair_is_not_sixteen_hours_inactive(
     capsys: pytest.CaptureFixture[str],

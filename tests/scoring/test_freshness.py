@@ -8,6 +8,7 @@ or illness check-in gate applies, which still wins.
 from __future__ import annotations
 
 import datetime
+import itertools
 
 import numpy as np
 import pandas as pd
@@ -83,7 +84,7 @@ def test_nights_older_than_their_window_do_not_feed_stress() -> None:
     assert all(s is None for s in stress[window + 1 :])  # a 7-day mean would still exist
     # confidence falls with every missing night
     confidence = [s.confidence for s in stress[: window + 1] if s is not None]
-    assert all(b < a for a, b in zip(confidence, confidence[1:], strict=False))
+    assert all(b < a for a, b in itertools.pairwise(confidence))
     actions = [d.recommendation.action for d in out]
     assert actions[window + 1 :] == ["no_recent_data"] * (8 - window)
     assert "no_recent_data" not in actions[: window + 1]

@@ -23,8 +23,9 @@ What is read (README, "FIT files"):
   ``monitoring_hr_data``, ``stress_level``, ``respiration_rate``); the minutes between two samples
   at most :data:`HOLD_S` (15 min) apart count as measured too (the device was worn and
   logging), a longer gap does not; a sample stamped exactly 00:00 local right after the
-  previous day's samples belongs to the day it closes. Activity and sedentary minutes count only measured minutes, so a gap never reads as
-  sitting, and a day without a measured minute has no activity total.
+  previous day's samples belongs to the day it closes. Activity and sedentary minutes count
+  only measured minutes, so a gap never reads as sitting, and a day without a measured minute
+  has no activity total.
 * A cumulative value or daily summary stamped exactly 00:00 local closes the *previous* day
   (GarminDB rule), so these use the day of (time − 1 s).
 """
