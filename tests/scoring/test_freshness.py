@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import datetime
 import itertools
+import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
+from readiness.api.cli.main import main
 from readiness.scoring import DEFAULT, score_days, score_history
 
 from tests.scoring import synthetic as syn
@@ -120,3 +124,27 @@ def test_no_forward_fill_reaches_a_decision() -> None:
     assert inside["physical_stiffness"].isna().all()
     assert np.isnan(inside["minutes_since_activity"].to_numpy(dtype=float)).all()
     assert not frame.iloc[80:]["stale"].any()
+
+
+WHOOP = (
+    Path(__file__).resolve().parents[2]
+    / ".."
+    / "shared"
+    / "fixtures"
+    / "exports"
+    / "whoop"
+    / "theonerichy_whoop_data"
+)
+
+
+@pytest.mark.skipif(not WHOOP.exists(), reason="real WHOOP fixture absent (../shared/fixtures)")
+def test_the_real_whoop_export_asked_two_years_later(capsys: pytest.CaptureFixture[str]) -> None:
+    """The finding: export ending 2024-06-24, asked 2026-06-01 → was `none`, stiffness
+    "settled, confidence Medium", 1018410 min since activity."""
+    assert main(["score", str(WHOOP), "--date", "2026-06-01", "--json"]) == 0
+    (day,) = json.loads(capsys.readouterr().out)["days"]
+    assert day["recommendation"]["action"] == "no_recent_data"
+    assert day["data"]["last_night"] == "2024-06-24" and day["data"]["stale"] is True
+    assert day["physical_stiffness"] is None
+    assert day["warmth"]["minutes_since_activity"] is None
+    assert any("2024-06-24" in reason for reason in day["recommendation"]["reasons"])
