@@ -32,6 +32,7 @@ __all__ = [
     "CheckinIn",
     "CheckinPublic",
     "DailyPublic",
+    "DataFreshnessPublic",
     "DayReadinessPublic",
     "FeedbackIn",
     "FeedbackPublic",
@@ -298,7 +299,7 @@ class WarmthPublic(_Open):
 
 
 class RecommendationPublic(_Open):
-    action: str = Field(examples=["relaxation_massage"])
+    action: Action = Field(examples=["relaxation_massage"])
     rule: str
     reasons: list[str]
     notes: list[str] = []
@@ -311,6 +312,16 @@ class CalibrationPublic(_Open):
     state: str
 
 
+class DataFreshnessPublic(_Open):
+    """How recent the objective data behind the day is; ``stale``: none is fresh, so the action
+    is ``no_recent_data`` unless a pain or illness check-in gate applies."""
+
+    last_night: date | None = Field(description="Latest night (HRV, resting HR, sleep) ≤ the day")
+    last_activity: date | None = Field(description="Latest activity day or workout ≤ the day")
+    days_since_data: int | None = Field(description="Days from the later of the two to the day")
+    stale: bool
+
+
 class DayReadinessPublic(_Open):
     """One day's call — exactly the per-day object of ``readiness score --json``."""
 
@@ -320,3 +331,4 @@ class DayReadinessPublic(_Open):
     warmth: WarmthPublic
     recommendation: RecommendationPublic
     calibration: CalibrationPublic
+    data: DataFreshnessPublic

@@ -77,7 +77,13 @@ def _priority(frame: pd.DataFrame) -> pd.Series:
 #: Day totals that partial files of one device add up to (Garmin writes several monitoring
 #: files a day, each with the running totals so far): within one source and device the largest
 #: value of the day is kept, whatever order the files were read in.
-DAY_TOTALS = ("steps", "active_min", "sedentary_min", "longest_sedentary_bout_min")
+DAY_TOTALS = (
+    "steps",
+    "active_min",
+    "sedentary_min",
+    "longest_sedentary_bout_min",
+    "monitoring_coverage_min",
+)
 
 
 def _largest_day_totals(rows: pd.DataFrame) -> pd.DataFrame:

@@ -16,6 +16,7 @@ from readiness.ingest import AthleteProfile
 from readiness.scoring.bands import Band, band_labels, warmth_labels
 from readiness.scoring.decision.gates import GateArrays, gates
 from readiness.scoring.decision.rules import RULES, DecisionInputs, decide, overreaching
+from readiness.scoring.freshness import Freshness, freshness
 from readiness.scoring.load import LoadHistory, load_history
 from readiness.scoring.prepare import Columns, Prepared, prepare
 from readiness.scoring.signals import Night, night_signals
@@ -35,6 +36,7 @@ class History:
     """Everything computed for the calendar, kept for explanations."""
 
     prepared: Prepared
+    fresh: Freshness
     night: Night
     load: LoadHistory
     stress: StressArrays
@@ -131,9 +133,11 @@ def compute(
         prepared.first_session_day,
         th,
     )
+    fresh = freshness(prepared.daily, session_cols["day"], n_days, th)
     stiffness = stiffness_scores(
         prepared.daily,
         load,
+        fresh,
         soreness_ci=checkin["soreness"],
         stiffness_ci=checkin["stiffness"],
         th=th,
@@ -141,6 +145,7 @@ def compute(
     high_load = np.nan_to_num(stiffness.tl_load, nan=0.0) >= th.band_elevated
     stress = stress_scores(
         night,
+        fresh,
         stress_ci=checkin["stress"],
         fatigue_ci=checkin["fatigue"],
         high_load=high_load,
@@ -182,6 +187,7 @@ def compute(
         warmth=warmth.score,
         pain_gate=gate_flags.pain,
         illness_gate=gate_flags.illness,
+        stale=fresh.stale,
     )
     rule_index = decide(inputs, th) if n_days else np.zeros(0, dtype="int64")
     stiffness_band = band_code(stiffness.score, th)
@@ -199,7 +205,9 @@ def compute(
             "stiffness_confidence": stiffness.confidence,
             "warmth": warmth.score,
             "warmth_band": warmth_labels(warmth_band(warmth.score, th)),
-            "minutes_since_activity": warmth.minutes,
+            "minutes_since_activity": np.where(fresh.stale, np.nan, warmth.minutes),
+            "days_since_data": fresh.days_since_data,
+            "stale": fresh.stale,
             "pain_gate": gate_flags.pain,
             "illness_gate": gate_flags.illness,
             "rule": _RULE_IDS[rule_index] if n_days else np.zeros(0, dtype=object),
@@ -219,6 +227,7 @@ def compute(
     )
     return History(
         prepared=prepared,
+        fresh=fresh,
         night=night,
         load=load,
         stress=stress,

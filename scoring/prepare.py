@@ -126,6 +126,8 @@ DAILY_USED = (
     "active_min",
     "sedentary_min",
     "longest_sedentary_bout_min",
+    "monitoring_coverage_min",
+    "steps",
     "source",
     "device",
 )
@@ -347,7 +349,8 @@ def prepare(
     checkins_by_day = _columns(checkin_rows, CHECKINS, start_day, n_days, checkin_names)
     if profile.hr_rest is None and n_days:
         resting_hr = pd.Series(daily_by_day["resting_hr_bpm"])
-        rhr_by_day = resting_hr.rolling(th.baseline_days, min_periods=1).median().ffill().to_numpy()
+        # the median of the last 60 days' readings; no older value is carried forward
+        rhr_by_day = resting_hr.rolling(th.baseline_days, min_periods=1).median().to_numpy()
     else:
         rhr_by_day = np.full(n_days, np.nan if profile.hr_rest is None else profile.hr_rest)
     session_columns = _sessions(sessions, tz, profile, rhr_by_day, start_day, th)

@@ -103,6 +103,29 @@ class Thresholds:
     bout_from_min: float = 50.0  # Oura inactivity alert after 50 min
     bout_span_min: float = 130.0  # 3 h → 100 (Beach 2005: 2 h of sitting)
 
+    # Coverage and exposure ("Coverage and sedentary exposure"): a day's inactivity reads only
+    # measured time; < 10 h of monitoring is not a valid day (accelerometry wear-time rule,
+    # Troiano 2008). Inactive time is an exposure over days, as sitting is measured in
+    # physical-activity research (average daily sitting over the last 7 days, IPAQ, Craig
+    # 2003): an EWMA over measured days, λ = 2/(N+1), N = 7 (the acute span of the load EWMA,
+    # Williams 2017), so one odd day moves I1 by a quarter of its own swing.
+    coverage_valid_min: float = 600.0
+    sedentary_ewma_span: int = 7
+
+    # --- freshness ("Freshness") ---------------------------------------------------------------
+    # A signal older than its window (days from its last measurement to the scored day) does
+    # not feed that day's sub-scores; within the window missing nights lower the stress
+    # confidence (completeness) and each day without any recording costs the load pathway
+    # 1/(window + 1) of its confidence. Nightly HRV, resting HR, sleep, respiratory rate:
+    # 3 days (a 7-day mean needs 3 of 7 nights, Plews 2014). Daily activity (inactive time,
+    # sitting bouts): 0 days, the day's own measurement (sitting is a same-day exposure;
+    # another day's is never filled in).
+    # Training load: 3 days since any objective data (days without a session count as rest
+    # only while the device is still recording something).
+    fresh_night_days: int = 3
+    fresh_activity_days: int = 0
+    fresh_load_days: int = 3
+
     # --- warmth ("warmth") ----------------------------------------------------------------
     warmth_tau_min: float = 20.0  # W = 100·exp(−Δt/20) (Kapnia 2022; West 2013)
     warm_from: float = 60.0

@@ -15,6 +15,7 @@ __all__ = [
     "Action",
     "Calibration",
     "Contributor",
+    "DataFreshness",
     "DayReadiness",
     "Recommendation",
     "StiffnessScore",
@@ -31,6 +32,7 @@ Action = Literal[
     "light_movement_then_stretching",
     "assisted_stretching",
     "none",
+    "no_recent_data",
 ]
 #: Every action, in the order of :data:`Action`.
 ACTIONS: tuple[Action, ...] = get_args(Action)
@@ -208,6 +210,24 @@ class Calibration:
 
 
 @dataclass(frozen=True, slots=True)
+class DataFreshness:
+    """How recent the objective data behind the day is (docs/scoring.md, "Freshness")."""
+
+    last_night: datetime.date | None  # latest night (HRV, resting HR, sleep…) on or before the day
+    last_activity: datetime.date | None  # latest activity day or workout on or before the day
+    days_since_data: int | None  # days from the later of the two to the day
+    stale: bool  # no fresh objective data: the call is ``no_recent_data`` unless a gate applies
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "last_night": self.last_night.isoformat() if self.last_night else None,
+            "last_activity": self.last_activity.isoformat() if self.last_activity else None,
+            "days_since_data": self.days_since_data,
+            "stale": self.stale,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class DayReadiness:
     """One day's call: the three sub-scores, the recommendation, and calibration state."""
 
@@ -217,6 +237,7 @@ class DayReadiness:
     warmth: Warmth
     recommendation: Recommendation
     calibration: Calibration
+    data: DataFreshness
 
     def to_dict(self) -> dict[str, Any]:
         """Exactly the per-day object of ``readiness score --json``."""
@@ -231,4 +252,5 @@ class DayReadiness:
             "warmth": self.warmth.to_dict(),
             "recommendation": self.recommendation.to_dict(),
             "calibration": self.calibration.to_dict(),
+            "data": self.data.to_dict(),
         }

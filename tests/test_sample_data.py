@@ -32,6 +32,7 @@ ACTIONS = {
     "light_movement_then_stretching",
     "assisted_stretching",
     "physiotherapy_assessment",
+    "no_recent_data",
 }
 
 

@@ -21,6 +21,7 @@ from readiness.api.cli.common import (
     print_json,
     tz_arg,
 )
+from readiness.api.cli.wording import data_line
 from readiness.ingest import ReadOptions, read_paths
 from readiness.scoring import AthleteProfile, DayReadiness, score_days
 
@@ -187,5 +188,6 @@ def _summary(d: DayReadiness) -> str:
     lines += [f"  note: {n}" for n in rec.notes]
     lines.append(f"  calibration: {d.calibration.state}, {d.calibration.valid_nights} valid nights")
     lines += [f"    {r}" for r in d.calibration.reasons]
+    lines.append("  " + data_line(d.data.to_dict()))
     lines.append(f"  {rec.disclaimer}")
     return "\n".join(lines)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["ACTION_WORDS", "action_words", "summary_lines"]
+__all__ = ["ACTION_WORDS", "action_words", "data_line", "summary_lines"]
 
 ACTION_WORDS: dict[str, str] = {
     "physiotherapy_assessment": "See a physiotherapist",
@@ -15,6 +15,7 @@ ACTION_WORDS: dict[str, str] = {
     "light_movement_then_stretching": "Move lightly first, then stretch",
     "assisted_stretching": "Assisted stretching",
     "none": "Nothing needed today",
+    "no_recent_data": "No recent data: sync your device or upload a newer export",
 }
 
 
@@ -32,6 +33,16 @@ def _sub(label: str, obj: dict[str, Any] | None) -> str:
     return f"  {label}: {score} ({band}{extra}; confidence {conf})"
 
 
+def data_line(data: dict[str, Any]) -> str:
+    """The day's ``data`` object in words: the latest night and activity, and whether it is old."""
+    night = data.get("last_night") or "none"
+    activity = data.get("last_activity") or "none"
+    text = f"data: last night {night}, last activity {activity}"
+    if data.get("stale"):
+        return text + " — too old for a call: sync your device or upload a newer export"
+    return text
+
+
 def summary_lines(day: dict[str, Any]) -> list[str]:
     """A readable summary of one day object (``DayReadiness.to_dict()``)."""
     rec = day.get("recommendation") or {}
@@ -45,6 +56,8 @@ def summary_lines(day: dict[str, Any]) -> list[str]:
     warmth = day.get("warmth") or {}
     if warmth:
         lines.append(f"  warmth: {warmth.get('score')} ({warmth.get('band', '')})")
+    if day.get("data"):
+        lines.append("  " + data_line(day["data"]))
     cal = day.get("calibration") or {}
     if cal:
         lines.append(f"  baseline: {cal.get('state')} ({cal.get('valid_nights')} valid nights)")

@@ -12,6 +12,7 @@
     light_movement_then_stretching: "Move lightly first, then stretch",
     assisted_stretching: "Assisted stretching",
     none: "Nothing needed today",
+    no_recent_data: "No recent data: sync your device or upload a newer export",
   };
   const $ = (id) => document.getElementById(id);
   const charts = [];

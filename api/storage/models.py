@@ -171,6 +171,7 @@ class _DailyValues:
     active_min: Mapped[float | None] = mapped_column(Float)
     sedentary_min: Mapped[float | None] = mapped_column(Float)
     longest_sedentary_bout_min: Mapped[float | None] = mapped_column(Float)
+    monitoring_coverage_min: Mapped[float | None] = mapped_column(Float)
     stress_avg: Mapped[float | None] = mapped_column(Float)
     source: Mapped[str | None] = mapped_column(String(64))
     device: Mapped[str | None] = mapped_column(String(128))

@@ -170,6 +170,14 @@ DAILY = Table(
             1440,
         ),
         Column(
+            "monitoring_coverage_min",
+            "float",
+            "min",
+            "Minutes of the day with any monitoring sample (device worn and recording)",
+            0,
+            1440,
+        ),
+        Column(
             "stress_avg", "float", "0–100", "Vendor all-day stress average (Garmin scale)", 0, 100
         ),
         _SOURCE,

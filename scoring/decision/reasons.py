@@ -25,6 +25,7 @@ __all__ = [
     "massage_then_stretching_reasons",
     "move_first_reasons",
     "no_intervention_reasons",
+    "no_recent_data_reasons",
     "overreaching_reasons",
     "pain_reasons",
     "relaxation_reasons",
@@ -66,6 +67,8 @@ class DayFacts:
     stiffness_lead: str  # the leading stiffness contributor's sentence
     #: other pain sites whose site rule holds that day (each is named in the pain reasons)
     other_pain_sites: tuple[SiteFinding, ...] = ()
+    last_data: str | None = None  # ISO date of the latest objective data on or before the day
+    days_since_data: float = math.nan  # days from that date to the day
 
 
 #: A rule's reasons: the day's facts and the thresholds in, sentences out.
@@ -261,6 +264,20 @@ stretch_now_reasons = _one_sentence(
 no_intervention_reasons = _one_sentence(
     "nothing calls for an intervention today (stress {stress}, stiffness {stiffness})"
 )
+
+
+def no_recent_data_reasons(facts: DayFacts, th: Thresholds) -> list[str]:
+    """R1b: no fresh objective data — say how old the latest is, and what to do."""
+    if facts.last_data is None:
+        return [
+            "no data from your device on or before this day — sync your device or upload an export"
+        ]
+    days = int(facts.days_since_data) if _known(facts.days_since_data) else 0
+    ago = "1 day" if days == 1 else f"{days} days"
+    return [
+        f"your latest data is from {facts.last_data} ({ago} before this day), too old to "
+        "judge how you are now — sync your device or upload a newer export"
+    ]
 
 
 def stress_unknown_reason(facts: DayFacts) -> list[str]:

@@ -44,6 +44,7 @@ class DecisionInputs:
     warmth: np.ndarray  # 0–100
     pain_gate: np.ndarray  # bool
     illness_gate: np.ndarray  # bool
+    stale: np.ndarray  # bool: no fresh objective data (docs/scoring.md, "Freshness")
 
 
 Predicate = Callable[[DecisionInputs, Thresholds], np.ndarray]
@@ -156,6 +157,20 @@ RULES: tuple[Rule, ...] = (
         wording=lambda th: "illness gate",
         reasons=words.illness_reasons,
         cautious=True,
+        reads_stress=False,
+    ),
+    Rule(
+        id="R1b",
+        action="no_recent_data",
+        options=("no_recent_data",),
+        evidence=("Plews 2014",),
+        predicate=lambda inputs, th: inputs.stale,
+        thresholds=("fresh_night_days", "fresh_activity_days", "fresh_load_days"),
+        wording=lambda th: (
+            f"no objective data in the last {th.fresh_load_days:g} days (nights within "
+            f"{th.fresh_night_days:g}, activity on the day)"
+        ),
+        reasons=words.no_recent_data_reasons,
         reads_stress=False,
     ),
     Rule(

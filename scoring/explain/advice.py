@@ -11,7 +11,7 @@ from readiness.scoring.pipeline import History
 from readiness.scoring.thresholds import Thresholds
 from readiness.scoring.types import Action, Contributor
 
-__all__ = ["NOTES", "day_facts", "disagreements"]
+__all__ = ["NOTES", "day_facts", "disagreements", "last_data_date"]
 
 NOTES: dict[Action, tuple[str, ...]] = {
     "physiotherapy_assessment": (
@@ -57,6 +57,10 @@ NOTES: dict[Action, tuple[str, ...]] = {
         "Nothing needed today. Optional: maintenance mobility — about once a week keeps range "
         "of motion.",
     ),
+    "no_recent_data": (
+        "Sync your device or upload a newer export: the call needs data from the last few "
+        "days. A check-in still counts for pain and illness.",
+    ),
 }
 
 #: The gate flags that are night signs of illness, in the order the reasons name them.
@@ -99,7 +103,16 @@ def day_facts(
         illness_signs=tuple(sign for sign in _ILLNESS_SIGNS if getattr(gate, sign)[i]),
         stress_lead=top_text(stress_items),
         stiffness_lead=top_text(stiff_items),
+        last_data=last_data_date(history, i),
+        days_since_data=float(history.fresh.days_since_data[i]),
     )
+
+
+def last_data_date(history: History, i: int) -> str | None:
+    """ISO date of the latest objective data on or before day ``i`` (None without any)."""
+    fresh = history.fresh
+    last = max(int(fresh.last_night[i]), int(fresh.last_activity[i]))
+    return str(history.prepared.days[last]) if last >= 0 else None
 
 
 def disagreements(history: History, i: int, th: Thresholds) -> list[str]:

@@ -137,8 +137,13 @@ def _rhr_contributors(history: History, i: int, th: Thresholds) -> list[Contribu
 
 
 def stress_contributors(history: History, i: int, th: Thresholds) -> tuple[Contributor, ...]:
-    """What moved ``nervous_system_stress`` on day ``i``."""
-    out = _hrv_contributors(history, i, th) + _rhr_contributors(history, i, th)
+    """What moved ``nervous_system_stress`` on day ``i`` (nights older than their freshness
+    window are not shown: they did not count)."""
+    out = (
+        _hrv_contributors(history, i, th) + _rhr_contributors(history, i, th)
+        if history.fresh.night_fresh[i]
+        else []
+    )
     sleep = history.night.sleep
     parts = [
         f"sleep debt {sleep.debt7_h[i]:.1f} h over {th.mean_days} nights "
@@ -225,9 +230,10 @@ def stiffness_contributors(history: History, i: int, th: Thresholds) -> tuple[Co
         (
             "inactive_time",
             stiffness.i1[i],
-            f"Inactive waking time {stiffness.sedentary_min[i] / 60:.1f} h "
+            f"Inactive waking time {stiffness.sedentary_min[i] / 60:.1f} h today, "
+            f"{stiffness.exposure_min[i] / 60:.1f} h averaged over recent days "
             f"(counts from {th.inactive_from_min / 60:.0f} h)",
-            stiffness.sedentary_min[i],
+            stiffness.exposure_min[i],
             "min",
         ),
         (

@@ -21,6 +21,7 @@ from readiness.scoring.subscores.warmth import warmth_band
 from readiness.scoring.thresholds import DEFAULT, Thresholds
 from readiness.scoring.types import (
     Calibration,
+    DataFreshness,
     DayReadiness,
     Recommendation,
     StiffnessScore,
@@ -96,20 +97,57 @@ def _calibration_reasons(history: History, i: int, th: Thresholds) -> list[str]:
                 f"{th.mean_days}-day mean needs {th.mean_min_valid}); gaps lower confidence and "
                 "are never filled in"
             )
+    out += _freshness_reasons(history, i, th)
     if not np.isfinite(history.stress.score[i]):
         out.append(
-            "nervous_system_stress is null: not enough nights yet (or no HRV, resting HR, sleep "
-            "or stress check-in) for this day"
+            "nervous_system_stress is null: not enough recent nights (or no HRV, resting HR, "
+            "sleep or stress check-in) for this day"
         )
     if not np.isfinite(history.stiffness.score[i]):
         out.append(
-            "physical_stiffness is null: no training history, activity data or soreness/"
-            "stiffness check-in for this day"
+            "physical_stiffness is null: no recent training history, measured activity or "
+            "soreness/stiffness check-in for this day"
         )
-    if not np.isfinite(history.warmth.minutes[i]):
+    if history.fresh.stale[i]:
+        out.append("warmth: no recent activity data — assumed cold")
+    elif not np.isfinite(history.warmth.minutes[i]):
         out.append(
             f"warmth: no qualifying bout (≥ {th.bout_min_duration_min:g} min, ≥ moderate) "
             "recorded — assumed cold"
+        )
+    return out
+
+
+def _ago(days: int) -> str:
+    return "1 day" if days == 1 else f"{days} days"
+
+
+def _freshness_reasons(history: History, i: int, th: Thresholds) -> list[str]:
+    """Why a kind of data does not count on day ``i`` (too old, or too little of the day)."""
+    fresh, days = history.fresh, history.prepared.days
+    out: list[str] = []
+    last_night = int(fresh.last_night[i])
+    if last_night >= 0 and not fresh.night_fresh[i]:
+        out.append(
+            f"last night recorded on {days[last_night]} ({_ago(i - last_night)} before this "
+            f"day): nights older than {_ago(th.fresh_night_days)} do not count"
+        )
+    elif last_night >= 0 and i > last_night:
+        out.append(
+            f"no night recorded for {_ago(i - last_night)}: the stress score leans on older "
+            "nights and its confidence is lower"
+        )
+    stiffness = history.stiffness
+    if stiffness.too_little_coverage[i]:
+        out.append(
+            f"only {stiffness.coverage_min[i] / 60:.1f} h of this day were measured (inactive "
+            f"time needs {th.coverage_valid_min / 60:g} h): the day's sitting is not scored"
+        )
+    if not fresh.load_fresh[i] and history.load.history_days[i] >= 0:
+        out.append(
+            f"training load not counted: no data from your device for more than "
+            f"{_ago(th.fresh_load_days)}, so days without a workout cannot be told from days "
+            "without a recording"
         )
     return out
 
@@ -166,7 +204,9 @@ def _day(
     warmth = Warmth(
         score=w_score,
         band=WarmthBand(int(warmth_band(np.array([w_score]), th)[0])).label,
-        minutes_since_activity=minutes if np.isfinite(minutes) else None,
+        minutes_since_activity=(
+            minutes if np.isfinite(minutes) and not history.fresh.stale[i] else None
+        ),
         evaluated_at=datetime.datetime.fromtimestamp(int(history.prepared.at_s[i]), datetime.UTC),
     )
     choice = choose_action(
@@ -213,6 +253,23 @@ def _day(
         warmth=warmth,
         recommendation=rec,
         calibration=cal,
+        data=_data(history, i),
+    )
+
+
+def _data(history: History, i: int) -> DataFreshness:
+    """The day's ``data`` object: the latest night and activity, and whether the day is stale."""
+    fresh, days = history.fresh, history.prepared.days
+
+    def date_of(index: int) -> datetime.date | None:
+        return datetime.date.fromisoformat(str(days[index])) if index >= 0 else None
+
+    since = float(fresh.days_since_data[i])
+    return DataFreshness(
+        last_night=date_of(int(fresh.last_night[i])),
+        last_activity=date_of(int(fresh.last_activity[i])),
+        days_since_data=int(since) if np.isfinite(since) else None,
+        stale=bool(fresh.stale[i]),
     )
 
 

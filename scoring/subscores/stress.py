@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from readiness.scoring.bands import Band
+from readiness.scoring.freshness import Freshness
 from readiness.scoring.signals import Night
 from readiness.scoring.thresholds import Thresholds
 
@@ -93,6 +94,7 @@ class StressArrays:
 
 def stress_scores(
     night: Night,
+    fresh: Freshness,
     *,
     stress_ci: np.ndarray,
     fatigue_ci: np.ndarray,
@@ -106,12 +108,14 @@ def stress_scores(
     k_r = np.where(rhr.n >= th.provisional_nights, th.swc_k, th.swc_k_provisional)
     # d_*: deviations in SD units, positive = the worrying direction — HRV chronic (7-day mean)
     # and acute (last night), resting HR chronic and acute, HRV trend (SDs of fall per week)
+    # nights older than the freshness window feed nothing (docs/scoring.md, "Freshness")
+    stale = np.where(fresh.night_fresh, 0.0, np.nan)
     with np.errstate(invalid="ignore", divide="ignore"):
-        d_hc = (hrv.mu - hrv.mean7) / hrv.sigma
-        d_ha = (hrv.mu - hrv.today) / hrv.sigma
-        d_rc = (rhr.mean7 - rhr.mu) / rhr.sigma
-        d_ra = (rhr.today - rhr.mu) / rhr.sigma
-        d_tr = -night.slope * th.mean_days / hrv.sigma
+        d_hc = (hrv.mu - hrv.mean7) / hrv.sigma + stale
+        d_ha = (hrv.mu - hrv.today) / hrv.sigma + stale
+        d_rc = (rhr.mean7 - rhr.mu) / rhr.sigma + stale
+        d_ra = (rhr.today - rhr.mu) / rhr.sigma + stale
+        d_tr = -night.slope * th.mean_days / hrv.sigma + stale
     span = th.points_span_sd
     below = d_hc > k
     above = d_hc < -k
@@ -127,7 +131,7 @@ def stress_scores(
     p_ha = points(d_ha, k, span)
     p_rc = points(d_rc, k_r, span)
     p_ra = points(d_ra, k_r, span)
-    p_sl = night.sleep.points
+    p_sl = night.sleep.points + stale
     p_tr = points(d_tr, k, span)
     comps = (
         (p_hc, th.w_hrv_chronic),
@@ -153,6 +157,8 @@ def stress_scores(
         (np.isfinite(p_tr) * mat_h, th.w_trend),
     )
     w_all = sum(weight for _, weight in q)
+    # missing nights lower confidence: last night's components drop out, the 7-day ones count
+    # their completeness (docs/scoring.md, "Confidence and calibration")
     conf_obj = sum(quality * weight for quality, weight in q) / w_all
     share = th.checkin_stress_share
     has_ci = np.isfinite(stress_ci)

@@ -45,6 +45,7 @@ def test_contract_column_names() -> None:
         "active_min",
         "sedentary_min",
         "longest_sedentary_bout_min",
+        "monitoring_coverage_min",
         "stress_avg",
         "source",
         "device",

@@ -19,6 +19,13 @@ What is read (README, "FIT files"):
   wrist / too active); needs ≥ 10 valid samples (a lone sample at midnight is no day).
 * ``respiratory_rate_bpm``: mean ``respiration_rate`` (without the −1 sentinel) between 00:00
   and 06:00 local, as the file has no sleep window; needs ≥ 30 samples.
+* ``monitoring_coverage_min``: minutes of the local day with any sample (``monitoring``,
+  ``monitoring_hr_data``, ``stress_level``, ``respiration_rate``); the minutes between two samples
+  at most :data:`HOLD_S` (15 min) apart count as measured too (the device was worn and
+  logging), a longer gap does not; a sample stamped exactly 00:00 local right after the
+  previous day's samples belongs to the day it closes. Activity and sedentary minutes count
+  only measured minutes, so a gap never reads as sitting, and a day without a measured minute
+  has no activity total.
 * A cumulative value or daily summary stamped exactly 00:00 local closes the *previous* day
   (GarminDB rule), so these use the day of (time − 1 s).
 """
@@ -57,6 +64,9 @@ MIN_RESP_SAMPLES = 30
 MIN_STRESS_SAMPLES = 10
 #: The minute-level activity state is read over at most the file's last 8 days.
 MAX_SPAN_S = 8 * 86400.0
+#: Two samples at most this far apart (s) cover the time between them; a longer gap is unmeasured
+#: (older Garmin devices log every 15 min while still).
+HOLD_S = 15 * 60.0
 
 
 def _group_max(days: npt.NDArray[np.datetime64], values: F64) -> dict[Day, float]:
@@ -98,9 +108,64 @@ def _longest_run(mask: npt.NDArray[np.bool_]) -> int:
     return int((edges[1::2] - edges[::2]).max())
 
 
+def _sample_times(msgs: FitMessages) -> F64:
+    """Every monitoring sample's instant (s), sorted, finite, within the file's last 8 days."""
+    parts: list[F64] = []
+    if msgs.messages.get("monitoring"):
+        parts.append(monitoring_times(msgs))
+    for name, field in (
+        ("monitoring_hr_data", "timestamp"),
+        ("stress_level", "stress_level_time"),
+        ("respiration_rate", "timestamp"),
+    ):
+        cols = msgs.messages.get(name)
+        if cols:
+            parts.append(np.asarray(cols[field], dtype=np.float64))
+    if not parts:
+        return np.zeros(0)
+    t = np.concatenate(parts)
+    t = np.unique(t[np.isfinite(t)])
+    return t[t >= t.max() - MAX_SPAN_S] if t.size else t
+
+
+def measured(samples: F64, grid: F64) -> npt.NDArray[np.bool_]:
+    """Whether each grid minute (its start, s) is measured: a sample falls in it, or it lies
+    between two samples at most :data:`HOLD_S` apart."""
+    if samples.size == 0:
+        return np.zeros(grid.shape, dtype=bool)
+    in_minute = np.searchsorted(samples, grid, "left") < np.searchsorted(samples, grid + 60.0)
+    before = np.searchsorted(samples, grid, "right") - 1
+    after = before + 1
+    inside = (before >= 0) & (after < samples.size)
+    gap = samples[np.clip(after, 0, samples.size - 1)] - samples[np.clip(before, 0, None)]
+    out: npt.NDArray[np.bool_] = in_minute | (inside & (gap <= HOLD_S))
+    return out
+
+
+def _coverage(samples: F64, clock: LocalClock) -> dict[Day, float]:
+    """Measured minutes per local day (see :func:`measured`)."""
+    if samples.size == 0:
+        return {}
+    grid = np.arange(np.floor(samples[0] / 60.0) * 60.0, samples[-1] + 60.0, 60.0)
+    covered = measured(samples, grid)
+    days = clock.day(grid[covered])
+    uniq, counts = np.unique(days[~np.isnat(days)], return_counts=True)
+    return {d: float(min(c, 1440)) for d, c in zip(uniq, counts, strict=True)}
+
+
 def monitoring_days(msgs: FitMessages, clock: LocalClock) -> DayValues:
-    """Per-day resting HR, steps, activity minutes, stress and respiration (see module doc)."""
+    """Per-day resting HR, steps, activity minutes, stress, respiration and coverage (see module
+    doc)."""
     out: DayValues = {}
+    samples = _sample_times(msgs)
+    # a sample stamped exactly 00:00 local that follows the previous day's recording closes
+    # that day (GarminDB rule); one that opens a file opens the new day
+    follows = np.concatenate(([False], np.diff(samples) <= HOLD_S))
+    closing = follows & (np.mod(clock.local(samples), 86400.0) == 0.0)
+    samples = np.unique(np.where(closing, samples - 1.0, samples))
+    coverage = _coverage(samples, clock)
+    if coverage:
+        out["monitoring_coverage_min"] = coverage
     hr = msgs.messages.get("monitoring_hr_data")
     if hr:
         t = np.asarray(hr["timestamp"], dtype=np.float64)
@@ -113,7 +178,7 @@ def monitoring_days(msgs: FitMessages, clock: LocalClock) -> DayValues:
         if last:
             out["resting_hr_bpm"] = last
     if msgs.messages.get("monitoring"):
-        out.update(_activity(msgs, clock))
+        out.update(_activity(msgs, clock, samples))
     st = msgs.messages.get("stress_level")
     if st:
         v = np.asarray(st["stress_level_value"], dtype=np.float64)
@@ -135,7 +200,7 @@ def monitoring_days(msgs: FitMessages, clock: LocalClock) -> DayValues:
     return out
 
 
-def _activity(msgs: FitMessages, clock: LocalClock) -> DayValues:
+def _activity(msgs: FitMessages, clock: LocalClock, samples: F64) -> DayValues:
     cols = msgs.messages["monitoring"]
     out: DayValues = {}
     t = monitoring_times(msgs)
@@ -177,15 +242,17 @@ def _activity(msgs: FitMessages, clock: LocalClock) -> DayValues:
         grid = np.arange(first, end, 60.0)
         grid = grid[(grid < finite_t.max()) | (clock.day(grid) == clock.day(ev_t[-1:])[0])]
         state = ev_type[np.searchsorted(ev_t, grid, side="right") - 1]
-        sed = state == "sedentary"
-        act = np.isin(state, list(_ACTIVE_TYPES))
+        # only measured minutes count: a state does not hold across a gap in the recording
+        known = measured(samples, grid)
+        sed = (state == "sedentary") & known
+        act = np.isin(state, list(_ACTIVE_TYPES)) & known
         gdays = clock.day(grid)
         sed_min: dict[Day, float] = {}
         bout: dict[Day, float] = {}
         for d in np.unique(gdays):
             sel = gdays == d
             a, s = act[sel], sed[sel]
-            if d not in active:
+            if d not in active and known[sel].any():
                 active[d] = float(a.sum())
             if a.any():
                 first, last = np.flatnonzero(a)[[0, -1]]

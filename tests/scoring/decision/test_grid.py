@@ -31,7 +31,9 @@ def _band(score: float) -> int:
 
 def _grid() -> tuple[DecisionInputs, list[tuple[object, ...]]]:
     cells = list(
-        itertools.product(STRESS.items(), STIFF.items(), BOOL, WARMTH.items(), BOOL, BOOL, BOOL)
+        itertools.product(
+            STRESS.items(), STIFF.items(), BOOL, WARMTH.items(), BOOL, BOOL, BOOL, BOOL
+        )
     )
     stress = np.array([c[0][1] for c in cells])
     x = DecisionInputs(
@@ -43,6 +45,7 @@ def _grid() -> tuple[DecisionInputs, list[tuple[object, ...]]]:
         warmth=np.array([c[3][1] for c in cells]),
         pain_gate=np.array([c[4] for c in cells]),
         illness_gate=np.array([c[5] for c in cells]),
+        stale=np.array([c[7] for c in cells]),
     )
     return x, cells
 
@@ -57,7 +60,7 @@ def test_every_cell_maps_to_exactly_one_rule() -> None:
     first = np.argmax(m, axis=1)
     assert (first == chosen).all()
     assert all(RULES[i].action in ACTIONS for i in chosen)
-    assert len(cells) == 7 * 5 * 2 * 5 * 2 * 2 * 2
+    assert len(cells) == 7 * 5 * 2 * 5 * 2 * 2 * 2 * 2
     # every rule is reachable from some cell (no dead rows)
     assert set(chosen) == set(range(len(RULES)))
 
@@ -69,7 +72,9 @@ def test_grid_invariants() -> None:
     # gates come first: pain beats everything, illness beats everything but pain
     assert (rule[x.pain_gate] == "R0").all()
     assert (rule[~x.pain_gate & x.illness_gate] == "R1").all()
-    open_ = ~x.pain_gate & ~x.illness_gate
+    # no fresh objective data: only the check-in gates come first
+    assert (rule[~x.pain_gate & ~x.illness_gate & x.stale] == "R1b").all()
+    open_ = ~x.pain_gate & ~x.illness_gate & ~x.stale
     assert (rule[open_ & x.rest_signal] == "R2").all()
     free = open_ & ~x.rest_signal
     # guarded → relaxation massage, never stretching

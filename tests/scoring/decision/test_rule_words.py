@@ -40,6 +40,7 @@ FACTS = DayFacts(
 DEFAULT_CONDITIONS = {
     "R0": "pain/injury gate",
     "R1": "illness gate",
+    "R1b": "no objective data in the last 3 days (nights within 3, activity on the day)",
     "R2": "stress ≥ 80 with sleep debt ≥ 7 h or fatigue ≥ 4, or locked-low / "
     "parasympathetic-shift under high load",
     "R3": "stress guarded (≥ 67)",
@@ -74,6 +75,7 @@ def _inputs(n: int = 4) -> DecisionInputs:
         warmth=rng.uniform(0, 100, n),
         pain_gate=np.zeros(n, dtype=bool),
         illness_gate=np.zeros(n, dtype=bool),
+        stale=np.array([False, True, False, True]),
     )
 
 
@@ -135,7 +137,7 @@ def test_changing_a_threshold_changes_the_words() -> None:
 
 def test_rule_attributes_replace_id_lists() -> None:
     assert [r.id for r in RULES if r.cautious] == ["R1", "R2", "R3"]
-    assert [r.id for r in RULES if not r.reads_stress] == ["R0", "R1"]
+    assert [r.id for r in RULES if not r.reads_stress] == ["R0", "R1", "R1b"]
     assert [r.id for r in RULES if r.notes] == ["R2"]
     unknown = dataclasses.replace(FACTS, stress=float("nan"))
     assert "could not be computed" in RULES[8].explain(unknown, DEFAULT)[-1]
