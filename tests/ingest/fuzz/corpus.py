@@ -170,7 +170,9 @@ def _mutate_zip(data: bytes, rng: random.Random) -> bytes:
             content = src.read(info)
             if i == victim:
                 content = _mutate_bytes(content, rng)
-            dst.writestr(info.filename, content, compress_type=zipfile.ZIP_DEFLATED)
+            # the member's own timestamp, not the clock's: the same seed gives the same bytes
+            member = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+            dst.writestr(member, content, compress_type=zipfile.ZIP_DEFLATED)
     return out.getvalue()
 
 
