@@ -72,8 +72,9 @@ bench: install wrk
 	$(PY) benchmarks/daily_endpoint.py
 
 # Ingest fuzzing at length: the harness of tests/ingest/fuzz (CI runs a 10,000-input slice) fed
-# FUZZ_COUNT seeded mutations of the real fixtures; any exception but an IngestError, or an
-# input slower than 2 s, is printed and fails the run.
+# FUZZ_COUNT seeded mutations of the real fixtures; any exception but an IngestError, an input
+# slower than 2 s, or memory past its bounds (peak RSS growth, the tracemalloc peak of sampled
+# inputs; both figures are printed) is printed and fails the run.
 FUZZ_COUNT ?= 200000
 FUZZ_SEED  ?= 1
 fuzz: install

@@ -8,6 +8,7 @@ the tables (``schema/``), archives with injected format detection (``containers/
 decoding and extraction (``fit/``) and one reader per vendor export (``vendors/``).
 """
 
+from readiness.ingest.containers.zip import check_zip as check_archive
 from readiness.ingest.errors import (
     ArchiveError,
     ChecksumError,
@@ -68,6 +69,7 @@ __all__ = [
     "Table",
     "TruncatedFileError",
     "UnsupportedFormatError",
+    "check_archive",
     "expand_paths",
     "is_missing",
     "merge",

@@ -2,7 +2,9 @@
 
 An upload arrives as a file in the blob store (the route streams the body into a spool file
 that is counted and hashed, never held in memory) or, for the CLI, as a file on disk: a
-:class:`Received` names the file, never its bytes. Small files are read and stored at once
+:class:`Received` names the file, never its bytes. An archive is first checked against the zip
+caps from its central directories (ingest's ``check_archive``), so a refused one answers 422 at
+once and leaves no blob, job or row. Small files are read and stored at once
 (:attr:`Outcome.CREATED`). Files larger than ``READINESS_BACKGROUND_MB`` become a job: the
 upload row is ``queued`` (:attr:`Outcome.ACCEPTED`) and a job worker
 (:mod:`readiness.api.services.jobs`) takes it to ``processing`` and then ``done`` or ``failed``
@@ -41,6 +43,7 @@ from readiness.ingest import (
     IngestError,
     IngestResult,
     ReadOptions,
+    check_archive,
     read_stream,
 )
 from sqlalchemy import select, update
@@ -222,7 +225,12 @@ class UploadService:
         return self.blobs.spool()
 
     def receive(self, spool: Spool, filename: str) -> Received:
-        """Move a received body into the blob store (blocking: call it from a worker thread)."""
+        """Move a received body into the blob store (blocking: call it from a worker thread).
+
+        An archive is first checked against the zip caps from its central directories
+        (``ArchiveError``, a 422 at once, before anything is stored or queued as a job)."""
+        with spool.read_back() as fh:
+            check_archive(fh, filename)
         return Received.from_blob(spool.commit(), filename)
 
     def submit(

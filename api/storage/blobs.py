@@ -55,6 +55,12 @@ class Spool:
         self._hash.update(chunk)
         self.size += len(chunk)
 
+    def read_back(self) -> BinaryIO:
+        """What was written so far, open for reading (the caller closes it)."""
+        assert self._file is not None, "the spool is closed"
+        self._file.flush()
+        return self.path.open("rb")
+
     def commit(self) -> Blob:
         """Close the file and move it to its content address (atomic; idempotent)."""
         try:

@@ -28,6 +28,10 @@ The caps and why real exports pass them: Apple Health's ``export.zip`` holds a 1
 few thousand JSON/FIT files in zips nested two deep (``UploadedFiles_*.zip`` inside the export).
 Deflate tops out near 1032×, and zip bombs sit there; 100× leaves real XML and CSV 2.5× headroom.
 * An archive with no readable member at all raises :class:`UnsupportedFormatError`.
+* :func:`check_zip` applies the same caps without reading any member: the central directory
+  of the archive and of every zip nested in it (found by content: only a member's first bytes
+  are inflated, a nested zip under the streaming guard). The API runs it on an upload before
+  it is stored for a background job, so a refused archive answers at once.
 
 Members are streamed: a huge ``export.xml`` inside Apple's ``export.zip`` is decompressed
 while it is parsed, never held whole in memory. Nested zips are spooled to a temporary file
@@ -43,7 +47,8 @@ import struct
 import tempfile
 import zipfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import BinaryIO, Protocol
@@ -61,6 +66,7 @@ __all__ = [
     "Detector",
     "MemberFormat",
     "ReadMember",
+    "check_zip",
     "looks_like_zip",
     "read_zip",
 ]
@@ -314,6 +320,38 @@ def read_zip(
     )
 
 
+def _open(stream: BinaryIO, name: str, budget: _Budget, depth: int) -> zipfile.ZipFile:
+    """Open one zip of the tree after the depth and member-count caps; ``_UnreadableZip`` when
+    its directory cannot be read."""
+    if depth > MAX_DEPTH:
+        raise ArchiveError(name, f"zips nested deeper than {MAX_DEPTH}", expected="fewer levels")
+    _precount_members(stream, name, budget)
+    try:
+        return zipfile.ZipFile(stream)
+    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError) as exc:
+        raise _UnreadableZip(
+            name, f"unreadable zip: {exc}", expected="a valid zip archive"
+        ) from exc
+
+
+def _members(zf: zipfile.ZipFile, name: str, budget: _Budget) -> list[zipfile.ZipInfo]:
+    """The members to read, sorted by name, once the paths and the caps are checked."""
+    infos = zf.infolist()
+    for info in infos:
+        if _unsafe(info.filename):
+            raise ArchiveError(
+                name,
+                f"member path {info.filename!r} escapes the archive",
+                expected="relative member paths",
+            )
+    members = sorted(
+        (i for i in infos if not (i.is_dir() or _ignored(i.filename))),
+        key=lambda i: i.filename,
+    )
+    _check_caps(members, name, budget)
+    return members
+
+
 def _walk(
     stream: BinaryIO,
     name: str,
@@ -322,31 +360,81 @@ def _walk(
     walk: _Walk,
     depth: int,
 ) -> None:
-    if depth > MAX_DEPTH:
-        raise ArchiveError(name, f"zips nested deeper than {MAX_DEPTH}", expected="fewer levels")
-    _precount_members(stream, name, budget)
-    try:
-        zf = zipfile.ZipFile(stream)
-    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError) as exc:
-        raise _UnreadableZip(
-            name, f"unreadable zip: {exc}", expected="a valid zip archive"
-        ) from exc
-    with zf:
-        infos = zf.infolist()
-        for info in infos:
-            if _unsafe(info.filename):
-                raise ArchiveError(
-                    name,
-                    f"member path {info.filename!r} escapes the archive",
-                    expected="relative member paths",
-                )
-        members = sorted(
-            (i for i in infos if not (i.is_dir() or _ignored(i.filename))),
-            key=lambda i: i.filename,
-        )
-        _check_caps(members, name, budget)
-        for info in members:
+    with _open(stream, name, budget, depth) as zf:
+        for info in _members(zf, name, budget):
             _read_member(zf, info, name, options, budget, walk, depth)
+
+
+def _loose(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
+    """``info`` with room for one byte more than declared and no CRC check by zipfile.
+
+    zipfile silently cuts a member off at its declared size and then fails its CRC; opened
+    this way the guard sees a member that inflates past its claim (and checks the CRC itself).
+    """
+    loose = copy.copy(info)
+    loose.file_size = info.file_size + 1
+    loose.CRC = None  # type: ignore[assignment]
+    return loose
+
+
+def _guarded(raw: BinaryIO, info: zipfile.ZipInfo, archive: str, budget: _Budget) -> BinaryIO:
+    return io.BufferedReader(  # type: ignore[return-value]
+        _Guarded(raw, info, archive, info.filename, budget),  # type: ignore[arg-type]
+        buffer_size=256 * 1024,
+    )
+
+
+@contextmanager
+def _spooled(guarded: BinaryIO) -> Iterator[BinaryIO]:
+    """A nested zip copied out of its member (zip reading needs to seek), positioned at 0."""
+    with tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES) as spool:
+        while chunk := guarded.read(1024 * 1024):
+            spool.write(chunk)
+        spool.seek(0)
+        yield spool  # type: ignore[misc]
+
+
+def check_zip(stream: BinaryIO, name: str) -> None:
+    """Refuse an archive that breaks a cap, without reading its members (``ArchiveError``).
+
+    A no-op for bytes that are no zip. Members' paths, count, declared sizes and ratios are
+    checked from the central directory of the archive and of every zip nested in it, and
+    the nesting depth; a nested zip is recognised by its first bytes. An unreadable archive
+    is refused as :func:`read_zip` refuses it; what only reading can tell (a broken member or
+    nested zip, a member that inflates past its declared size) is left to the reader. The
+    stream is left at 0.
+    """
+    stream.seek(0)
+    head = stream.read(4)
+    stream.seek(0)
+    if looks_like_zip(head):
+        try:
+            _check_tree(stream, name, _Budget(), depth=1)
+        finally:
+            stream.seek(0)
+
+
+def _check_tree(stream: BinaryIO, name: str, budget: _Budget, depth: int) -> None:
+    with _open(stream, name, budget, depth) as zf:
+        for info in _members(zf, name, budget):
+            if info.flag_bits & 0x1:
+                continue
+            member = f"{name}/{info.filename}"
+            try:
+                with zf.open(info) as raw:
+                    if not looks_like_zip(raw.read(4)):
+                        continue
+                with (
+                    zf.open(_loose(info)) as raw,
+                    _spooled(_guarded(raw, info, name, budget)) as spool,  # type: ignore[arg-type]
+                ):
+                    _check_tree(spool, member, budget, depth + 1)
+            except _UnreadableZip:
+                continue
+            except ArchiveError:
+                raise
+            except _BROKEN_MEMBER:
+                continue
 
 
 def _read_member(
@@ -362,28 +450,16 @@ def _read_member(
     if info.flag_bits & 0x1:
         walk.warnings.append(IngestWarning(member, "skipped an encrypted member"))
         return
-    # zipfile silently cuts a member off at its declared size and then fails its CRC; open it
-    # with room for one byte more (the guard checks the CRC instead) so the guard sees a member
-    # that inflates past its claim and refuses the archive.
-    loose = copy.copy(info)
-    loose.file_size = info.file_size + 1
-    loose.CRC = None  # type: ignore[assignment]
     try:
-        with zf.open(loose) as raw:
-            guarded = io.BufferedReader(
-                _Guarded(raw, info, archive, info.filename, budget),  # type: ignore[arg-type]
-                buffer_size=256 * 1024,
-            )
+        with zf.open(_loose(info)) as raw:
+            guarded = _guarded(raw, info, archive, budget)  # type: ignore[arg-type]
             head = guarded.read(walk.detector.head_bytes)
             guarded.seek(0)
             if not head:
                 return
             if looks_like_zip(head):
-                with tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES) as spool:
-                    while chunk := guarded.read(1024 * 1024):
-                        spool.write(chunk)
-                    spool.seek(0)
-                    _walk(spool, member, options, budget, walk, depth + 1)  # type: ignore[arg-type]
+                with _spooled(guarded) as spool:
+                    _walk(spool, member, options, budget, walk, depth + 1)
                 return
             fmt = walk.detector.detect(head)
             if fmt is None:

@@ -1,7 +1,8 @@
-"""Property-based checks of the whole API against its own ``/openapi.json``.
+"""Property-based checks of the whole API against its own ``/openapi.json``, on each database
+tier (SQLite and PostgreSQL: the ``server`` fixture).
 
 No request may produce a 5xx, and every response must match the documented status codes,
-content types and schemas. Bounded: 15 examples per operation (about 230 requests).
+content types and schemas. Bounded: 15 examples per operation (about 230 requests per tier).
 """
 
 from __future__ import annotations
@@ -22,18 +23,18 @@ from tests.api.conftest import ADMIN_TOKEN, Server
 
 
 @pytest.fixture(scope="module")
-def athlete_key(sqlite_server: Server) -> str:
-    a = sqlite_server.athlete("fuzz")
+def athlete_key(server: Server) -> str:
+    a = server.athlete("fuzz")
     end = a.today() - timedelta(days=1)
-    with sqlite_server.client(a.key) as c:
+    with server.client(a.key) as c:
         assert upload(c, daily_csv(end, days=30), "d.csv").status_code == 201
         assert upload(c, checkins_csv(end, days=5), "c.csv").status_code == 201
     return a.key
 
 
 @pytest.fixture(scope="module")
-def api_schema(sqlite_server: Server) -> schemathesis.BaseSchema:
-    return schemathesis.openapi.from_url(sqlite_server.url + "/openapi.json")
+def api_schema(server: Server) -> schemathesis.BaseSchema:
+    return schemathesis.openapi.from_url(server.url + "/openapi.json")
 
 
 CHECKS = [

@@ -7,10 +7,13 @@ import struct
 import time
 import tracemalloc
 import zipfile
+from collections.abc import Callable
 
 import pytest
-from readiness.ingest import ArchiveError, read_bytes
+from readiness.ingest import ArchiveError, check_archive, read_bytes
 from readiness.ingest.containers import zip as archive_mod
+
+from tests.conftest import shared_dir
 
 CSV = b"date,resting_hr_bpm,hrv_rmssd_ms\n2026-01-01,50,60\n2026-01-02,51,58\n"
 
@@ -149,3 +152,62 @@ def test_the_guard_caps_bytes_actually_inflated(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(archive_mod, "_check_caps", lambda *args: None)
     with pytest.raises(ArchiveError, match="inflates to more than"):
         read_bytes(data, "two.zip")
+
+
+# check_archive: the same caps, from the central directories only (the API's upload check).
+
+
+@pytest.mark.parametrize(
+    ("build", "match"),
+    [
+        (lambda: empty_members_zip(100_001), "cap MAX_MEMBERS"),
+        (lambda: deflated({"daily.csv": CSV + b"0" * 64 * 1024}), "cap MAX_RATIO"),
+        (lambda: deflated({"../escape.csv": CSV}), "escapes the archive"),
+    ],
+    ids=["members", "ratio", "path"],
+)
+def test_check_archive_refuses_from_the_directory_without_inflating(
+    monkeypatch: pytest.MonkeyPatch, build: Callable[[], bytes], match: str
+) -> None:
+    stream = io.BytesIO(build())
+    opened = _Opened(monkeypatch)
+    with pytest.raises(ArchiveError, match=match):
+        check_archive(stream, "upload.zip")
+    assert opened.count == 0
+    assert stream.tell() == 0
+
+
+def test_check_archive_finds_a_cap_in_a_nested_zip() -> None:
+    deep = deflated({"daily.csv": CSV})
+    for level in range(archive_mod.MAX_DEPTH):
+        deep = deflated({f"level{level}.zip": deep})
+    with pytest.raises(ArchiveError, match=f"nested deeper than {archive_mod.MAX_DEPTH}"):
+        check_archive(io.BytesIO(deep), "deep.zip")
+    inner_bomb = deflated({"bomb.csv": CSV + b"0" * 64 * 1024})
+    outer = io.BytesIO()
+    with zipfile.ZipFile(outer, "w") as zf:  # stored: the outer ratio is innocent
+        zf.writestr("UploadedFiles_0.zip", inner_bomb)
+    with pytest.raises(ArchiveError, match=r"UploadedFiles_0\.zip.*cap MAX_RATIO"):
+        check_archive(io.BytesIO(outer.getvalue()), "export.zip")
+
+
+def test_check_archive_passes_what_read_bytes_reads() -> None:
+    nested = deflated({"daily.csv": CSV})
+    for level in range(archive_mod.MAX_DEPTH - 1):
+        nested = deflated({f"level{level}.zip": nested, "notes.txt": b"hello"})
+    for data in (nested, deflated({"a.csv": CSV, "b.csv": CSV}), CSV, b""):
+        stream = io.BytesIO(data)
+        check_archive(stream, "fine.zip")
+        assert stream.tell() == 0
+    assert len(read_bytes(nested, "nested.zip").daily) == 2
+    # An unreadable archive is refused as reading it would be.
+    with pytest.raises(ArchiveError, match="unreadable zip"):
+        check_archive(io.BytesIO(b"PK\x03\x04junk"), "junk.zip")
+
+
+def test_check_archive_passes_the_real_exports() -> None:
+    zips = sorted(shared_dir("exports").rglob("*.zip"))
+    assert zips
+    for path in zips:
+        with path.open("rb") as fh:
+            check_archive(fh, path.name)

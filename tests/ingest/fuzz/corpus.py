@@ -8,18 +8,26 @@ brackets, a zip signature, deep nesting), a deleted or duplicated slice; zip see
 mutated member by member and re-zipped, so the archive stays readable while its content breaks.
 The same ``seed`` and ``count`` always build the same inputs.
 
+Memory is bounded too: the run measures the growth of the process's peak resident set
+(``VmHWM`` in ``/proc/self/status``, reset first through ``/proc/self/clear_refs``) and, for
+every :data:`TRACE_EVERY`-th input, the peak of Python allocations while it is read
+(``tracemalloc``); :data:`MAX_RSS_GROWTH` and :data:`MAX_INPUT_PEAK` are the bounds.
+
 Run longer than CI does with ``make fuzz`` (``python -m tests.ingest.fuzz.corpus COUNT``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 import random
 import sys
 import time
+import tracemalloc
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from readiness.ingest import IngestError, read_bytes
 
@@ -29,6 +37,12 @@ from tests.conftest import SHARED
 MAX_SEED_BYTES = 256 * 1024
 #: An input read slower than this is a failure, like an exception that is no IngestError.
 MAX_SECONDS = 2.0
+#: Bound on the growth of the process's peak resident set over a whole run.
+MAX_RSS_GROWTH = 256 * 1024 * 1024
+#: Bound on the Python allocations' peak while one (sampled) input is read.
+MAX_INPUT_PEAK = 64 * 1024 * 1024
+#: One input in this many is read under tracemalloc (it slows reading down ~3×).
+TRACE_EVERY = 50
 _TOKENS = (
     b"\x00",
     b'"',
@@ -74,6 +88,46 @@ class Failure:
     problem: str
 
 
+@dataclass(slots=True)
+class Report:
+    """What a run found: inputs read, the slowest one, failures and the memory figures."""
+
+    done: int = 0
+    slowest: float = 0.0
+    failures: list[Failure] = field(default_factory=list)
+    #: Growth of the peak resident set over the run (bytes; ``None`` without ``/proc``).
+    rss_growth: int | None = None
+    #: Largest tracemalloc peak of one sampled input (bytes), and how many were sampled.
+    input_peak: int = 0
+    traced: int = 0
+
+    def summary(self) -> str:
+        rss = "n/a" if self.rss_growth is None else f"{self.rss_growth / 2**20:.1f} MiB"
+        return (
+            f"slowest {self.slowest:.3f} s; peak RSS growth {rss} "
+            f"(bound {MAX_RSS_GROWTH / 2**20:.0f} MiB); largest traced peak of one input "
+            f"{self.input_peak / 2**20:.1f} MiB over {self.traced} sampled "
+            f"(bound {MAX_INPUT_PEAK / 2**20:.0f} MiB); {len(self.failures)} failure(s)"
+        )
+
+
+def _status_bytes(key: str) -> int | None:
+    """A ``kB`` field of ``/proc/self/status`` (``VmRSS``, ``VmHWM``) in bytes, if there is one."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith(key + ":"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        return None
+    return None
+
+
+def _reset_peak_rss() -> None:
+    """Start ``VmHWM`` again from the current resident set (Linux; a no-op elsewhere)."""
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
+
+
 def seeds() -> list[Seed]:
     """Every real fixture small enough, sorted by path (an empty list without the fixtures)."""
     files = sorted(p for p in SHARED.rglob("*") if p.is_file() and p.suffix.lower() != ".md")
@@ -116,7 +170,9 @@ def _mutate_zip(data: bytes, rng: random.Random) -> bytes:
             content = src.read(info)
             if i == victim:
                 content = _mutate_bytes(content, rng)
-            dst.writestr(info.filename, content, compress_type=zipfile.ZIP_DEFLATED)
+            # the member's own timestamp, not the clock's: the same seed gives the same bytes
+            member = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+            dst.writestr(member, content, compress_type=zipfile.ZIP_DEFLATED)
     return out.getvalue()
 
 
@@ -140,40 +196,62 @@ def inputs(seed: int, count: int) -> Iterator[tuple[Seed, int, bytes]]:
         yield base, index, data
 
 
-def run(seed: int, count: int) -> tuple[int, float, list[Failure]]:
-    """Feed the inputs to ``read_bytes``: (inputs read, slowest seconds, failures)."""
-    failures: list[Failure] = []
-    slowest = 0.0
-    done = 0
+def _read(data: bytes, name: str) -> None:
+    with contextlib.suppress(IngestError):
+        read_bytes(data, name)
+
+
+def run(seed: int, count: int) -> Report:
+    """Feed the inputs to ``read_bytes`` and measure time and memory (see :class:`Report`)."""
+    report = Report()
+    _reset_peak_rss()
+    rss_before = _status_bytes("VmRSS")
     for base, index, data in inputs(seed, count):
+        traced = index % TRACE_EVERY == 0 and not tracemalloc.is_tracing()
+        if traced:
+            tracemalloc.start()
         started = time.perf_counter()
         try:
-            read_bytes(data, base.name)
-        except IngestError:
-            pass
+            _read(data, base.name)
         except Exception as exc:  # the point: anything else is a bug
-            failures.append(Failure(base.name, index, f"{type(exc).__name__}: {exc}"[:300]))
+            report.failures.append(Failure(base.name, index, f"{type(exc).__name__}: {exc}"[:300]))
         elapsed = time.perf_counter() - started
-        slowest = max(slowest, elapsed)
-        if elapsed > MAX_SECONDS:
-            failures.append(Failure(base.name, index, f"took {elapsed:.2f} s"))
-        done += 1
-    return done, slowest, failures
+        if traced:
+            peak = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+            report.traced += 1
+            report.input_peak = max(report.input_peak, peak)
+            if peak > MAX_INPUT_PEAK:
+                report.failures.append(
+                    Failure(base.name, index, f"allocated {peak / 2**20:.1f} MiB at its peak")
+                )
+        elif elapsed > MAX_SECONDS:  # a traced input is slowed down: only untraced are timed
+            report.failures.append(Failure(base.name, index, f"took {elapsed:.2f} s"))
+        if not traced:
+            report.slowest = max(report.slowest, elapsed)
+        report.done += 1
+    hwm = _status_bytes("VmHWM")
+    if rss_before is not None and hwm is not None:
+        report.rss_growth = max(0, hwm - rss_before)
+        if report.rss_growth > MAX_RSS_GROWTH:
+            report.failures.append(
+                Failure("(run)", -1, f"peak RSS grew {report.rss_growth / 2**20:.1f} MiB")
+            )
+    return report
 
 
 def main(argv: list[str]) -> int:
     count = int(argv[1]) if len(argv) > 1 else 100_000
     seed = int(argv[2]) if len(argv) > 2 else 1
     started = time.perf_counter()
-    done, slowest, failures = run(seed, count)
-    for f in failures:
+    report = run(seed, count)
+    for f in report.failures:
         print(f"{f.seed} #{f.index}: {f.problem}")
     print(
-        f"{done} inputs from {len(seeds())} seeds (seed {seed}) in "
-        f"{time.perf_counter() - started:.1f} s; slowest {slowest:.3f} s; "
-        f"{len(failures)} failure(s)"
+        f"{report.done} inputs from {len(seeds())} seeds (seed {seed}) in "
+        f"{time.perf_counter() - started:.1f} s; {report.summary()}"
     )
-    return 1 if failures else 0
+    return 1 if report.failures else 0
 
 
 if __name__ == "__main__":

@@ -18,12 +18,24 @@ CI_COUNT = int(os.environ.get("FUZZ_COUNT", "10000"))
 CSV = b"date,resting_hr_bpm,hrv_rmssd_ms\n2026-01-01,50,60\n2026-01-02,51,58\n"
 
 
-def test_no_exception_but_ingest_errors_escape_read_bytes() -> None:
+def test_no_exception_but_ingest_errors_escape_read_bytes(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Only IngestErrors, no input slower than 2 s, and memory bounded: the peak RSS grows by
+    at most MAX_RSS_GROWTH over the run, and no sampled input allocates more than
+    MAX_INPUT_PEAK at its peak."""
     shared_dir("exports")  # skips without the real fixtures
-    done, slowest, failures = corpus.run(seed=1, count=CI_COUNT)
-    assert done == CI_COUNT
+    report = corpus.run(seed=1, count=CI_COUNT)
+    with capsys.disabled():
+        print(f"\nfuzz: {report.done} inputs; {report.summary()}")
+    failures = report.failures
+    assert report.done == CI_COUNT
     assert not failures, "\n".join(f"{f.seed} #{f.index}: {f.problem}" for f in failures[:20])
-    assert slowest <= corpus.MAX_SECONDS
+    assert report.slowest <= corpus.MAX_SECONDS
+    assert report.traced >= CI_COUNT // corpus.TRACE_EVERY
+    assert 0 < report.input_peak <= corpus.MAX_INPUT_PEAK
+    if report.rss_growth is not None:
+        assert report.rss_growth <= corpus.MAX_RSS_GROWTH
 
 
 def test_the_corpus_is_reproducible_and_covers_every_kind_of_seed() -> None:
