@@ -31,7 +31,7 @@ from readiness.api.routes import health_router, v1
 from readiness.api.services.health import DatabaseProbe
 from readiness.api.services.jobs import TableWorker
 from readiness.api.services.queue import EmbeddedWorker, UploadQueue
-from readiness.api.services.read_cache import ReadCache
+from readiness.api.services.read_cache import ReadCache, VerifiedKeys
 from readiness.api.services.uploads import UploadService
 from readiness.api.settings import Settings
 from readiness.api.storage.engine import Timeouts, open_database
@@ -102,6 +102,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     access_log.install()  # no query-string value reaches the access log
     app.state.auth_throttle = AuthThrottle.of(settings)
     app.state.read_cache = ReadCache(settings.read_cache_entries)
+    app.state.verified_keys = VerifiedKeys(settings.auth_cache_s)
     install_handlers(app)
     app.include_router(health_router)
     app.include_router(v1)

@@ -17,10 +17,10 @@ from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 from readiness.api.errors import ForbiddenError, InvalidRequestError, NotAuthenticatedError
-from readiness.api.security import tokens_equal
+from readiness.api.security import hash_key, tokens_equal
 from readiness.api.services.accounts import athlete_by_key
-from readiness.api.services.read_cache import ReadCache
-from readiness.api.services.readiness import local_today
+from readiness.api.services.read_cache import ReadCache, VerifiedKeys, VersionKey
+from readiness.api.services.readiness import local_today, version_key
 from readiness.api.services.uploads import UploadService
 from readiness.api.settings import Settings
 from readiness.api.storage.engine import Database
@@ -40,7 +40,6 @@ __all__ = [
     "NowDep",
     "Pagination",
     "PaginationDep",
-    "ReadCacheDep",
     "ServiceDep",
     "SettingsDep",
     "UnitOfWorkDep",
@@ -74,11 +73,6 @@ async def _service(request: Request) -> UploadService:
     return service
 
 
-async def _read_cache(request: Request) -> ReadCache:
-    cache: ReadCache = request.app.state.read_cache
-    return cache
-
-
 SettingsDep = Annotated[Settings, Depends(_settings)]
 
 
@@ -92,7 +86,6 @@ NowDep = Annotated[datetime, Depends(_now)]
 #: response and a failing commit is answered as an error.
 UnitOfWorkDep = Annotated[UnitOfWork, Depends(_unit_of_work, scope="function")]
 ServiceDep = Annotated[UploadService, Depends(_service)]
-ReadCacheDep = Annotated[ReadCache, Depends(_read_cache)]
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 
 
@@ -130,26 +123,51 @@ class AthleteRead:
     The hot read endpoints take this instead of ``CurrentAthlete`` + ``UnitOfWorkDep``: each
     plain ``def`` dependency or route costs a hop into the thread pool (and its GIL hand-offs),
     so the key check, the read and the end of the request's one transaction run together in a
-    single hop (``await read(fn)`` calls ``fn(work, athlete)`` there).
+    single hop (``await read(fn)`` calls ``fn(work, athlete)`` there). Before that,
+    :meth:`recall` gives the athlete's version key when the same key was verified against the
+    database within the last second (``services/read_cache.VerifiedKeys``): a route that finds
+    its answer in the process's cache with it needs no hop and no database at all. (Such a
+    request skips the throttle's check too: its key is known to be right, and the throttle only
+    brakes guessing.)
     """
 
     sessions: sessionmaker[Session]
     throttle: AuthThrottle
+    verified: VerifiedKeys
     address: str
     key: str
+    key_hash: str
+    #: the service's "now" for this request, and the process's cache of served objects (here,
+    #: not as dependencies of their own: FastAPI's per-dependency cost is most of such a request)
+    now: datetime
+    cache: ReadCache
+
+    def recall(self) -> VersionKey | None:
+        return self.verified.recall(self.key_hash)
 
     async def __call__(self, read: Callable[[UnitOfWork, Athlete], T]) -> T:
         return await anyio.to_thread.run_sync(self._run, read)
 
     def _run(self, read: Callable[[UnitOfWork, Athlete], T]) -> T:
+        count = self.verified.before_check()
         with unit_of_work(self.sessions) as work:
-            return read(work, _authenticate(work, self.throttle, self.address, self.key))
+            athlete = _authenticate(work, self.throttle, self.address, self.key)
+            self.verified.remember(self.key_hash, version_key(athlete), count)
+            return read(work, athlete)
 
 
 async def _athlete_read(request: Request, credentials: Credentials) -> AthleteRead:
-    db: Database = request.app.state.db
+    state = request.app.state
+    key = _key(credentials)
     return AthleteRead(
-        db.sessions, request.app.state.auth_throttle, _address(request), _key(credentials)
+        state.db.sessions,
+        state.auth_throttle,
+        state.verified_keys,
+        _address(request),
+        key,
+        hash_key(key),
+        state.settings.current_time(),
+        state.read_cache,
     )
 
 

@@ -113,6 +113,9 @@ class Settings(BaseSettings):
     retry_after_s: int = Field(
         default=5, ge=1, validation_alias=AliasChoices("READINESS_RETRY_AFTER_S")
     )
+    auth_cache_s: float = Field(
+        default=1.0, ge=0, le=60, validation_alias=AliasChoices("READINESS_AUTH_CACHE_S")
+    )
     read_cache_entries: int = Field(
         default=4096,
         ge=1,

@@ -75,8 +75,9 @@ def _wait(url: str, logs: Path) -> None:
 
 @contextmanager
 def process(cmd: list[str], env: dict[str, str], probe: str, logs: Path) -> Iterator[None]:
+    """Run ``cmd`` in the folder of ``logs`` (not the checkout: a ``.env`` there would apply)."""
     with logs.open("wb") as out:
-        proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(cmd, env=env, cwd=logs.parent, stdout=out, stderr=subprocess.STDOUT)
         try:
             _wait(probe, logs)
             yield
@@ -115,15 +116,21 @@ def wrk(url: str, *, seconds: int, connections: int, key: str | None) -> Load:
     )
 
 
-def load_demo(env: dict[str, str]) -> tuple[str, str]:
-    """``readiness demo --no-serve`` into the benchmark's database: the key and the pinned day."""
+def load_demo(env: dict[str, str], work: Path) -> tuple[str, str]:
+    """``readiness demo --no-serve`` into the benchmark's database (run in ``work``, where it
+    saves its pinned clock in ``.env``): the key and the pinned instant."""
     out = subprocess.run(
-        [READINESS, "demo", "--no-serve"], env=env, cwd=ROOT, capture_output=True, text=True
+        [READINESS, "demo", "--no-serve", "--data", str(ROOT / "sample_data")],
+        env=env,
+        cwd=work,
+        capture_output=True,
+        text=True,
     )
     if out.returncode != 0:
         raise RuntimeError(out.stderr)
     key = re.search(r"API key: (\S+)", out.stdout)
-    pin = re.search(r"READINESS_NOW=(\S+)", out.stdout)
+    dotenv = work / ".env"
+    pin = re.search(r"^READINESS_NOW=(\S+)", dotenv.read_text(), re.M) if dotenv.exists() else None
     if key is None or pin is None:
         raise RuntimeError(f"unexpected demo output:\n{out.stdout}")
     return key.group(1), pin.group(1)
@@ -147,13 +154,20 @@ def main() -> int:
             "READINESS_DATA_DIR": str(work / "data"),
         }
         started = time.perf_counter()
-        key, pin = load_demo(env)
+        key, pin = load_demo(env, work)
         day = pin[:10]
         print(f"sample athlete loaded in {time.perf_counter() - started:.1f} s; clock {pin}")
         env_pinned = {**env, "READINESS_NOW": pin}
         bare_port, api_port = _free_port(), _free_port()
         uvicorn = [str(BIN / "python"), "-m", "uvicorn", "--host", "127.0.0.1"]
-        bare_cmd = [*uvicorn, "--port", str(bare_port), "--app-dir", "benchmarks", "bare_app:app"]
+        bare_cmd = [
+            *uvicorn,
+            "--port",
+            str(bare_port),
+            "--app-dir",
+            str(ROOT / "benchmarks"),
+            "bare_app:app",
+        ]
         api_cmd = [READINESS, "serve", "--port", str(api_port)]
         bare = f"http://127.0.0.1:{bare_port}/bare"
         api = f"http://127.0.0.1:{api_port}"

@@ -8,7 +8,8 @@ from readiness.api.routes import athletes, feedback, health, readiness, tables, 
 __all__ = ["health_router", "v1"]
 
 v1 = APIRouter(prefix="/v1")
-for _module in (athletes, uploads, readiness, tables, feedback):
+# the daily endpoints first: routes are matched in order, and they are the most asked
+for _module in (readiness, athletes, uploads, tables, feedback):
     v1.include_router(_module.router)
 
 health_router = health.router

@@ -16,13 +16,18 @@ from readiness.api.deps import (
     DateRangeDep,
     NowDep,
     PaginationDep,
-    ReadCacheDep,
     UnitOfWorkDep,
 )
 from readiness.api.errors import NotFoundError
 from readiness.api.routes.problems import problems
 from readiness.api.schemas import DayReadinessPublic, page_of
-from readiness.api.services.readiness import read_range, served_day, served_today
+from readiness.api.services.readiness import (
+    cached_day,
+    cached_today,
+    read_range,
+    served_day,
+    served_today,
+)
 
 __all__ = ["router"]
 
@@ -37,7 +42,11 @@ ReadinessPage = page_of(DayReadinessPublic, "ReadinessPage")
     response_model_exclude_unset=True,
     responses=problems(401, 404),
 )
-async def get_today(read: AthleteReadDep, now: NowDep, cache: ReadCacheDep) -> Response:
+async def get_today(read: AthleteReadDep) -> Response:
+    now, cache = read.now, read.cache
+    known = read.recall()
+    if known is not None and (body := cached_today(known, now=now, cache=cache)) is not None:
+        return _json(body)
     body = await read(lambda work, athlete: served_today(work, athlete, now=now, cache=cache))
     if body is None:
         raise NotFoundError("no data yet: upload an export first")
@@ -54,9 +63,11 @@ async def get_today(read: AthleteReadDep, now: NowDep, cache: ReadCacheDep) -> R
 async def get_day(
     day: Annotated[date, Path(description="YYYY-MM-DD, your local calendar")],
     read: AthleteReadDep,
-    now: NowDep,
-    cache: ReadCacheDep,
 ) -> Response:
+    now, cache = read.now, read.cache
+    known = read.recall()
+    if known is not None and (body := cached_day(known, day, now=now, cache=cache)) is not None:
+        return _json(body)
     return _json(
         await read(lambda work, athlete: served_day(work, athlete, day, now=now, cache=cache))
     )

@@ -43,8 +43,9 @@ class DatabaseProbe:
     async def check(self) -> None:
         """Return when the database answered a query within the last second; else raise what
         the check raised (e.g. SQLAlchemy's ``OperationalError``). A failure is not kept: the
-        next request checks again, so the service shows healthy as soon as the database is."""
-        if self._fresh():
+        next request checks again, so the service shows healthy as soon as the database is.
+        Past half the second, one request renews the answer while the others still take it."""
+        if self._fresh() and (self._young() or self._lock.locked()):
             return
         seen = self._checks
         async with self._lock:
@@ -58,6 +59,9 @@ class DatabaseProbe:
                 self._checks += 1
         if self._failure is not None:
             raise self._failure.with_traceback(None)
+
+    def _young(self) -> bool:
+        return time.monotonic() - self._ok_at < self._ttl_s / 2
 
     def _fresh(self) -> bool:
         return self._failure is None and time.monotonic() - self._ok_at < self._ttl_s

@@ -30,7 +30,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from readiness.api.services.errors import MissingError
-from readiness.api.services.read_cache import ReadCache, VersionKey, minute_of
+from readiness.api.services.read_cache import (
+    WRITES,
+    ReadCache,
+    VersionKey,
+    minute_of,
+)
 from readiness.api.services.scoring import score
 from readiness.api.storage.frames import feedback_frame, load_result
 from readiness.api.storage.models import (
@@ -48,6 +53,8 @@ from sqlalchemy.orm import Session
 __all__ = [
     "BATCH_DAYS",
     "DaySpan",
+    "cached_day",
+    "cached_today",
     "changed_since",
     "changing",
     "data_span",
@@ -59,6 +66,7 @@ __all__ = [
     "refresh",
     "served_day",
     "served_today",
+    "version_key",
 ]
 
 #: Days after the last data day that :func:`refresh` stores (later days are scored on demand).
@@ -145,6 +153,7 @@ def changing(work: UnitOfWork, athlete_id: int, *, now: datetime) -> Iterator[Se
     nothing re-scores every day. ``now`` is the service's clock (it decides the athlete's today).
     """
     work.lock_athlete(athlete_id)
+    work.after_commit(lambda: WRITES.bump(athlete_id))  # this process's reads see it at once
     session = work.session
     session.info.pop(_SINCE, None)
     yield session
@@ -304,7 +313,8 @@ def read_range(
 # --- the served (cached) reads of the API: JSON bytes, see readiness.api.services.read_cache ---
 
 
-def _version_key(athlete: Athlete) -> VersionKey:
+def version_key(athlete: Athlete) -> VersionKey:
+    """What the athlete's served objects depend on besides the day (the cache's key)."""
     return VersionKey(
         athlete.id,
         athlete.data_version,
@@ -339,7 +349,7 @@ def served_today(
 ) -> bytes | None:
     """:func:`read_today` as JSON, evaluated at the start of ``now``'s minute and kept in
     ``cache`` for the athlete's data version. ``None`` when the athlete has no data."""
-    key = _version_key(athlete)
+    key = version_key(athlete)
     if _cached_span(work, key, cache) is None:
         return None
     at = minute_of(now)
@@ -381,7 +391,7 @@ def served_day(
 ) -> bytes:
     """:func:`read_day` as JSON, kept in ``cache`` for the athlete's data version; raises
     :func:`missing_readiness` when the day has none."""
-    key = _version_key(athlete)
+    key = version_key(athlete)
     span = _cached_span(work, key, cache)
     if span is None or not span.first <= day <= _last_day(span, local_today(athlete, now)):
         raise missing_readiness(work, athlete, day, now=now)
@@ -392,3 +402,24 @@ def served_day(
         lambda: _encoded(_stored_or_scored(session, athlete, [day])[day]),
         still_current=_current(session, key),
     )
+
+
+def cached_today(key: VersionKey, *, now: datetime, cache: ReadCache) -> bytes | None:
+    """Today's JSON if ``cache`` holds it for ``key`` at ``now``'s minute (no database)."""
+    span = cache.peek(key, "span")
+    if not isinstance(span, DaySpan):
+        return None
+    body = cache.peek(key, ("today", minute_of(now)))
+    return body if isinstance(body, bytes) else None
+
+
+def cached_day(key: VersionKey, day: date, *, now: datetime, cache: ReadCache) -> bytes | None:
+    """``day``'s JSON if ``cache`` holds it for ``key`` and the day has a readiness at ``now``
+    (no database); ``None`` leaves it to :func:`served_day`."""
+    span = cache.peek(key, "span")
+    if not isinstance(span, DaySpan):
+        return None
+    if not span.first <= day <= _last_day(span, now.astimezone(ZoneInfo(key.timezone)).date()):
+        return None
+    body = cache.peek(key, ("day", day))
+    return body if isinstance(body, bytes) else None
