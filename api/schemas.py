@@ -25,6 +25,7 @@ from readiness.ingest import (
 )
 
 __all__ = [
+    "ApiKeyIssued",
     "AthleteCreate",
     "AthleteCreated",
     "AthletePublic",
@@ -125,6 +126,14 @@ class AthleteCreate(BaseModel):
 class AthleteCreated(BaseModel):
     id: int
     api_key: str = Field(description="Shown once; only its hash is stored")
+
+
+class ApiKeyIssued(BaseModel):
+    api_key: str = Field(
+        description="Shown once; only its hash is stored. Earlier keys are revoked"
+    )
+    prefix: str = Field(description="The key's first characters, to tell keys apart")
+    created: datetime
 
 
 class AthletePublic(BaseModel):

@@ -43,6 +43,7 @@ from readiness.ingest.schema.tables import (
     TABLES,
     Column,
     Table,
+    describe,
     normalize,
 )
 
@@ -68,6 +69,7 @@ __all__ = [
     "Table",
     "TruncatedFileError",
     "UnsupportedFormatError",
+    "describe",
     "expand_paths",
     "is_missing",
     "merge",

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from readiness.api.routes import athletes, feedback, health, readiness, tables, uploads
+from readiness.api.routes import athletes, export, feedback, health, readiness, tables, uploads
 
 __all__ = ["health_router", "v1"]
 
 v1 = APIRouter(prefix="/v1")
-for _module in (athletes, uploads, readiness, tables, feedback):
+for _module in (athletes, uploads, readiness, tables, feedback, export):
     v1.include_router(_module.router)
 
 health_router = health.router
