@@ -15,13 +15,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from readiness.api.storage.models import Athlete, Base, Upload
-from sqlalchemy import Table, delete, select, text
+from sqlalchemy import Table, Text, cast, column, delete, select, table, text
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
 __all__ = ["athlete_tables", "erase_athlete", "forget_jobs", "unreferenced"]
 
-#: procrastinate's job table (PostgreSQL only; created by ``apply_queue_schema``).
-_JOBS = "procrastinate_jobs"
+#: procrastinate's job table (PostgreSQL only; created by ``apply_queue_schema``): the columns
+#: used here.
+_JOBS = table("procrastinate_jobs", column("lock"), column("status"), column("args", JSONB))
 
 
 def athlete_tables() -> list[Table]:
@@ -34,7 +36,7 @@ def athlete_tables() -> list[Table]:
 def _has_queue(session: Session) -> bool:
     if session.get_bind().dialect.name != "postgresql":
         return False
-    return session.scalar(text("SELECT to_regclass(:t)"), {"t": _JOBS}) is not None
+    return session.scalar(text("SELECT to_regclass(:t)"), {"t": _JOBS.name}) is not None
 
 
 def forget_jobs(session: Session, athlete_id: int, upload_id: str | None = None) -> int:
@@ -43,12 +45,13 @@ def forget_jobs(session: Session, athlete_id: int, upload_id: str | None = None)
     nothing to store). Nothing to do elsewhere (SQLite's jobs are the upload rows)."""
     if not _has_queue(session):
         return 0
-    sql = f"DELETE FROM {_JOBS} WHERE lock = :lock AND status <> 'doing'"
-    params: dict[str, object] = {"lock": f"athlete-{athlete_id}"}
+    jobs = _JOBS.c
+    waiting = delete(_JOBS).where(
+        jobs.lock == f"athlete-{athlete_id}", cast(jobs.status, Text) != "doing"
+    )
     if upload_id is not None:
-        sql += " AND args ->> 'upload_id' = :upload"
-        params["upload"] = upload_id
-    res = session.execute(text(sql), params)
+        waiting = waiting.where(jobs.args["upload_id"].astext == upload_id)
+    res = session.execute(waiting)
     return int(getattr(res, "rowcount", 0) or 0)
 
 
@@ -57,9 +60,9 @@ def erase_athlete(session: Session, athlete_id: int) -> list[str]:
     the uploads that were deleted (their blobs may be removed once nothing else needs them)."""
     shas = list(session.scalars(select(Upload.sha256).where(Upload.athlete_id == athlete_id)))
     forget_jobs(session, athlete_id)
-    for table in athlete_tables():
-        column = table.c.id if table is Athlete.__table__ else table.c.athlete_id
-        session.execute(delete(table).where(column == athlete_id))
+    for rows in athlete_tables():
+        key = rows.c.id if rows is Athlete.__table__ else rows.c.athlete_id
+        session.execute(delete(rows).where(key == athlete_id))
     return shas
 
 

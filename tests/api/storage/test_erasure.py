@@ -1,0 +1,70 @@
+"""Erasure: every table naming an athlete is found, and their waiting jobs leave the queue."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from readiness.api.services.queue import UploadQueue
+from readiness.api.settings import Settings
+from readiness.api.storage.engine import open_database
+from readiness.api.storage.erasure import athlete_tables, forget_jobs
+from readiness.api.storage.models import Base
+from readiness.api.storage.unit_of_work import unit_of_work
+
+from tests.api.conftest import _postgres_url
+
+
+def test_every_table_with_athlete_rows_is_erased_children_first() -> None:
+    tables = athlete_tables()
+    names = [t.name for t in tables]
+    assert names[-1] == "athletes"
+    assert set(names) == {t.name for t in Base.metadata.tables.values() if "athlete_id" in t.c} | {
+        "athletes"
+    }
+    for i, table in enumerate(tables):  # nothing refers to a table erased before it
+        for later in tables[i + 1 :]:
+            assert not any(fk.column.table is table for fk in later.foreign_keys), (
+                later.name,
+                table.name,
+            )
+
+
+def _waiting(engine: sa.Engine) -> list[tuple[str, str]]:
+    """The queue's jobs: their lock and upload."""
+    with engine.connect() as conn:
+        rows = conn.execute(sa.text("SELECT lock, args ->> 'upload_id' FROM procrastinate_jobs"))
+        return sorted((r[0], r[1]) for r in rows)
+
+
+@pytest.mark.postgres
+def test_forget_jobs_drops_the_athletes_waiting_jobs_only() -> None:
+    for url in _postgres_url():
+        settings = Settings(_env_file=None, database_url=url)  # type: ignore[call-arg]
+        db = open_database(settings)
+        queue = UploadQueue(url)
+        try:
+            queue.defer("u1", 1)
+            queue.defer("u2", 1)
+            queue.defer("v1", 2)
+
+            with unit_of_work(db.sessions) as work:
+                assert forget_jobs(work.session, 1, "u1") == 1
+            assert _waiting(db.engine) == [("athlete-1", "u2"), ("athlete-2", "v1")]
+            with unit_of_work(db.sessions) as work:
+                assert forget_jobs(work.session, 1) == 1
+            assert _waiting(db.engine) == [("athlete-2", "v1")]
+        finally:
+            queue.close()
+            db.dispose()
+
+
+def test_forget_jobs_is_nothing_on_sqlite(tmp_path: Path) -> None:
+    settings = Settings(_env_file=None, database_url=f"sqlite:///{tmp_path}/j.db")  # type: ignore[call-arg]
+    db = open_database(settings)
+    try:
+        with unit_of_work(db.sessions) as work:
+            assert forget_jobs(work.session, 1) == 0
+    finally:
+        db.dispose()
