@@ -97,7 +97,7 @@ def rotate_key(work: UnitOfWork, athlete_id: int) -> IssuedKey:
     """Revoke every API key of the athlete and issue a new one (returned: the only time it is
     visible). The old keys stop working when the unit of work commits.
 
-    ``LookupError`` when there is no such athlete."""
+    ``AthleteGoneError`` when there is no such athlete."""
     work.lock_athlete(athlete_id)  # serialised with the athlete's other writes
     work.session.execute(delete(ApiKey).where(ApiKey.athlete_id == athlete_id))
     return _add_key(work, athlete_id)
@@ -108,7 +108,7 @@ def delete_athlete(work: UnitOfWork, athlete_id: int, blobs: BlobStore | None) -
     feedback, readiness, uploads and their jobs, API keys — and, once that is committed, the
     blobs of their uploads that no other upload shares. Nothing is re-scored: nothing is left.
 
-    ``LookupError`` when there is no such athlete.
+    ``AthleteGoneError`` when there is no such athlete (e.g. deleted just before).
     """
     work.lock_athlete(athlete_id)  # waits for a write (an upload job) of the athlete in flight
     forget_blobs(work, blobs, erase_athlete(work.session, athlete_id))

@@ -261,7 +261,9 @@ def export_filename(athlete: Athlete, now: datetime) -> str:
 
 def write_export(work: UnitOfWork, athlete: Athlete, *, now: datetime) -> IO[bytes]:
     """Everything stored for the athlete as a zip (see the module docstring), in a temporary
-    file positioned at its start; the caller closes it."""
+    file positioned at its start; the caller closes it. On PostgreSQL all files are read from
+    one snapshot of the database, so they agree with each other even while new data arrives."""
+    work.snapshot()
     out: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=MEMORY_BYTES)  # noqa: SIM115
     try:
         counts: dict[str, int] = {}

@@ -9,6 +9,7 @@ import json
 import time
 import zipfile
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -347,3 +348,26 @@ def test_your_data_endpoints_are_documented(server: Server) -> None:
     assert "application/zip" in export["200"]["content"] and problem in export["401"]["content"]
     assert {"204", "401"} <= set(paths["/v1/me"]["delete"]["responses"])
     assert {"201", "401"} <= set(paths["/v1/me/keys"]["post"]["responses"])
+
+
+def test_requests_racing_an_account_deletion_get_401_never_500(
+    server: Server, database: sa.Engine
+) -> None:
+    x = server.athlete("races")
+    end = x.today() - timedelta(days=1)
+    with server.client(x.key) as cx:
+        assert upload(cx, daily_csv(end, days=20, seed=1108), "d.csv").status_code == 201
+
+    def send(i: int) -> int:
+        with server.client(x.key) as c:
+            if i % 2:
+                return c.delete("/v1/me").status_code
+            day = end - timedelta(days=i)
+            return c.post("/v1/checkins", json={"date": str(day), "stress": 3}).status_code
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        statuses = list(pool.map(send, range(6)))
+    assert statuses.count(204) == 1, statuses
+    assert set(statuses) <= {200, 201, 204, 401}, statuses
+    counts = row_counts(database, x.id)
+    assert counts == dict.fromkeys(counts, 0)

@@ -1,4 +1,5 @@
-"""Erasure: every table naming an athlete is found, and their waiting jobs leave the queue."""
+"""Erasure: every table naming an athlete is found, their waiting jobs leave the queue, and a
+write for a deleted athlete is refused by type; an export's snapshot on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -6,12 +7,13 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from readiness.api.services.accounts import create_athlete, delete_athlete, rotate_key
 from readiness.api.services.queue import UploadQueue
 from readiness.api.settings import Settings
 from readiness.api.storage.engine import open_database
 from readiness.api.storage.erasure import athlete_tables, forget_jobs
-from readiness.api.storage.models import Base
-from readiness.api.storage.unit_of_work import unit_of_work
+from readiness.api.storage.models import Athlete, Base
+from readiness.api.storage.unit_of_work import AthleteGoneError, unit_of_work
 
 from tests.api.conftest import _postgres_url
 
@@ -68,3 +70,35 @@ def test_forget_jobs_is_nothing_on_sqlite(tmp_path: Path) -> None:
             assert forget_jobs(work.session, 1) == 0
     finally:
         db.dispose()
+
+
+def test_a_write_for_a_deleted_athlete_is_refused_by_type(tmp_path: Path) -> None:
+    settings = Settings(_env_file=None, database_url=f"sqlite:///{tmp_path}/g.db")  # type: ignore[call-arg]
+    db = open_database(settings)
+    try:
+        with unit_of_work(db.sessions) as work:
+            athlete_id = create_athlete(work, name="gone", timezone="UTC")[0].id
+        with unit_of_work(db.sessions) as work:
+            delete_athlete(work, athlete_id, None)
+        with pytest.raises(AthleteGoneError), unit_of_work(db.sessions) as work:
+            rotate_key(work, athlete_id)
+    finally:
+        db.dispose()
+
+
+@pytest.mark.postgres
+def test_a_snapshot_does_not_see_later_commits_on_postgres() -> None:
+    for url in _postgres_url():
+        db = open_database(Settings(_env_file=None, database_url=url))  # type: ignore[call-arg]
+        try:
+            count = sa.select(sa.func.count()).select_from(Athlete)
+            with unit_of_work(db.sessions) as reader:
+                reader.snapshot()
+                before = reader.session.scalar(count)
+                with unit_of_work(db.sessions) as writer:
+                    create_athlete(writer, name="later", timezone="UTC")
+                assert reader.session.scalar(count) == before
+            with unit_of_work(db.sessions) as fresh:
+                assert fresh.session.scalar(count) == (before or 0) + 1
+        finally:
+            db.dispose()
