@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import IO, Any
 
+from readiness.api.services.readiness import local_today
 from readiness.api.storage.frames import ROW_CLASSES, listing_order, rows_frame
 from readiness.api.storage.models import Athlete, Feedback, ReadinessRow, Upload
 from readiness.api.storage.repositories import stream_rows
@@ -255,8 +256,9 @@ def _days(work: UnitOfWork, athlete_id: int) -> Iterator[dict[str, Any]]:
 
 
 def export_filename(athlete: Athlete, now: datetime) -> str:
-    """The zip's file name, e.g. ``readiness-export-athlete-3-2026-06-01.zip``."""
-    return f"readiness-export-athlete-{athlete.id}-{now.date().isoformat()}.zip"
+    """The zip's file name, with the athlete's local day at ``now``, e.g.
+    ``readiness-export-athlete-3-2026-06-01.zip``."""
+    return f"readiness-export-athlete-{athlete.id}-{local_today(athlete, now).isoformat()}.zip"
 
 
 def write_export(work: UnitOfWork, athlete: Athlete, *, now: datetime) -> IO[bytes]:

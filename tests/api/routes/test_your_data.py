@@ -191,7 +191,7 @@ def test_export_is_a_zip_of_csvs_with_a_readme(server: Server) -> None:
     assert r.status_code == 200, r.text
     assert r.headers["content-type"] == "application/zip"
     disposition = r.headers["content-disposition"]
-    assert disposition.startswith("attachment; filename=") and disposition.endswith('.zip"')
+    assert disposition == f'attachment; filename="readiness-export-athlete-{x.id}-{x.today()}.zip"'
     zf = zipfile.ZipFile(io.BytesIO(r.content))
     assert zf.testzip() is None
     assert set(zf.namelist()) == {
