@@ -3,14 +3,12 @@ write for a deleted athlete is refused by type; an export's snapshot on PostgreS
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import sqlalchemy as sa
 from readiness.api.services.accounts import create_athlete, delete_athlete, rotate_key
 from readiness.api.services.queue import UploadQueue
 from readiness.api.settings import Settings
-from readiness.api.storage.engine import open_database
+from readiness.api.storage.engine import Database, open_database
 from readiness.api.storage.erasure import athlete_tables, forget_jobs
 from readiness.api.storage.models import Athlete, Base
 from readiness.api.storage.unit_of_work import AthleteGoneError, unit_of_work
@@ -62,28 +60,18 @@ def test_forget_jobs_drops_the_athletes_waiting_jobs_only() -> None:
             db.dispose()
 
 
-def test_forget_jobs_is_nothing_on_sqlite(tmp_path: Path) -> None:
-    settings = Settings(_env_file=None, database_url=f"sqlite:///{tmp_path}/j.db")  # type: ignore[call-arg]
-    db = open_database(settings)
-    try:
-        with unit_of_work(db.sessions) as work:
-            assert forget_jobs(work.session, 1) == 0
-    finally:
-        db.dispose()
+def test_forget_jobs_is_nothing_on_sqlite(db: Database) -> None:
+    with unit_of_work(db.sessions) as work:
+        assert forget_jobs(work.session, 1) == 0
 
 
-def test_a_write_for_a_deleted_athlete_is_refused_by_type(tmp_path: Path) -> None:
-    settings = Settings(_env_file=None, database_url=f"sqlite:///{tmp_path}/g.db")  # type: ignore[call-arg]
-    db = open_database(settings)
-    try:
-        with unit_of_work(db.sessions) as work:
-            athlete_id = create_athlete(work, name="gone", timezone="UTC")[0].id
-        with unit_of_work(db.sessions) as work:
-            delete_athlete(work, athlete_id, None)
-        with pytest.raises(AthleteGoneError), unit_of_work(db.sessions) as work:
-            rotate_key(work, athlete_id)
-    finally:
-        db.dispose()
+def test_a_write_for_a_deleted_athlete_is_refused_by_type(db: Database) -> None:
+    with unit_of_work(db.sessions) as work:
+        athlete_id = create_athlete(work, name="gone", timezone="UTC")[0].id
+    with unit_of_work(db.sessions) as work:
+        delete_athlete(work, athlete_id, None)
+    with pytest.raises(AthleteGoneError), unit_of_work(db.sessions) as work:
+        rotate_key(work, athlete_id)
 
 
 @pytest.mark.postgres
