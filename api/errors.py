@@ -15,7 +15,8 @@ The tree::
 
 Errors of the other layers are mapped here, by class: ingest's ``UnsupportedFormatError`` →
 415, any other ``IngestError`` → 422 (:func:`from_ingest_error`); the services'
-``InvalidInputError`` → 422 and ``MissingError`` → 404 (:func:`from_service_error`);
+``InvalidInputError`` → 422 and ``MissingError`` → 404 (:func:`from_service_error`); a write
+for an athlete deleted while the request was under way (``AthleteGoneError``) → 401;
 SQLAlchemy's ``OperationalError``, ``InterfaceError`` and pool ``TimeoutError`` (the database is
 down, unreachable or too slow) → 503 with ``Retry-After`` (:func:`database_unavailable`).
 
@@ -36,6 +37,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from readiness.api.services.errors import InvalidInputError, MissingError, ServiceError
+from readiness.api.storage.unit_of_work import AthleteGoneError
 from readiness.ingest import IngestError, UnsupportedFormatError
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
@@ -224,6 +226,11 @@ async def _on_service(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(from_service_error(exc), request)
 
 
+async def _on_athlete_gone(request: Request, exc: Exception) -> JSONResponse:
+    # the key was valid when the request began, and its account was deleted meanwhile
+    return problem_response(NotAuthenticatedError("the API key is not valid"), request)
+
+
 async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = [
@@ -270,6 +277,7 @@ def install_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ProblemDetailError, _on_problem)
     app.add_exception_handler(IngestError, _on_ingest)
     app.add_exception_handler(ServiceError, _on_service)
+    app.add_exception_handler(AthleteGoneError, _on_athlete_gone)
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(StarletteHTTPException, _on_http)
     for down in DATABASE_DOWN:

@@ -26,6 +26,7 @@ from readiness.ingest import (
 from readiness.scoring import Action
 
 __all__ = [
+    "ApiKeyIssued",
     "AthleteCreate",
     "AthleteCreated",
     "AthletePublic",
@@ -127,6 +128,14 @@ class AthleteCreate(BaseModel):
 class AthleteCreated(BaseModel):
     id: int
     api_key: str = Field(description="Shown once; only its hash is stored")
+
+
+class ApiKeyIssued(BaseModel):
+    api_key: str = Field(
+        description="Shown once; only its hash is stored. Earlier keys are revoked"
+    )
+    prefix: str = Field(description="The key's first characters, to tell keys apart")
+    created: datetime
 
 
 class AthletePublic(BaseModel):

@@ -44,6 +44,7 @@ from readiness.ingest.schema.tables import (
     TABLES,
     Column,
     Table,
+    describe,
     normalize,
 )
 
@@ -70,6 +71,7 @@ __all__ = [
     "TruncatedFileError",
     "UnsupportedFormatError",
     "check_archive",
+    "describe",
     "expand_paths",
     "is_missing",
     "merge",

@@ -1,5 +1,6 @@
 """The ``readiness`` command line: one module per sub-command group (``ingest``, ``score``,
-``service``, ``athletes``), their shared helpers (``common``) and the entry point (``main``)."""
+``service``, ``athletes``, ``data``), their shared helpers (``common``) and the entry point
+(``main``)."""
 
 from readiness.api.cli.main import main
 

@@ -1,4 +1,4 @@
-"""``readiness athletes create``, ``readiness import`` and ``readiness today``.
+"""``readiness athletes create|delete``, ``readiness import`` and ``readiness today``.
 
 They work on the database named by ``DATABASE_URL`` directly (no server needed). The service
 modules are imported when a command runs, so ``readiness ingest`` stays light.
@@ -22,8 +22,10 @@ from readiness.api.cli.common import (
 from readiness.ingest import IngestError
 
 if TYPE_CHECKING:
+    from readiness.api.services.uploads import UploadService
     from readiness.api.storage.engine import Database
-    from readiness.api.storage.models import Upload
+    from readiness.api.storage.models import Athlete, Upload
+    from readiness.api.storage.unit_of_work import UnitOfWork
 
 __all__ = ["import_paths", "register", "upload_lines"]
 
@@ -41,6 +43,12 @@ def register(sub: Any) -> None:
     create.add_argument("--hr-max", type=float, default=None, help="maximum HR (bpm), for TRIMP")
     create.add_argument("--sex", choices=("male", "female"), default=None, help="for TRIMP")
     create.set_defaults(func=run_create)
+    delete = asub.add_parser(
+        "delete", help="delete an athlete and everything stored about them (cannot be undone)"
+    )
+    delete.add_argument("--athlete", type=int, required=True, metavar="ID")
+    delete.add_argument("--yes", action="store_true", help="confirm: the data cannot be restored")
+    delete.set_defaults(func=run_delete)
 
     imp: argparse.ArgumentParser = sub.add_parser(
         "import", help="import exports (files, folders, zips) for an athlete"
@@ -77,6 +85,26 @@ def run_create(args: argparse.Namespace) -> int:
     print(f"athlete {athlete_id} created: {args.name} ({args.tz.key})")
     print(f"API key (shown once, store it now): {key}")
     return 0
+
+
+def run_delete(args: argparse.Namespace) -> int:
+    from readiness.api.cli.data import with_athlete
+    from readiness.api.services.accounts import delete_athlete
+
+    if not args.yes:
+        print(
+            f"readiness: deleting athlete {args.athlete} removes all their data and cannot be "
+            "undone (export it first with `readiness export`); add --yes to confirm",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_INPUT
+
+    def delete(service: UploadService, work: UnitOfWork, athlete: Athlete) -> list[str]:
+        name = athlete.name
+        delete_athlete(work, athlete.id, service.blobs)
+        return [f"athlete {args.athlete} ({name}) deleted with all their data"]
+
+    return with_athlete(args.athlete, delete)
 
 
 def _exists(db: Database, athlete_id: int) -> bool:

@@ -1,4 +1,5 @@
-"""``POST /v1/uploads`` (multipart ``file``), ``GET /v1/uploads``, ``GET /v1/uploads/{id}``."""
+"""``POST /v1/uploads`` (multipart ``file``), ``GET /v1/uploads``, ``GET``/``DELETE
+/v1/uploads/{id}``."""
 
 from __future__ import annotations
 
@@ -95,14 +96,34 @@ def list_uploads(athlete: CurrentAthlete, work: UnitOfWorkDep, page: PaginationD
     return {"data": [UploadPublic.model_validate(r) for r in rows], "count": count}
 
 
+UploadId = Annotated[str, Path(max_length=64, pattern=r"^[0-9A-Za-z_-]+$")]
+
+
 @router.get(
     "/uploads/{upload_id}",
     summary="One upload and its status",
     responses=problems(401, 404, 422),
 )
-def get_upload(
-    upload_id: Annotated[str, Path(max_length=64, pattern=r"^[0-9A-Za-z_-]+$")],
-    athlete: CurrentAthlete,
-    work: UnitOfWorkDep,
-) -> UploadPublic:
+def get_upload(upload_id: UploadId, athlete: CurrentAthlete, work: UnitOfWorkDep) -> UploadPublic:
     return UploadPublic.model_validate(upload_of(work, athlete.id, upload_id))
+
+
+@router.delete(
+    "/uploads/{upload_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Delete an upload: its rows go and your days are rebuilt from the other uploads",
+    description=(
+        "The upload's rows are deleted, the daily table, workouts and check-ins are derived "
+        "again from your remaining uploads (a day another upload also gave keeps that "
+        "upload's values) and readiness is re-scored, in one transaction; then the stored "
+        "file is removed (unless another upload has the same content). An upload still "
+        "`queued` or `processing` is cancelled: its job stores nothing. A second delete is 404."
+    ),
+    response_class=Response,
+    responses=problems(401, 404, 422),
+)
+def delete_upload(
+    upload_id: UploadId, athlete: CurrentAthlete, work: UnitOfWorkDep, service: ServiceDep
+) -> Response:
+    service.delete(work, athlete.id, upload_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,20 +1,51 @@
-"""Athletes and their API keys: create them (admin endpoint, CLI) and find the athlete of a key."""
+"""Athletes and their API keys: create them (admin endpoint, CLI), find the athlete of a key,
+rotate the key, and delete an athlete with everything stored about them."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from readiness.api.security import hash_key, new_key
+from readiness.api.services.read_cache import WRITES
+from readiness.api.services.uploads import forget_blobs
+from readiness.api.storage.blobs import BlobStore
+from readiness.api.storage.erasure import erase_athlete
 from readiness.api.storage.models import ApiKey, Athlete, utcnow
 from readiness.api.storage.unit_of_work import UnitOfWork
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, delete, select
 
-__all__ = ["athlete_by_key", "athlete_named", "create_athlete", "get_athlete", "issue_key"]
+__all__ = [
+    "IssuedKey",
+    "athlete_by_key",
+    "athlete_named",
+    "create_athlete",
+    "delete_athlete",
+    "get_athlete",
+    "issue_key",
+    "rotate_key",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedKey:
+    """A key just issued (the only time it is visible), its stored prefix and creation time."""
+
+    key: str
+    prefix: str
+    created: datetime
+
+
+def _add_key(work: UnitOfWork, athlete_id: int) -> IssuedKey:
+    key = new_key()
+    row = ApiKey(athlete_id=athlete_id, key_hash=hash_key(key), prefix=key[:10], created=utcnow())
+    work.session.add(row)
+    return IssuedKey(key, row.prefix, row.created)
 
 
 def issue_key(work: UnitOfWork, athlete_id: int) -> str:
     """Add a new API key for the athlete and return it (the only time it is visible)."""
-    key = new_key()
-    work.session.add(ApiKey(athlete_id=athlete_id, key_hash=hash_key(key), prefix=key[:10]))
-    return key
+    return _add_key(work, athlete_id).key
 
 
 def create_athlete(
@@ -66,3 +97,26 @@ def athlete_named(work: UnitOfWork, name: str) -> Athlete | None:
     return work.session.scalars(
         select(Athlete).where(Athlete.name == name).order_by(Athlete.id)
     ).first()
+
+
+def rotate_key(work: UnitOfWork, athlete_id: int) -> IssuedKey:
+    """Revoke every API key of the athlete and issue a new one (returned: the only time it is
+    visible). The old keys stop working when the unit of work commits.
+
+    ``AthleteGoneError`` when there is no such athlete."""
+    work.lock_athlete(athlete_id)  # serialised with the athlete's other writes
+    work.after_commit(lambda: WRITES.bump(athlete_id))  # keys verified here stop at once
+    work.session.execute(delete(ApiKey).where(ApiKey.athlete_id == athlete_id))
+    return _add_key(work, athlete_id)
+
+
+def delete_athlete(work: UnitOfWork, athlete_id: int, blobs: BlobStore | None) -> None:
+    """Delete the athlete and every row about them — timeline, per-upload rows, check-ins,
+    feedback, readiness, uploads and their jobs, API keys — and, once that is committed, the
+    blobs of their uploads that no other upload shares. Nothing is re-scored: nothing is left.
+
+    ``AthleteGoneError`` when there is no such athlete (e.g. deleted just before).
+    """
+    work.lock_athlete(athlete_id)  # waits for a write (an upload job) of the athlete in flight
+    work.after_commit(lambda: WRITES.bump(athlete_id))  # keys verified here stop at once
+    forget_blobs(work, blobs, erase_athlete(work.session, athlete_id))

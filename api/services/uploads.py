@@ -34,9 +34,10 @@ from readiness.api.services.errors import MissingError
 from readiness.api.services.readiness import changed_since, changing
 from readiness.api.settings import Settings
 from readiness.api.storage.blobs import Blob, BlobStore, Spool
+from readiness.api.storage.erasure import forget_jobs, unreferenced
 from readiness.api.storage.jobs import Claim, end_job, owns, requeue
 from readiness.api.storage.models import Athlete, Upload, utcnow
-from readiness.api.storage.repositories import apply_result, page_rows
+from readiness.api.storage.repositories import apply_result, page_rows, remove_upload
 from readiness.api.storage.unit_of_work import UnitOfWork, unit_of_work
 from readiness.ingest import (
     AthleteProfile,
@@ -53,6 +54,7 @@ __all__ = [
     "Outcome",
     "Received",
     "UploadService",
+    "forget_blobs",
     "read_for",
     "upload_of",
     "uploads_page",
@@ -243,7 +245,11 @@ class UploadService:
             return existing, Outcome.EXISTING
         if self.background_bytes and received.size > self.background_bytes:
             return self._queue(work, athlete.id, received)
-        result = read_for(athlete, received)  # an IngestError propagates: nothing written
+        try:
+            result = read_for(athlete, received)  # an IngestError propagates: nothing written
+        except IngestError:
+            self._drop_refused(work, received)
+            raise
         athlete_id = athlete.id
         with changing(work, athlete_id, now=self.clock()) as s:
             existing = _live_or_clear(work, athlete_id, sha)
@@ -312,6 +318,37 @@ class UploadService:
             s.flush()
             changed_since(s, apply_result(s, athlete_id, pairs, tz=athlete.timezone))
         return out
+
+    def delete(self, work: UnitOfWork, athlete_id: int, upload_id: str) -> None:
+        """Delete the athlete's upload ``upload_id``: its rows go, the athlete's tables are
+        re-derived from the remaining uploads and re-scored in the same transaction, and its
+        blob is removed once that is committed (unless another upload has the same content).
+
+        An upload still ``queued`` or ``processing`` is cancelled: its waiting job is dropped,
+        and a worker already reading it finds the upload gone and stores nothing.
+        ``MissingError`` when the athlete has no such upload (also when it was just deleted).
+        """
+        upload_of(work, athlete_id, upload_id)  # 404 before taking the write lock
+        with changing(work, athlete_id, now=self.clock()) as s:
+            sha = s.scalar(
+                select(Upload.sha256).where(Upload.id == upload_id, Upload.athlete_id == athlete_id)
+            )
+            if sha is None:  # deleted by a concurrent request meanwhile
+                raise _missing(upload_id)
+            forget_jobs(s, athlete_id, upload_id)
+            changed_since(s, remove_upload(s, athlete_id, upload_id))
+        forget_blobs(work, self.blobs, [sha])
+
+    def _drop_refused(self, work: UnitOfWork, received: Received) -> None:
+        """A file refused at once leaves nothing behind: its blob goes unless an upload (of
+        any athlete) already holds the same bytes."""
+        if self.blobs is None or received.path != self.blobs.path_of(received.sha256):
+            return  # a file of the CLI's, not the service's
+        if unreferenced(work.session, [received.sha256]):
+            try:
+                self.blobs.remove(received.sha256)
+            except OSError:
+                _log.warning("could not remove the blob %s", received.sha256, exc_info=True)
 
     def _queue(
         self, work: UnitOfWork, athlete_id: int, received: Received
@@ -426,11 +463,33 @@ def uploads_page(
     )
 
 
+def _missing(upload_id: str) -> MissingError:
+    return MissingError(f"no upload {upload_id} in your account", upload_id=upload_id)
+
+
 def upload_of(work: UnitOfWork, athlete_id: int, upload_id: str) -> Upload:
     """The athlete's upload ``upload_id`` (``MissingError`` when they have none of that id)."""
     upload = work.session.scalars(
         select(Upload).where(Upload.id == upload_id, Upload.athlete_id == athlete_id)
     ).one_or_none()
     if upload is None:
-        raise MissingError(f"no upload {upload_id!r}")
+        raise _missing(upload_id)
     return upload
+
+
+def forget_blobs(work: UnitOfWork, blobs: BlobStore | None, shas: Sequence[str]) -> None:
+    """Once the unit of work commits, remove the blobs among ``shas`` that no upload (of any
+    athlete: equal files share one blob) names any more; nothing when there is no blob store
+    (the CLI's imports keep none)."""
+    if blobs is None or not shas:
+        return
+    gone = unreferenced(work.session, shas)
+
+    def remove() -> None:
+        for sha in gone:
+            try:
+                blobs.remove(sha)
+            except OSError:  # the rows are gone already; a stray file only costs space
+                _log.warning("could not remove the blob %s", sha, exc_info=True)
+
+    work.after_commit(remove)

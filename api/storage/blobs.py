@@ -120,3 +120,13 @@ class BlobStore:
     def open(self, sha256: str) -> BinaryIO:
         """The blob of ``sha256``, open for reading (``FileNotFoundError`` when absent)."""
         return self.path_of(sha256).open("rb")
+
+    def remove(self, sha256: str) -> bool:
+        """Delete the blob of ``sha256``; returns whether there was one. Its folder stays (a
+        writer may be moving another blob into it); a reader that has the file open keeps
+        reading it (POSIX)."""
+        try:
+            self.path_of(sha256).unlink()
+        except FileNotFoundError:
+            return False
+        return True

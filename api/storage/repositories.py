@@ -24,7 +24,7 @@ answer to another field.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date, timedelta
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
@@ -36,7 +36,7 @@ from readiness.api.storage.frames import (
     load_upload_rows,
     row_values,
 )
-from readiness.api.storage.models import CheckinRow, UploadCheckinRow
+from readiness.api.storage.models import CheckinRow, Upload, UploadCheckinRow
 from readiness.ingest import (
     CHECKINS,
     DAILY,
@@ -53,6 +53,8 @@ __all__ = [
     "apply_result",
     "page_rows",
     "rederive",
+    "remove_upload",
+    "stream_rows",
     "upsert_checkin",
 ]
 
@@ -129,6 +131,32 @@ def apply_result(
     rederive(session, athlete_id, *span)
     workouts = any(not r.sessions.empty for r in tagged)
     return span[0] - _WORKOUT_MARGIN if workouts else span[0]
+
+
+def remove_upload(session: Session, athlete_id: int, upload_id: str) -> date | None:
+    """Delete the athlete's upload ``upload_id`` and its own rows, and re-derive the merged
+    timeline on the dates they covered from the remaining uploads (a day another upload gave
+    too keeps that upload's values); returns the first date whose merged rows may have changed
+    (``None``: the upload gave no rows).
+
+    The caller holds the athlete's write lock and owns the transaction.
+    """
+    first: date | None = None
+    last: date | None = None
+    workouts = False
+    for name, cls in UPLOAD_ROW_CLASSES.items():
+        mine = (cls.athlete_id == athlete_id, cls.upload_id == upload_id)
+        lo, hi = session.execute(select(func.min(cls.date), func.max(cls.date)).where(*mine)).one()
+        if lo is not None and hi is not None:
+            first = lo if first is None else min(first, lo)
+            last = hi if last is None else max(last, hi)
+            workouts = workouts or name == SESSIONS.name
+        session.execute(delete(cls).where(*mine))
+    session.execute(delete(Upload).where(Upload.athlete_id == athlete_id, Upload.id == upload_id))
+    if first is None or last is None:
+        return None
+    rederive(session, athlete_id, first, last)
+    return first - _WORKOUT_MARGIN if workouts else first
 
 
 def rederive(session: Session, athlete_id: int, first: date, last: date) -> None:
@@ -240,6 +268,24 @@ def upsert_checkin(
     row = session.get(CheckinRow, (athlete_id, day), populate_existing=True)
     assert row is not None
     return row, not had
+
+
+def stream_rows(
+    session: Session,
+    cls: type[_Row],
+    where: Sequence[ColumnElement[bool]],
+    order_by: Sequence[Any],
+    *,
+    chunk: int = 1000,
+) -> Iterator[list[_Row]]:
+    """Every row of ``cls`` matching ``where`` (in ``order_by``), ``chunk`` rows at a time: the
+    database streams them (a server-side cursor on PostgreSQL) and the session keeps only weak
+    references, so memory holds about one chunk whatever the history."""
+    result = session.scalars(
+        select(cls).where(*where).order_by(*order_by).execution_options(yield_per=chunk)
+    )
+    for part in result.partitions(chunk):
+        yield list(part)
 
 
 def page_rows(

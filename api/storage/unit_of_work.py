@@ -26,7 +26,12 @@ from readiness.api.storage.models import Athlete
 from sqlalchemy import event, update
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
-__all__ = ["UnitOfWork", "unit_of_work"]
+__all__ = ["AthleteGoneError", "UnitOfWork", "unit_of_work"]
+
+
+class AthleteGoneError(LookupError):
+    """The athlete whose data a write was to change does not exist (any more): e.g. their
+    account was deleted while the request was on its way."""
 
 
 #: ``session.info`` key: the session flushed rows or ran a write statement.
@@ -78,8 +83,20 @@ class UnitOfWork:
             self._locked.add(athlete_id)
         athlete = self.session.get(Athlete, athlete_id, populate_existing=True)
         if athlete is None:
-            raise LookupError(f"athlete {athlete_id} does not exist")
+            raise AthleteGoneError(f"athlete {athlete_id} does not exist")
         return athlete.data_version
+
+    def snapshot(self) -> None:
+        """End the read-only part of the transaction and, on PostgreSQL, read on from one
+        snapshot of the database until the unit ends (``REPEATABLE READ``), so that several
+        queries see the same data even while other transactions commit. (SQLite's driver
+        starts a transaction only at the first write, so there each query sees the latest
+        commit.)"""
+        if self.wrote:
+            return
+        self.session.rollback()
+        if self.session.get_bind().dialect.name == "postgresql":
+            self.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
 
     def release(self) -> None:
         """End the read-only part of the transaction and give its connection back (e.g. before

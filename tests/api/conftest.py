@@ -41,11 +41,13 @@ def _free_port() -> int:
 
 @dataclass(frozen=True)
 class Server:
-    """A running service: its base URL and database backend name."""
+    """A running service: its base URL, database backend name and log, and the database URL
+    it runs on (tests may count rows there)."""
 
     url: str
     backend: str
     log: Path
+    database: str = ""
 
     def client(self, key: str | None = None, **kw: object) -> httpx.Client:
         headers = {"Authorization": f"Bearer {key}"} if key else {}
@@ -162,7 +164,7 @@ def launch(
             proc.kill()
             pytest.fail(f"server did not start in 60 s:\n{log.read_text()}")
         time.sleep(0.1)
-    return Launched(proc, Server(url=base, backend=backend, log=log))
+    return Launched(proc, Server(url=base, backend=backend, log=log, database=url))
 
 
 def _start(

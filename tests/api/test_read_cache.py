@@ -6,7 +6,13 @@ import threading
 import time
 from datetime import UTC, datetime
 
-from readiness.api.services.read_cache import ReadCache, VersionKey, minute_of
+from readiness.api.services.read_cache import (
+    ReadCache,
+    VerifiedKeys,
+    VersionKey,
+    WriteSequence,
+    minute_of,
+)
 
 
 def _key(version: int = 1, athlete: int = 7) -> VersionKey:
@@ -87,3 +93,39 @@ def test_the_cache_is_bounded() -> None:
 def test_today_is_evaluated_at_the_start_of_its_minute() -> None:
     at = datetime(2026, 6, 1, 18, 42, 59, 999_999, tzinfo=UTC)
     assert minute_of(at) == datetime(2026, 6, 1, 18, 42, tzinfo=UTC)
+
+
+def test_a_verified_key_is_taken_for_its_ttl_unless_its_athlete_wrote() -> None:
+    writes = WriteSequence()
+    keys = VerifiedKeys(ttl_s=0.4, writes=writes)
+    assert keys.recall("h") is None
+    keys.remember("h", _key(3), keys.before_check())
+    assert keys.recall("h") == _key(3)
+    writes.bump(99)  # another athlete's write
+    assert keys.recall("h") == _key(3)
+    writes.bump(7)  # this athlete's write, committed in this process
+    assert keys.recall("h") is None
+    # a write that committed while the key's row was being read retires the entry too
+    count = keys.before_check()
+    writes.bump(7)
+    keys.remember("h", _key(3), count)
+    assert keys.recall("h") is None
+    keys.remember("h", _key(4), keys.before_check())
+    time.sleep(0.45)
+    assert keys.recall("h") is None  # past its ttl: ask the database
+
+
+def test_past_half_its_ttl_one_caller_renews_a_verified_key() -> None:
+    keys = VerifiedKeys(ttl_s=0.4, writes=WriteSequence())
+    keys.remember("h", _key(), keys.before_check())
+    time.sleep(0.25)
+    answers = [keys.recall("h") for _ in range(5)]
+    assert answers.count(None) == 1  # that one checks the database and renews
+    keys.remember("h", _key(), keys.before_check())
+    assert all(keys.recall("h") == _key() for _ in range(5))
+
+
+def test_no_ttl_keeps_nothing() -> None:
+    keys = VerifiedKeys(ttl_s=0, writes=WriteSequence())
+    keys.remember("h", _key(), keys.before_check())
+    assert keys.recall("h") is None

@@ -8,8 +8,6 @@ import re
 import subprocess
 import sys
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -19,45 +17,15 @@ import httpx
 import pytest
 from dotenv import dotenv_values
 from readiness.api import Settings, create_app
-from readiness.api.cli.main import main
 from readiness.api.cli.service import _read_manifest, demo_instant
 from readiness.api.cli.wording import action_words
 
 from tests.api.builders import checkins_csv, daily_csv, sessions_csv
 from tests.api.conftest import _free_port
+from tests.cli.conftest import Runner
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "sample_data"
-
-
-@dataclass(frozen=True)
-class Ran:
-    returncode: int
-    stdout: str
-    stderr: str
-
-
-@pytest.fixture
-def run(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> Callable[[list[str], Path, Path], Ran]:
-    """Run ``readiness ARGS...`` in-process with ``DATABASE_URL`` pointing at ``db``."""
-
-    def _run(args: list[str], db: Path, cwd: Path) -> Ran:
-        monkeypatch.setenv("DATABASE_URL", f"sqlite:///{db}")
-        monkeypatch.chdir(cwd)
-        capsys.readouterr()
-        try:
-            code = main(args)
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-        out = capsys.readouterr()
-        return Ran(code, out.out, out.err)
-
-    return _run
-
-
-Runner = Callable[[list[str], Path, Path], Ran]
 
 
 def test_create_import_today(

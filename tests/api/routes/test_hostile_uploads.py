@@ -6,10 +6,9 @@ Garmin file, an entity-expansion ("billion laughs") Apple Health ``export.xml``,
 declared size lies, and a 100 MB zip bomb streamed as a real body. Each answers a 4xx
 problem+json naming the cap or the problem within :data:`BOUND_S`, and nothing is written:
 the athlete's uploads, days, sessions, check-ins and readiness read the same through the API,
-every table of the database keeps its row count, and (for the archives refused from their
-central directory) no blob or spool file is left in the data folder. Inline-read files refused
-by their reader (deep JSON, the XML bomb, the lying member) keep their blob, as every upload
-read at once does.
+every table of the database keeps its row count, and no blob or spool file is left in the data
+folder (archives are refused from their central directory before anything is stored; a file
+refused by its reader — deep JSON, the XML bomb, the lying member — has its blob removed).
 
 The server here accepts bodies up to 200 MB and queues uploads over the default 5 MB as jobs,
 so the 100,001-member zip (~9.6 MB) and the bomb would go to the background: the upload service
@@ -214,8 +213,8 @@ def test_a_hostile_upload_is_refused_at_once_and_nothing_is_written(
     assert elapsed <= BOUND_S, f"{probe}: {elapsed:.2f} s"
     print(f"{roomy.server.backend} {probe} ({len(data)} bytes): {status} in {elapsed:.2f} s")
     assert _snapshot(roomy, athlete_key) == before
-    if before_storing:  # refused from the central directory: no blob, no spool file
-        assert _stored_files(roomy) == files
+    assert _stored_files(roomy) == files, "a refused upload left a file"
+    del before_storing  # whether it was refused before storing or after reading: no file stays
 
 
 def _local(name: bytes, crc: int, csize: int, usize: int) -> bytes:

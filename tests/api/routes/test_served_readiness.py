@@ -68,3 +68,24 @@ def test_concurrent_first_reads_agree_and_match_the_schema(server: Server) -> No
         # what the schema documents, field for field
         model = DayReadinessPublic.model_validate(bodies[0])
         assert model.model_dump(mode="json", exclude_unset=True) == bodies[0]
+
+
+def test_a_rotated_or_deleted_key_stops_at_once_on_the_daily_endpoints(server: Server) -> None:
+    a = server.athlete("served-keys")
+    end = a.today() - timedelta(days=1)
+    with server.client(a.key) as c:
+        assert upload(c, daily_csv(end, days=20), "d.csv").status_code == 201
+        for _ in range(3):  # verified and served from the process's cache
+            assert c.get("/v1/readiness/today").status_code == 200
+            assert c.get(f"/v1/readiness/{end}").status_code == 200
+        rotated = c.post("/v1/me/keys")
+        assert rotated.status_code == 201, rotated.text
+        assert c.get("/v1/readiness/today").status_code == 401
+        assert c.get(f"/v1/readiness/{end}").status_code == 401
+    new_key = rotated.json()["api_key"]
+    with server.client(new_key) as c:
+        assert c.get("/v1/readiness/today").status_code == 200
+        assert c.get(f"/v1/readiness/{end}").status_code == 200
+        assert c.delete("/v1/me").status_code == 204
+        assert c.get("/v1/readiness/today").status_code == 401
+        assert c.get(f"/v1/readiness/{end}").status_code == 401
