@@ -347,13 +347,17 @@
     }
   }
 
-  function formJson(form, numeric) {
+  // answered: only the fields the athlete filled in (a check-in keeps the day's other answers,
+  // also those read from uploaded files; an unticked box says nothing)
+  function formJson(form, numeric, answered) {
     const out = {};
     for (const el of form.elements) {
       if (!el.name) continue;
-      if (el.type === "checkbox") out[el.name] = el.checked;
-      else if (el.value === "") out[el.name] = null;
-      else out[el.name] = numeric.includes(el.name) ? Number(el.value) : el.value;
+      if (el.type === "checkbox") {
+        if (el.checked || !answered) out[el.name] = el.checked;
+      } else if (el.value === "") {
+        if (!answered) out[el.name] = null;
+      } else out[el.name] = numeric.includes(el.name) ? Number(el.value) : el.value;
     }
     return out;
   }
@@ -361,7 +365,7 @@
   async function onCheckin(event) {
     event.preventDefault();
     const body = formJson(event.target, ["soreness", "stress", "stiffness", "pain", "fatigue",
-      "mood", "sleep_quality"]);
+      "mood", "sleep_quality"], true);
     try {
       await api("v1/checkins", { method: "POST", body: JSON.stringify(body),
         headers: { "Content-Type": "application/json" } });
