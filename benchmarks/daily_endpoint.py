@@ -25,7 +25,6 @@ import argparse
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -37,6 +36,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from uploads import free_port  # the port helper of the upload benchmark
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -53,13 +55,6 @@ class Load:
     p50_ms: float
     p99_ms: float
     errors: int
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 def _wait(url: str, logs: Path) -> None:
@@ -158,7 +153,7 @@ def main() -> int:
         day = pin[:10]
         print(f"sample athlete loaded in {time.perf_counter() - started:.1f} s; clock {pin}")
         env_pinned = {**env, "READINESS_NOW": pin}
-        bare_port, api_port = _free_port(), _free_port()
+        bare_port, api_port = free_port(), free_port()
         uvicorn = [str(BIN / "python"), "-m", "uvicorn", "--host", "127.0.0.1"]
         bare_cmd = [
             *uvicorn,

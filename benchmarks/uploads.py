@@ -126,7 +126,8 @@ def garmin_account_zip(days: int = 365) -> Path:
     return path
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A free loopback TCP port."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port: int = s.getsockname()[1]
@@ -174,7 +175,7 @@ def service(database_url: str, workdir: Path, workers: int) -> Iterator[Service]
         "READINESS_ADMIN_TOKEN": ADMIN,
         "READINESS_DATA_DIR": str(workdir / "data"),
     }
-    port = _free_port()
+    port = free_port()
     cmd = [READINESS, "serve", "--port", str(port)] + (["--no-worker"] if workers else [])
     logs = (workdir / f"serve-{port}.log").open("wb")
     api = subprocess.Popen(cmd, env=env, cwd=workdir, stdout=logs, stderr=subprocess.STDOUT)

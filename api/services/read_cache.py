@@ -102,17 +102,17 @@ class ReadCache:
 
         Concurrent misses of one entry compute it once: the others wait for that computation
         (after a write, every open dashboard asks again at once)."""
+        found = self.peek(key, item)
+        if found is not MISSING:
+            return found  # type: ignore[return-value]
         full = (key, item)
         with self._lock:
-            if full in self._entries:
-                self.hits += 1
-                return self._entries[full]  # type: ignore[return-value]
             flight = self._flights.setdefault(full, threading.Lock())
         with flight:
+            found = self.peek(key, item)  # computed while this request waited
+            if found is not MISSING:
+                return found  # type: ignore[return-value]
             with self._lock:
-                if full in self._entries:  # computed while this request waited
-                    self.hits += 1
-                    return self._entries[full]  # type: ignore[return-value]
                 self.misses += 1
             try:
                 value = compute()

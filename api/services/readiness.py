@@ -60,7 +60,6 @@ __all__ = [
     "data_span",
     "local_today",
     "missing_readiness",
-    "read_day",
     "read_range",
     "read_today",
     "refresh",
@@ -87,7 +86,11 @@ class DaySpan:
 
 def local_today(athlete: Athlete, now: datetime) -> date:
     """The athlete's local calendar day at the instant ``now``."""
-    return now.astimezone(ZoneInfo(athlete.timezone)).date()
+    return _local_date(athlete.timezone, now)
+
+
+def _local_date(timezone: str, now: datetime) -> date:
+    return now.astimezone(ZoneInfo(timezone)).date()
 
 
 def data_span(work: UnitOfWork, athlete_id: int) -> DaySpan | None:
@@ -270,17 +273,10 @@ def _stored_or_scored(
     return found
 
 
-def read_day(
-    work: UnitOfWork, athlete: Athlete, day: date, *, now: datetime
-) -> dict[str, Any] | None:
-    """The readiness of ``day`` (stored, or scored for this read).
-
-    ``None`` when there is no data on or before ``day``, or ``day`` is after today (at ``now``).
-    """
-    span = _span(work.session, athlete.id)
-    if span is None or not span.first <= day <= _last_day(span, local_today(athlete, now)):
-        return None
-    return _stored_or_scored(work.session, athlete, [day])[day]
+def _has_readiness(span: DaySpan | None, day: date, today: date) -> bool:
+    """Whether ``day`` has a readiness: from the first data day to today (or the last data
+    day, if later)."""
+    return span is not None and span.first <= day <= _last_day(span, today)
 
 
 def read_range(
@@ -389,11 +385,11 @@ def missing_readiness(
 def served_day(
     work: UnitOfWork, athlete: Athlete, day: date, *, now: datetime, cache: ReadCache
 ) -> bytes:
-    """:func:`read_day` as JSON, kept in ``cache`` for the athlete's data version; raises
-    :func:`missing_readiness` when the day has none."""
+    """The readiness of ``day`` (stored, or scored for this read) as JSON, kept in ``cache``
+    for the athlete's data version; raises :func:`missing_readiness` when the day has none
+    (no data on or before it, or it is after today at ``now``)."""
     key = version_key(athlete)
-    span = _cached_span(work, key, cache)
-    if span is None or not span.first <= day <= _last_day(span, local_today(athlete, now)):
+    if not _has_readiness(_cached_span(work, key, cache), day, local_today(athlete, now)):
         raise missing_readiness(work, athlete, day, now=now)
     session = work.session
     return cache.get_or_compute(
@@ -417,9 +413,9 @@ def cached_day(key: VersionKey, day: date, *, now: datetime, cache: ReadCache) -
     """``day``'s JSON if ``cache`` holds it for ``key`` and the day has a readiness at ``now``
     (no database); ``None`` leaves it to :func:`served_day`."""
     span = cache.peek(key, "span")
-    if not isinstance(span, DaySpan):
-        return None
-    if not span.first <= day <= _last_day(span, now.astimezone(ZoneInfo(key.timezone)).date()):
+    if not isinstance(span, DaySpan) or not _has_readiness(
+        span, day, _local_date(key.timezone, now)
+    ):
         return None
     body = cache.peek(key, ("day", day))
     return body if isinstance(body, bytes) else None
