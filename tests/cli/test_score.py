@@ -142,7 +142,7 @@ def test_feedback_csv(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     good = tmp_path / "feedback.csv"
     good.write_text("date,action,helped,note\n2025-01-05,assisted_stretching,4,\n", "utf-8")
     out = _json(capsys, ["score", *paths, "--json", "--feedback", str(good)])
-    assert "1 of 30 labelled days" in out["days"][0]["calibration"]["feedback"]
+    assert "1 of the 30 rated days needed" in out["days"][0]["calibration"]["feedback"]
     bad = tmp_path / "bad.csv"
     bad.write_text("day,what\n2025-01-05,x\n", "utf-8")
     assert main(["score", *paths, "--feedback", str(bad)]) == 2
