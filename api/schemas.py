@@ -35,6 +35,7 @@ __all__ = [
     "DailyPublic",
     "DataFreshnessPublic",
     "DayReadinessPublic",
+    "EvidencePublic",
     "FeedbackIn",
     "FeedbackPublic",
     "Health",
@@ -283,13 +284,35 @@ class _Open(BaseModel):
 
 
 class ContributorPublic(_Open):
-    signal: str
-    text: str
-    value: float | None = None
+    """One input to a sub-score, in real units, with a sentence in plain words."""
+
+    signal: str = Field(examples=["hrv_today"])
+    text: str = Field(
+        description="A sentence for the athlete, in plain words (no method names)",
+        examples=["HRV (RMSSD) last night 57 ms, below your normal (60–66 ms)"],
+    )
+    value: float | None = Field(default=None, description="The value, in `unit`")
     unit: str = ""
-    normal_range: list[float | None] | None = None
-    sd: float | None = None
-    points: float | None = None
+    normal_range: list[float | None] | None = Field(
+        default=None, description="Your normal range [low, high], in `unit`"
+    )
+    sd: float | None = Field(
+        default=None,
+        description=(
+            "Deviation from your normal in baseline SDs, signed so that positive is the "
+            "worrying direction (HRV below, resting HR above, a check-in worse than usual); "
+            "negative is the reassuring one. For above/below see `direction`"
+        ),
+    )
+    direction: Literal["below", "within", "above"] | None = Field(
+        default=None, description="Where `value` sits against `normal_range` (null without one)"
+    )
+    points: float | None = Field(default=None, description="Points added to the sub-score")
+    method: str | None = Field(
+        default=None,
+        description="How the number was computed, for the curious (method names live here)",
+        examples=["Theil–Sen slope of the 7-day mean of ln HRV over 21 days (Plews 2012)"],
+    )
 
 
 class SubScorePublic(_Open):
@@ -307,18 +330,45 @@ class WarmthPublic(_Open):
     evaluated_at: str | None = Field(default=None, description="Instant warmth was evaluated at")
 
 
+class EvidencePublic(BaseModel):
+    """One cited work: its short key, its full citation, and its entry in docs/evidence.md."""
+
+    key: str = Field(examples=["Cheung 2003"])
+    citation: str = Field(
+        examples=[
+            "Cheung K, Hume PA, Maxwell L (2003). Delayed onset muscle soreness: treatment "
+            "strategies and performance factors. Sports Medicine 33(2):145–64."
+        ]
+    )
+    url: str = Field(
+        description="The entry in the repository's docs/evidence.md (path#anchor)",
+        examples=["docs/evidence.md#cheung-2003"],
+    )
+
+
 class RecommendationPublic(_Open):
     action: Action = Field(examples=["relaxation_massage"])
     rule: str
-    reasons: list[str]
+    reasons: list[str] = Field(description="Why, in plain words")
     notes: list[str] = []
-    evidence: list[str] = []
+    evidence: list[EvidencePublic] = Field(
+        default=[], description="The works the rule rests on (docs/evidence.md)"
+    )
     disclaimer: str
 
 
 class CalibrationPublic(_Open):
     valid_nights: int
     state: str
+    reasons: list[str] = Field(
+        default=[], description="Why anything is null or provisional, in plain words"
+    )
+    feedback: str | None = Field(
+        default=None, description="What your feedback changed, in plain words"
+    )
+    feedback_method: str | None = Field(
+        default=None, description="The feedback model's validation figures, for the curious"
+    )
 
 
 class DataFreshnessPublic(_Open):

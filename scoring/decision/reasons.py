@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from readiness.scoring.decision.gates import SiteFinding
 from readiness.scoring.thresholds import Thresholds
-from readiness.scoring.words import count_text, days_text, duration_text, plural
+from readiness.scoring.words import count_text, days_text, duration_text, hours_text, plural
 
 __all__ = [
     "RELAXATION_LATER",
@@ -193,8 +193,8 @@ def relaxation_reasons(facts: DayFacts, th: Thresholds) -> list[str]:
     ]
     if _known(facts.load_stiffness) and facts.load_stiffness >= th.band_guarded:
         out.append(
-            f"deep-tissue work waits ≥ {th.deep_tissue_wait_h:g} h, until stress is below "
-            f"{th.band_guarded:g}"
+            f"deep-tissue work waits at least {hours_text(th.deep_tissue_wait_h)}, until stress "
+            f"is below {th.band_guarded:g}"
         )
     return out
 

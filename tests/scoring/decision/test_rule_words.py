@@ -115,7 +115,7 @@ def test_changing_a_threshold_changes_the_words() -> None:
     assert "until stress is below 67" in by_id["R3"].explain(FACTS, DEFAULT)[1]
     assert "until stress is below 70" in by_id["R3"].explain(FACTS, th)[1]
     assert (
-        "waits ≥ 36 h"
+        "waits at least 1 day 12 h"
         in by_id["R3"].explain(FACTS, dataclasses.replace(DEFAULT, deep_tissue_wait_h=36.0))[1]
     )
     ill = by_id["R1"]
