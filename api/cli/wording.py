@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from readiness.scoring.words import duration_text
+from readiness.scoring import duration_text
 
 __all__ = [
     "ACTION_WORDS",
