@@ -169,13 +169,22 @@ def illness_reasons(facts: DayFacts, th: Thresholds) -> list[str]:
     return out
 
 
+#: The HRV patterns that call for rest (R2), in plain words (docs/scoring.md, "Patterns").
+_PATTERN_WORDS = {
+    "parasympathetic-shift": (
+        "your HRV is above its normal while your resting HR is below it and you feel fatigued"
+    ),
+    "locked-low": "your HRV has stayed below its normal and has stopped varying from day to day",
+}
+
+
 def overreaching_reasons(facts: DayFacts, th: Thresholds) -> list[str]:
     """R2: rest for a run-down nervous system."""
     high = _known(facts.stress) and facts.stress >= th.rest_stress
     if facts.pattern in ("parasympathetic-shift", "locked-low") and not high:
         return [
-            f"your HRV pattern is '{facts.pattern}' under a high training load — a trajectory seen "
-            "before non-functional overreaching; rest comes first"
+            f"{_PATTERN_WORDS[facts.pattern]}, under a high training load — a course seen before "
+            "overreaching that takes weeks to recover from; rest comes first"
         ]
     extra = []
     if _known(facts.sleep_debt_h) and facts.sleep_debt_h >= th.rest_sleep_debt_h:
