@@ -277,9 +277,13 @@ def stiffness_contributors(history: History, i: int, th: Thresholds) -> tuple[Co
         (
             "monotony",
             stiffness.l3[i],
-            f"Training monotony {load.monotony[i]:.1f} over {the_last(th.mean_days)} (higher "
-            "means the days' loads were more alike)"
-            f"{deload}",
+            (
+                f"Training monotony {load.monotony[i]:.1f} over {the_last(th.mean_days)} (higher "
+                "means the days' loads were more alike)"
+                if _known(float(load.monotony[i]))
+                else f"Training monotony over {the_last(th.mean_days)} not known"
+            )
+            + deload,
             load.monotony[i],
             "mean/SD",
             f"Foster monotony: mean ÷ SD of the last {th.mean_days} daily loads (Foster 1998)",

@@ -84,9 +84,9 @@ def unusual_night(night: Night, i: int, th: Thresholds) -> Contributor | None:
     direction = "higher" if z_feature[leading] > 0 else "lower"
     return Contributor(
         "unusual_night",
-        f"Last night, taking {together} together, was more unusual than {closer} of your "
-        f"previous {plural(n_nights, 'night')} — mostly your {name}, which was {direction} "
-        "than usual",
+        f"Last night, taking {together} together, was more unusual than "
+        f"{'any' if closer == n_nights else closer} of your previous "
+        f"{plural(n_nights, 'night')} — mostly your {name}, which was {direction} than usual",
         distance,
         "robust Mahalanobis distance",
         None,

@@ -66,6 +66,7 @@ def _problems(text: str) -> list[str]:
         for m in HOURS.finditer(text)
         if int(m.group(1)) >= 24 and not text[m.end() : m.end() + 9].startswith(" after")
     ]
+    found += [f"a missing number {m.group()!r}" for m in re.finditer(r"\bnan\b|\bNone\b", text)]
     if "TRIMP" in text and "TRIMP (training load" not in text:
         found.append("TRIMP without its explanation")
     return found
