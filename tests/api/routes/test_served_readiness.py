@@ -128,3 +128,13 @@ def test_served_objects_cite_their_evidence_and_speak_plainly(server: Server) ->
                 assert {"method", "direction", "sd"} <= set(contributor)
                 texts.append(contributor["text"])
         assert [p for t in texts for p in problems(t)] == [], texts
+
+
+def test_the_schema_documents_the_sign_of_sd_and_the_evidence_object() -> None:
+    schema = DayReadinessPublic.model_json_schema()
+    contributor = schema["$defs"]["ContributorPublic"]["properties"]
+    assert "positive is the worrying direction" in contributor["sd"]["description"]
+    assert {"method", "direction", "text"} <= set(contributor)
+    evidence = schema["$defs"]["EvidencePublic"]
+    assert set(evidence["required"]) == {"key", "citation", "url"}
+    assert evidence["properties"]["url"]["examples"] == ["docs/evidence.md#cheung-2003"]
