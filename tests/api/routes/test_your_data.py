@@ -380,6 +380,8 @@ def test_a_new_athlete_never_sees_a_deleted_athletes_served_day(server: Server) 
     end = gone.today() - timedelta(days=1)
     with server.client(gone.key) as c:
         assert upload(c, daily_csv(end, days=20), "d.csv").status_code == 201
+        calm = {"date": str(gone.today()), "stress": 2}
+        assert c.post("/v1/checkins", json=calm).status_code in (200, 201)  # two writes, as below
         before = c.get("/v1/readiness/today")
         assert before.status_code == 200 and before.json()["recommendation"]["rule"] != "R0"
         assert c.delete("/v1/me").status_code == 204
