@@ -11,8 +11,8 @@ __all__ = ["problems"]
 
 _TEXT = {
     401: "No API key, or an unknown one",
-    403: "Wrong or unconfigured admin token",
-    404: "No such resource for this athlete",
+    403: "Wrong or unconfigured admin token, or your role cannot do this",
+    404: "No such resource for this athlete, or outside your teams",
     413: "The upload is larger than READINESS_MAX_UPLOAD_MB",
     415: "The file is not a supported export",
     422: "Invalid request, or an export that cannot be read",
