@@ -22,7 +22,7 @@ from readiness.api.throttle import AuthThrottle
 __all__ = ["router"]
 
 router = APIRouter(tags=["calendar"])
-ICS = "text/calendar; charset=utf-8"
+ICS = "text/calendar"
 FEED = "calendar_feed"
 
 
@@ -61,8 +61,11 @@ def delete_calendar_token(athlete: CurrentAthlete, work: UnitOfWorkDep) -> Respo
     summary="Your calendar feed: one all-day event per day, the call and its top reason",
     response_class=Response,
     responses={
-        200: {"description": "An iCalendar feed (RFC 5545)", "content": {ICS: {}}},
-        **problems(404, 422),
+        200: {
+            "description": "An iCalendar feed (RFC 5545)",
+            "content": {ICS: {"schema": {"type": "string"}}},
+        },
+        **problems(404, 422, 429),
     },
 )
 def get_calendar(
@@ -78,4 +81,4 @@ def get_calendar(
     if athlete is None:
         throttle.failed(address)
         raise missing_token()
-    return Response(content=feed(work, athlete, now=now), media_type=ICS)
+    return Response(content=feed(work, athlete, now=now), media_type=f"{ICS}; charset=utf-8")
