@@ -197,12 +197,12 @@ def _admin(request: Request, settings: SettingsDep, credentials: Credentials) ->
 def _caller(request: Request, work: UnitOfWorkDep, credentials: Credentials) -> Caller:
     """The admin (the admin token), a coach or an athlete (their API key)."""
     key = _key(credentials)
+    throttle: AuthThrottle = request.app.state.auth_throttle
+    address = _address(request)
+    throttle.check(address)  # first: a throttled address cannot tell a right guess either
     settings: Settings = request.app.state.settings
     if settings.admin_token and tokens_equal(key, settings.admin_token):
         return ADMIN
-    throttle: AuthThrottle = request.app.state.auth_throttle
-    address = _address(request)
-    throttle.check(address)
     caller = caller_by_key(work, key)
     if caller is None:
         throttle.failed(address)

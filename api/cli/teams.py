@@ -4,11 +4,10 @@ of teams, on the database named by ``DATABASE_URL`` directly (no server needed).
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from readiness.api.cli.common import EXIT_BAD_INPUT, load_settings, print_json
+from readiness.api.cli.common import in_unit, load_settings, print_json
 
 if TYPE_CHECKING:
     from readiness.api.storage.unit_of_work import UnitOfWork
@@ -41,24 +40,7 @@ def register(sub: Any) -> None:
 
 
 def _in_unit(action: Callable[[UnitOfWork], list[str]]) -> int:
-    """Run ``action`` in one unit of work and print its lines once it is committed; exit 2
-    with a one-line reason when the action refuses."""
-    from readiness.api.services.errors import ServiceError
-    from readiness.api.storage.engine import open_database
-    from readiness.api.storage.unit_of_work import unit_of_work
-
-    db = open_database(load_settings())
-    try:
-        with unit_of_work(db.sessions) as work:
-            lines = action(work)
-    except ServiceError as exc:
-        print(f"readiness: {exc.detail}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    finally:
-        db.dispose()
-    for line in lines:
-        print(line)
-    return 0
+    return in_unit(lambda _db, work: action(work), load_settings())
 
 
 def run_coach(args: argparse.Namespace) -> int:

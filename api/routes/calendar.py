@@ -36,9 +36,9 @@ def post_calendar_token(
     athlete: CurrentAthlete, work: UnitOfWorkDep, request: Request
 ) -> CalendarTokenIssued:
     issued = issue_calendar_token(work, athlete.id)
-    url = request.url_for(FEED).include_query_params(token=issued.token)
+    url = request.url_for(FEED).include_query_params(token=issued.key)
     return CalendarTokenIssued(
-        token=issued.token, url=str(url), prefix=issued.prefix, created=issued.created
+        token=issued.key, url=str(url), prefix=issued.prefix, created=issued.created
     )
 
 

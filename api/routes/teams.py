@@ -138,7 +138,9 @@ def delete_membership(team_id: TeamId, caller: CallerDep, work: UnitOfWorkDep) -
 def get_triage(
     team_id: TeamId, caller: CallerDep, work: UnitOfWorkDep, now: NowDep, request: Request
 ) -> list[TriageRow]:
-    rows = triage(work, caller, team_id, now=now, cache=request.app.state.read_cache)
+    state = request.app.state
+    sessions = state.db.sessions
+    rows = triage(work, caller, team_id, now=now, cache=state.read_cache, sessions=sessions)
     return [TriageRow.model_validate(r) for r in rows]
 
 

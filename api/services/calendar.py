@@ -9,13 +9,13 @@ The feed is written by the ``icalendar`` library (RFC 5545).
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from icalendar import Calendar, Event
 from readiness.api.cli.wording import action_words
 from readiness.api.security import hash_key
+from readiness.api.services.accounts import IssuedKey
 from readiness.api.services.errors import MissingError
 from readiness.api.services.readiness import local_today, read_range
 from readiness.api.storage.models import Athlete, CalendarToken, utcnow
@@ -25,7 +25,6 @@ from sqlalchemy import bindparam, delete, select
 __all__ = [
     "FEED_DAYS",
     "TOKEN_PREFIX",
-    "IssuedToken",
     "athlete_by_calendar_token",
     "feed",
     "issue_calendar_token",
@@ -39,17 +38,9 @@ TOKEN_PREFIX = "cal_"
 PRODID = "-//readiness//calendar feed//EN"
 
 
-@dataclass(frozen=True, slots=True)
-class IssuedToken:
-    """A calendar token just issued (the only time it is visible)."""
-
-    token: str
-    prefix: str
-    created: datetime
-
-
-def issue_calendar_token(work: UnitOfWork, athlete_id: int) -> IssuedToken:
-    """A new calendar token for the athlete; an earlier one stops working."""
+def issue_calendar_token(work: UnitOfWork, athlete_id: int) -> IssuedKey:
+    """A new calendar token for the athlete (``key``: shown only now); an earlier one stops
+    working."""
     revoke_calendar_token(work, athlete_id)
     work.session.flush()
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
@@ -58,7 +49,7 @@ def issue_calendar_token(work: UnitOfWork, athlete_id: int) -> IssuedToken:
     )
     work.session.add(row)
     work.session.flush()
-    return IssuedToken(token, row.prefix, row.created)
+    return IssuedKey(token, row.prefix, row.created)
 
 
 def revoke_calendar_token(work: UnitOfWork, athlete_id: int) -> bool:
