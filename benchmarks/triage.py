@@ -18,13 +18,15 @@ scored again). The script prints the median and the 95th percentile of each in m
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
 import time
 import uuid
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import httpx
 
@@ -37,6 +39,11 @@ from tests.api.builders import daily_csv, sessions_csv
 
 ADMIN = "bench-admin-token"
 TZ = "Europe/Oslo"
+
+
+def _today() -> date:
+    """The members' local today."""
+    return datetime.now(ZoneInfo(TZ)).date()
 
 
 def _postgres_schema(base: str) -> tuple[str, str]:
@@ -72,7 +79,7 @@ def _fill(base: str, members: int) -> tuple[str, int, list[str]]:
     team = admin.post("/v1/teams", json={"name": "Bench", "coach_ids": [coach["id"]]}).json()
     ckey = coach["api_key"]
     c = httpx.Client(base_url=base, headers={"Authorization": f"Bearer {ckey}"}, timeout=120)
-    end = date.today() - timedelta(days=1)
+    end = _today() - timedelta(days=1)
     keys = []
     for i in range(members):
         made = admin.post("/v1/athletes", json={"name": f"Member {i:02d}", "timezone": TZ})
@@ -94,7 +101,7 @@ def run(database: str, members: int, rounds: int, label: str) -> None:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {
-        **{k: v for k, v in __import__("os").environ.items() if k != "READINESS_NOW"},
+        **{k: v for k, v in os.environ.items() if k != "READINESS_NOW"},
         "DATABASE_URL": database,
         "READINESS_ADMIN_TOKEN": ADMIN,
     }
@@ -127,7 +134,7 @@ def run(database: str, members: int, rounds: int, label: str) -> None:
                     t = time.perf_counter()
                     assert coach.get(path).status_code == 200
                     warm.append(time.perf_counter() - t)
-                checkin = {"date": str(date.today()), "stress": 1 + i % 5}
+                checkin = {"date": str(_today()), "stress": 1 + i % 5}
                 assert member.post("/v1/checkins", json=checkin).status_code < 300
                 t = time.perf_counter()
                 assert coach.get(path).status_code == 200
