@@ -30,8 +30,11 @@ __all__ = [
     "AthleteCreate",
     "AthleteCreated",
     "AthletePublic",
+    "CalendarTokenIssued",
     "CheckinIn",
     "CheckinPublic",
+    "CoachCreate",
+    "CoachCreated",
     "DailyPublic",
     "DataFreshnessPublic",
     "DayReadinessPublic",
@@ -39,11 +42,16 @@ __all__ = [
     "FeedbackIn",
     "FeedbackPublic",
     "Health",
+    "InvitationCreate",
+    "InvitationIssued",
     "Line",
     "Note",
     "Problem",
     "SessionPublic",
+    "TeamCreate",
+    "TeamPublic",
     "Timezone",
+    "TriageRow",
     "UploadPublic",
     "page_of",
     "without_controls",
@@ -391,3 +399,99 @@ class DayReadinessPublic(_Open):
     recommendation: RecommendationPublic
     calibration: CalibrationPublic
     data: DataFreshnessPublic
+
+
+# --- teams, coaches, invitations, triage and the calendar feed ---
+
+
+class CoachCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Line = Field(min_length=1, max_length=200)
+
+
+class CoachCreated(BaseModel):
+    id: int
+    name: str
+    role: Literal["coach"] = "coach"
+    api_key: str = Field(description="Shown once; only its hash is stored")
+
+
+class TeamCreate(BaseModel):
+    """A new team. Sent with an athlete's key, the athlete is its first member."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Line = Field(min_length=1, max_length=200)
+    coach_ids: list[int] = Field(default=[], max_length=50, description="Its coaches")
+
+
+class PersonPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+
+
+class MemberPublic(PersonPublic):
+    joined: datetime
+
+
+class TeamPublic(BaseModel):
+    """A team; ``members`` lists every member for its coaches and the admin, and only you when
+    you are a member."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    created: datetime
+    coaches: list[PersonPublic]
+    members: list[MemberPublic]
+
+
+class InvitationCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    expires_in_days: int = Field(default=7, ge=1, le=30, description="Days it can be accepted")
+
+
+class InvitationIssued(BaseModel):
+    code: str = Field(description="One-time code, shown once; the athlete accepts it with a key")
+    team_id: int
+    expires: datetime
+
+
+#: ``date`` under another name, for a field named ``date`` with a default.
+_Day = date
+
+
+class ScoreBandPublic(BaseModel):
+    score: float | None
+    band: str | None
+
+
+class TriageRow(BaseModel):
+    """One member's call today. ``concern``, most urgent first: ``pain_gate``, ``illness``,
+    ``guarded``, ``stale_data``, ``no_data`` (nothing uploaded yet: only ``athlete`` and
+    ``concern`` are set), ``elevated``, ``settled``."""
+
+    athlete: PersonPublic
+    concern: Literal[
+        "pain_gate", "illness", "guarded", "stale_data", "no_data", "elevated", "settled"
+    ]
+    date: _Day | None = None
+    action: Action | None = None
+    rule: str | None = None
+    nervous_system_stress: ScoreBandPublic | None = None
+    physical_stiffness: ScoreBandPublic | None = None
+    warmth: ScoreBandPublic | None = None
+    data: DataFreshnessPublic | None = None
+    reason: str | None = Field(default=None, description="The call's first reason")
+
+
+class CalendarTokenIssued(BaseModel):
+    token: str = Field(description="Shown once; only its hash is stored. An earlier one stops")
+    url: str = Field(description="The feed to subscribe to in a calendar app")
+    prefix: str
+    created: datetime
