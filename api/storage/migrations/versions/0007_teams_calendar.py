@@ -1,6 +1,6 @@
 """teams with consent: coaches and their keys, teams, members, invitations; calendar tokens
 
-Revision ID: 0006
+Revision ID: 0007
 Revises: 0005
 Create Date: 2026-12-02 18:30:00
 
@@ -16,8 +16,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006"
-down_revision = "0005"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
