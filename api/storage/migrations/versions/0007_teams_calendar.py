@@ -1,7 +1,7 @@
 """teams with consent: coaches and their keys, teams, members, invitations; calendar tokens
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-02 18:30:00
 
 A coach has their own key (``coach_keys``, hashed) and reads the readiness of the athletes in
