@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import BinaryIO
 
-from readiness.api.services.uploads import UploadService
+from readiness.api.services.uploads import UploadService, announce_failed
 from readiness.api.storage.jobs import (
     Claim,
     claim_next,
@@ -108,7 +108,8 @@ def run_upload(service: UploadService, upload_id: str, lease: timedelta) -> str 
         claim = claim_upload(work.session, upload_id, now=utcnow())
         if claim is not None and claim.attempt > service.attempts:
             done = service.attempts
-            end_job(work.session, claim, now=utcnow(), problem=interrupted_problem(done))
+            if end_job(work.session, claim, now=utcnow(), problem=interrupted_problem(done)):
+                announce_failed(work, upload_id)
             return "failed"
     if claim is None:
         return None
