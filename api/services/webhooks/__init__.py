@@ -7,3 +7,10 @@
   outbox), announced to the sender once committed;
 * :mod:`.deliveries` — sending a delivery, retries with back-off, the SQLite worker thread.
 """
+
+from typing import Final
+
+__all__ = ["EVENTS"]
+
+#: The events a webhook may subscribe to (here, free of imports, so the CLI can name them).
+EVENTS: Final = ("upload.done", "upload.failed", "readiness.changed", "gate.pain", "gate.illness")

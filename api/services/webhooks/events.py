@@ -25,6 +25,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any, Final
 
+from readiness.api.services.webhooks import EVENTS
 from readiness.api.storage.models import (
     ReadinessRow,
     Upload,
@@ -50,7 +51,6 @@ __all__ = [
 
 _log = logging.getLogger("readiness.api")
 
-EVENTS: Final = ("upload.done", "upload.failed", "readiness.changed", "gate.pain", "gate.illness")
 #: The decision table's gate rules and the event each one fires.
 GATES: Final = {"R0": "gate.pain", "R1": "gate.illness"}
 _TODAY_EVENTS: Final = ("readiness.changed", *GATES.values())
