@@ -106,11 +106,11 @@ def refused_reason(address: Address, allowed: Sequence[Network]) -> str | None:
         return None
     for what, hit in (
         ("a loopback", address.is_loopback),
-        ("a private", address.is_private),
         ("a link-local", address.is_link_local),
         ("a multicast", address.is_multicast),
-        ("a reserved", address.is_reserved),
         ("an unspecified", address.is_unspecified),
+        ("a reserved", address.is_reserved),
+        ("a private", address.is_private),
         ("a non-public", not address.is_global),
     ):
         if hit:
