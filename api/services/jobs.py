@@ -15,7 +15,7 @@ import logging
 import threading
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import BinaryIO
+from typing import BinaryIO, ClassVar
 
 from readiness.api.services.uploads import UploadService, announce_failed
 from readiness.api.storage.jobs import (
@@ -29,7 +29,7 @@ from readiness.api.storage.jobs import (
 from readiness.api.storage.models import utcnow
 from readiness.api.storage.unit_of_work import unit_of_work
 
-__all__ = ["Heartbeat", "TableWorker", "interrupted_problem", "run_upload"]
+__all__ = ["Heartbeat", "PollingThread", "TableWorker", "interrupted_problem", "run_upload"]
 
 _log = logging.getLogger("readiness.api")
 
@@ -116,32 +116,63 @@ def run_upload(service: UploadService, upload_id: str, lease: timedelta) -> str 
     return _run(service, claim, lease)
 
 
+@dataclass(kw_only=True)
+class PollingThread:
+    """A worker thread that runs :meth:`step` until stopped, waiting ``poll`` seconds (or what
+    the step asks) between rounds; :meth:`wake` cuts a wait short."""
+
+    poll: float = 1.0
+    _wake: threading.Event = field(default_factory=threading.Event)
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _thread: threading.Thread | None = None
+    #: The thread's name, and what its log says when a round fails.
+    name: ClassVar[str] = "readiness-worker"
+    failed: ClassVar[str] = "worker: a round failed"
+
+    def wake(self, *_: object) -> None:
+        """Work was queued: look now instead of at the next poll."""
+        self._wake.set()
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._loop, name=self.name, daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float | None = None) -> None:
+        """Stop after the work in hand (if any) is finished."""
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    @property
+    def stopping(self) -> bool:
+        return self._stop.is_set()
+
+    def step(self) -> float:
+        """One round of work; the seconds to wait before the next (``0``: go on at once)."""
+        raise NotImplementedError
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            wait = self.poll
+            try:
+                wait = self.step()
+            except Exception:
+                _log.exception(self.failed)
+            if wait > 0:
+                self._wake.wait(wait)
+                self._wake.clear()
+
+
 @dataclass
-class TableWorker:
+class TableWorker(PollingThread):
     """One job worker thread serving the ``uploads`` table."""
 
     service: UploadService
     lease: timedelta
     attempts: int
-    poll: float = 1.0
-    _wake: threading.Event = field(default_factory=threading.Event)
-    _stop: threading.Event = field(default_factory=threading.Event)
-    _thread: threading.Thread | None = None
-
-    def wake(self, upload_id: str = "", athlete_id: int = 0) -> None:
-        """A job was queued: look now instead of at the next poll."""
-        self._wake.set()
-
-    def start(self) -> None:
-        self._thread = threading.Thread(target=self._loop, name="readiness-jobs", daemon=True)
-        self._thread.start()
-
-    def stop(self, timeout: float | None = None) -> None:
-        """Stop after the job in hand (if any) is finished."""
-        self._stop.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
+    name: ClassVar[str] = "readiness-jobs"
+    failed: ClassVar[str] = "job worker: claiming a job failed"
 
     def run_one(self) -> str | None:
         """Claim and run one job; its end state, or ``None`` when no job was waiting."""
@@ -159,12 +190,5 @@ class TableWorker:
             return None
         return _run(self.service, claim, self.lease)
 
-    def _loop(self) -> None:
-        while not self._stop.is_set():
-            try:
-                if self.run_one() is not None:
-                    continue
-            except Exception:
-                _log.exception("job worker: claiming a job failed")
-            self._wake.wait(self.poll)
-            self._wake.clear()
+    def step(self) -> float:
+        return 0.0 if self.run_one() is not None else self.poll

@@ -21,13 +21,13 @@ from __future__ import annotations
 import json
 import logging
 import random
-import threading
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import ClassVar
 
 import httpx
+from readiness.api.services.jobs import PollingThread
 from readiness.api.services.webhooks.targets import (
     Network,
     Resolver,
@@ -171,52 +171,27 @@ class DeliveryService:
 
 
 @dataclass
-class DeliveryWorker:
-    """The delivery sender of the SQLite deployment: one thread polling for due deliveries."""
+class DeliveryWorker(PollingThread):
+    """The delivery sender of the SQLite deployment: one thread polling for due deliveries
+    (woken when a delivery is committed in this process)."""
 
     service: DeliveryService
-    poll: float = 1.0
-    _wake: threading.Event = field(default_factory=threading.Event)
-    _stop: threading.Event = field(default_factory=threading.Event)
-    _thread: threading.Thread | None = None
-
-    def wake(self, delivery_ids: Sequence[str] = ()) -> None:
-        """Deliveries were committed: look now instead of at the next poll."""
-        self._wake.set()
-
-    def start(self) -> None:
-        self._thread = threading.Thread(target=self._loop, name="readiness-webhooks", daemon=True)
-        self._thread.start()
-
-    def stop(self, timeout: float | None = None) -> None:
-        self._stop.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
+    name: ClassVar[str] = "readiness-webhooks"
+    failed: ClassVar[str] = "webhook worker: sending deliveries failed"
 
     def run_due(self) -> int:
         """Attempt every delivery due now; returns how many were attempted."""
         done = 0
         for delivery_id in self.service.due():
-            if self._stop.is_set():
+            if self.stopping:
                 break
             if self.service.attempt(delivery_id) is not None:
                 done += 1
         return done
 
-    def _wait(self) -> float:
+    def step(self) -> float:
+        self.run_due()
         due = self.service.next_due()
         if due is None:
             return self.poll
         return min(self.poll, max((due - utcnow()).total_seconds(), 0.01))
-
-    def _loop(self) -> None:
-        while not self._stop.is_set():
-            wait = self.poll
-            try:
-                self.run_due()
-                wait = self._wait()
-            except Exception:
-                _log.exception("webhook worker: sending deliveries failed")
-            self._wake.wait(wait)
-            self._wake.clear()

@@ -28,7 +28,7 @@ import sqlalchemy as sa
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from tests.api.builders import assert_problem, daily_csv, upload
-from tests.api.conftest import Server, _postgres_url, _start
+from tests.api.conftest import Server, on_backend
 
 HOOK_ENV = {
     "READINESS_WEBHOOK_ALLOW_PRIVATE": "127.0.0.1",
@@ -135,12 +135,7 @@ def hooks_server(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Server]:
     """The service on each backend, allowed to call the receiver on 127.0.0.1."""
-    workdir = tmp_path_factory.mktemp(f"hooks-{request.param}")
-    if request.param == "sqlite":
-        yield from _start(f"sqlite:///{workdir / 'readiness.db'}", "sqlite", workdir, HOOK_ENV)
-    else:
-        for url in _postgres_url():
-            yield from _start(url, "postgres", workdir, HOOK_ENV)
+    yield from on_backend(request.param, tmp_path_factory.mktemp("hooks"), HOOK_ENV)
 
 
 def _hook(
