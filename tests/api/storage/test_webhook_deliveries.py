@@ -1,26 +1,34 @@
 """Webhook deliveries in process: an event exists only if its change was committed (and is
 announced only then), a delivery is claimed by one sender at a time, and the receiver's
 address is checked again before every attempt — a host that resolves to a refused address
-later (DNS rebinding) is not called, and the request goes to the address just checked."""
+later (DNS rebinding) is not called, and the request goes to the address just checked. On
+PostgreSQL, deliveries nobody announced are queued by the workers' check, once."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import Iterator, Sequence
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from ipaddress import ip_network
 
+import procrastinate
 import pytest
+import sqlalchemy as sa
 from readiness.api.services.accounts import create_athlete
+from readiness.api.services.queue import DELIVERY_QUEUE, UploadQueue, conninfo, defer_overdue
 from readiness.api.services.webhooks.deliveries import DeliveryService
 from readiness.api.services.webhooks.events import ANNOUNCE, emit
 from readiness.api.services.webhooks.subscriptions import create_webhook
+from readiness.api.settings import Settings
 from readiness.api.storage.deliveries import claim_delivery
-from readiness.api.storage.engine import Database
+from readiness.api.storage.engine import Database, open_database
 from readiness.api.storage.models import WebhookDelivery, utcnow
 from readiness.api.storage.unit_of_work import unit_of_work
 from sqlalchemy import func, select
+
+from tests.api.conftest import _postgres_url
 
 PUBLIC = "93.184.216.34"
 
@@ -144,3 +152,40 @@ def test_the_address_is_checked_again_and_pinned_at_delivery(
     assert done is not None and done.status == "delivered"
     assert hosts == [f"hooks.example:{port}"]
     assert allowed.attempt(delivery_id) is None  # delivered: never again
+
+
+_LOCKS = sa.text("SELECT queueing_lock FROM procrastinate_jobs WHERE queue_name = :q")
+
+
+async def _check_twice(app: procrastinate.App, deliveries: DeliveryService) -> list[int]:
+    """The workers' check of overdue deliveries, run twice."""
+    async with app.open_async():
+        return [await defer_overdue(app, deliveries, grace=timedelta(0)) for _ in "12"]
+
+
+@pytest.mark.postgres
+def test_overdue_deliveries_without_a_job_are_queued_once() -> None:
+    """A delivery nobody announced (written by the CLI, or while the queue was unreachable)
+    is queued by the workers' periodic check, once however often the check runs; an announced
+    one is not queued twice."""
+    for url in _postgres_url():
+        settings = Settings(_env_file=None, database_url=url)  # type: ignore[call-arg]
+        db = open_database(settings)
+        queue = UploadQueue(url)
+        app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=conninfo(url)))
+        try:
+            athlete_id, _ = _setup(db, "https://hooks.example/x")
+            with unit_of_work(db.sessions) as work:
+                silent = emit(work, athlete_id, "upload.done", {})
+                announced = emit(work, athlete_id, "upload.done", {})
+            queue.defer_deliveries(announced)
+            queue.defer_deliveries(announced)  # a second announcement adds no job
+            deliveries = DeliveryService(db.sessions)
+
+            assert asyncio.run(_check_twice(app, deliveries)) == [1, 0]
+            with db.engine.connect() as conn:
+                locks = sorted(conn.execute(_LOCKS, {"q": DELIVERY_QUEUE}).scalars())
+            assert locks == sorted(f"delivery-{i}" for i in [*silent, *announced])
+        finally:
+            queue.close()
+            db.dispose()
