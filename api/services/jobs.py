@@ -178,13 +178,14 @@ class TableWorker(PollingThread):
         """Claim and run one job; its end state, or ``None`` when no job was waiting."""
         with unit_of_work(self.service.sessions) as work:
             now = utcnow()
-            fail_expired(
+            for upload_id in fail_expired(
                 work.session,
                 now=now,
                 lease=self.lease,
                 attempts=self.attempts,
                 problem=interrupted_problem(self.attempts),
-            )
+            ):
+                announce_failed(work, upload_id)
             claim = claim_next(work.session, now=now, lease=self.lease)
         if claim is None:
             return None

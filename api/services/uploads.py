@@ -381,11 +381,13 @@ class UploadService:
         except Exception as exc:
             _log.exception("upload %s: could not be queued", upload_id)
             with unit_of_work(self.sessions) as work:
-                work.session.execute(
+                res = work.session.execute(
                     update(Upload)
                     .where(Upload.id == upload_id, Upload.status == "queued")
                     .values(status="failed", error=self.failure(exc), finished=utcnow())
                 )
+                if getattr(res, "rowcount", 0) == 1:
+                    announce_failed(work, upload_id)
 
     def run_claimed(self, claim: Claim, watch: Callable[[BinaryIO], None] | None = None) -> str:
         """Read and store a claimed job in its own unit of work; returns its end state.
