@@ -6,8 +6,10 @@ On SQLite the worker is a :class:`~readiness.api.services.jobs.TableWorker` thre
 one machine); on PostgreSQL jobs are deferred on procrastinate
 (:mod:`readiness.api.services.queue`) and the embedded worker is one procrastinate worker —
 ``readiness serve --no-worker`` (``READINESS_EMBEDDED_WORKER=false``) leaves jobs to
-``readiness worker`` processes. ``/team`` is the coach's page (``static/team.html``). ``/docs`` is
-Swagger UI
+``readiness worker`` processes. Webhook deliveries go the same way: a
+:class:`~readiness.api.services.webhooks.deliveries.DeliveryWorker` thread on SQLite, procrastinate
+jobs on PostgreSQL (sent by the same workers). ``/team`` is the coach's page (``static/team.html``).
+``/docs`` is Swagger UI
 from the package's own files (``static/vendor/swagger-ui``), so it works offline.
 """
 
@@ -34,6 +36,8 @@ from readiness.api.services.jobs import TableWorker
 from readiness.api.services.queue import EmbeddedWorker, UploadQueue
 from readiness.api.services.read_cache import ReadCache, VerifiedKeys
 from readiness.api.services.uploads import UploadService
+from readiness.api.services.webhooks.deliveries import DeliveryService, DeliveryWorker
+from readiness.api.services.webhooks.events import ANNOUNCE
 from readiness.api.settings import Settings
 from readiness.api.storage.engine import Timeouts, open_database
 from readiness.api.throttle import AuthThrottle
@@ -61,8 +65,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         db = open_database(settings)
         service = UploadService.configured(db.sessions, settings, failure_body)
+        deliveries = DeliveryService.configured(db.sessions, settings)
         lease = timedelta(seconds=settings.job_lease_s)
         worker: TableWorker | EmbeddedWorker | None = None
+        sender: DeliveryWorker | None = None
         queue: UploadQueue | None = None
         if settings.is_sqlite:
             if settings.embedded_worker:
@@ -70,20 +76,30 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 service = dataclasses.replace(service, notify=table.wake)
                 table.service = service
                 worker = table
+                sender = DeliveryWorker(deliveries)
+                ANNOUNCE.set(sender.wake)
         else:
             timeouts = Timeouts.of(settings)
             queue = UploadQueue(settings.database_url, timeouts)
             service = dataclasses.replace(service, notify=queue.defer)
+            ANNOUNCE.set(queue.defer_deliveries)
             if settings.embedded_worker:
-                worker = EmbeddedWorker(service, settings.database_url, lease, timeouts)
+                worker = EmbeddedWorker(
+                    service, settings.database_url, lease, timeouts, deliveries=deliveries
+                )
         if worker is not None:
             worker.start()
+        if sender is not None:
+            sender.start()
         app.state.db = db
         app.state.health = DatabaseProbe(db.sessions)
         app.state.uploads = service
         try:
             yield
         finally:
+            ANNOUNCE.set(None)
+            if sender is not None:
+                sender.stop(timeout=SHUTDOWN_WAIT_S)
             if worker is not None:
                 worker.stop(timeout=SHUTDOWN_WAIT_S)
             if queue is not None:

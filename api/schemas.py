@@ -53,6 +53,11 @@ __all__ = [
     "Timezone",
     "TriageRow",
     "UploadPublic",
+    "WebhookCreate",
+    "WebhookCreated",
+    "WebhookDeliveryPublic",
+    "WebhookEvent",
+    "WebhookPublic",
     "page_of",
     "without_controls",
 ]
@@ -495,3 +500,74 @@ class CalendarTokenIssued(BaseModel):
     url: str = Field(description="The feed to subscribe to in a calendar app")
     prefix: str
     created: datetime
+
+
+#: The events a webhook may subscribe to.
+WebhookEvent = Literal[
+    "upload.done", "upload.failed", "readiness.changed", "gate.pain", "gate.illness"
+]
+
+
+class WebhookCreate(BaseModel):
+    """A webhook: where to send which events. The URL must be ``http`` or ``https``, with no
+    user name or password, on a public address (unless the operator allows private ones)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    url: Line = Field(min_length=1, max_length=2048, examples=["https://example.com/hooks/rc"])
+    events: list[WebhookEvent] = Field(min_length=1, max_length=5)
+
+
+class WebhookPublic(BaseModel):
+    """A webhook (its secret is shown only when it is created)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    url: str
+    events: list[WebhookEvent]
+    athlete_id: int | None = None
+    team_id: int | None = None
+    created: datetime
+
+
+class WebhookCreated(WebhookPublic):
+    """A new webhook with its signing secret (``whsec_...``, shown once: store it now)."""
+
+    secret: str
+
+
+class DeliveryAttemptPublic(BaseModel):
+    """One attempt of a delivery: when, what the receiver answered (``status_code``, the start
+    of its body in ``response``), why it failed (``error``, ``null`` when delivered) and when
+    the next attempt is due."""
+
+    model_config = ConfigDict(extra="allow")
+
+    attempt: int
+    at: datetime
+    status_code: int | None = None
+    error: str | None = None
+    response: str = ""
+    duration_ms: float | None = None
+    next_attempt_at: datetime | None = None
+
+
+class WebhookDeliveryPublic(BaseModel):
+    """One event sent to a webhook, and its log.
+
+    ``status``: ``pending`` (due at ``next_attempt_at``) → ``sending`` → ``delivered`` |
+    ``failed`` (every attempt failed). ``id`` is the ``webhook-id`` header of every attempt."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    webhook_id: str
+    event: WebhookEvent
+    status: Literal["pending", "sending", "delivered", "failed"]
+    attempts: int
+    tries: list[DeliveryAttemptPublic]
+    payload: dict[str, Any]
+    created: datetime
+    next_attempt_at: datetime
+    delivered_at: datetime | None = None

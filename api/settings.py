@@ -44,6 +44,16 @@ variable                       meaning                                  default
                                shared by every process and machine
 ``READINESS_RATE_LIMIT_``      prefix of the shared store's keys (one   ``readiness``
 ``PREFIX``                     per deployment sharing a Redis)
+``READINESS_WEBHOOK_ALLOW_``   webhook targets allowed on loopback,     empty (none: public
+``PRIVATE``                    private, link-local or reserved          addresses only)
+                               addresses: comma-separated addresses or
+                               networks (``127.0.0.1,10.0.0.0/8``), or
+                               ``true`` for all of them
+``READINESS_WEBHOOK_ATTEMPTS`` tries of one webhook delivery            ``8``
+``READINESS_WEBHOOK_BACKOFF_`` wait before the 2nd try; doubled each    ``30``
+``S``                          time (with ±50 % jitter), at most 6 h
+``READINESS_WEBHOOK_TIMEOUT_`` longest wait for a receiver (connect,    ``10``
+``S``                          and each read)
 =============================  =======================================  ==========================
 
 ``READINESS_NOW`` is what the service means by "now" when it decides the athlete's *today* and
@@ -53,6 +63,7 @@ evaluates warmth; timestamps of stored rows (``created``, ``finished``) always u
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Annotated
 
@@ -143,6 +154,19 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("READINESS_RATE_LIMIT_PREFIX"),
     )
 
+    webhook_allow_private: Annotated[list[IPv4Network | IPv6Network], NoDecode] = Field(
+        default_factory=list, validation_alias=AliasChoices("READINESS_WEBHOOK_ALLOW_PRIVATE")
+    )
+    webhook_attempts: int = Field(
+        default=8, ge=1, le=50, validation_alias=AliasChoices("READINESS_WEBHOOK_ATTEMPTS")
+    )
+    webhook_backoff_s: float = Field(
+        default=30.0, gt=0, validation_alias=AliasChoices("READINESS_WEBHOOK_BACKOFF_S")
+    )
+    webhook_timeout_s: float = Field(
+        default=10.0, gt=0, le=120, validation_alias=AliasChoices("READINESS_WEBHOOK_TIMEOUT_S")
+    )
+
     @field_validator("database_url")
     @classmethod
     def _normalise_url(cls, value: str) -> str:
@@ -158,6 +182,21 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [o.strip() for o in value.split(",") if o.strip()]
         return value
+
+    @field_validator("webhook_allow_private", mode="before")
+    @classmethod
+    def _networks(cls, value: object) -> object:
+        """``true`` (every address), or comma-separated addresses and networks."""
+        if isinstance(value, bool):
+            value = "true" if value else ""
+        if not isinstance(value, str):
+            return value
+        words = [w.strip() for w in value.split(",") if w.strip()]
+        if [w.lower() for w in words] in (["true"], ["*"], ["all"]):
+            return [ip_network("0.0.0.0/0"), ip_network("::/0")]
+        if [w.lower() for w in words] in (["false"], ["none"]):
+            return []
+        return [ip_network(w, strict=False) for w in words]
 
     @field_validator("now")
     @classmethod

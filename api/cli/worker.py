@@ -1,4 +1,5 @@
-"""``readiness worker [--concurrency N]``: run upload job workers alone (PostgreSQL).
+"""``readiness worker [--concurrency N]``: run upload job and webhook delivery workers alone
+(PostgreSQL).
 
 Any machine that shares ``DATABASE_URL`` (PostgreSQL) and ``READINESS_DATA_DIR`` (the blob
 store, e.g. a network volume) with the API servers can run it; jobs are procrastinate tasks
@@ -47,13 +48,19 @@ def run_worker(args: argparse.Namespace) -> int:
     if not database_ready(settings):
         return EXIT_BAD_INPUT
     from readiness.api.errors import failure_body
-    from readiness.api.services.queue import run_workers
+    from readiness.api.services.queue import UploadQueue, run_workers
     from readiness.api.services.uploads import UploadService
+    from readiness.api.services.webhooks.deliveries import DeliveryService
+    from readiness.api.services.webhooks.events import ANNOUNCE
     from readiness.api.storage.engine import Timeouts, open_database
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     db = open_database(settings, migrate=False)
     service = UploadService.configured(db.sessions, settings, failure_body)
+    deliveries = DeliveryService.configured(db.sessions, settings)
+    # webhook events of the jobs run here are queued as soon as they are committed
+    queue = UploadQueue(settings.database_url, Timeouts.of(settings))
+    ANNOUNCE.set(queue.defer_deliveries)
     lease = timedelta(seconds=settings.job_lease_s)
     where = settings.data_dir.resolve()
     print(f"readiness worker: {args.concurrency} job worker(s), data {where}", file=sys.stderr)
@@ -65,10 +72,13 @@ def run_worker(args: argparse.Namespace) -> int:
                 lease=lease,
                 concurrency=args.concurrency,
                 timeouts=Timeouts.of(settings),
+                deliveries=deliveries,
             )
         )
     except KeyboardInterrupt:
         pass
     finally:
+        ANNOUNCE.set(None)
+        queue.close()
         db.dispose()
     return 0

@@ -13,13 +13,14 @@ from readiness.api.routes import (
     tables,
     teams,
     uploads,
+    webhooks,
 )
 
 __all__ = ["health_router", "v1"]
 
 v1 = APIRouter(prefix="/v1")
 # the daily endpoints first: routes are matched in order, and they are the most asked
-for _module in (readiness, athletes, uploads, tables, feedback, export, teams, calendar):
+for _module in (readiness, athletes, uploads, tables, feedback, export, teams, calendar, webhooks):
     v1.include_router(_module.router)
 
 health_router = health.router

@@ -62,8 +62,9 @@ def get_me(
     summary="Delete your account and everything stored about you; your key stops working",
     description=(
         "Deletes the daily table, workouts, check-ins, feedback, readiness, uploads (a job "
-        "still queued or running is cancelled) and your API keys, and the uploaded files no "
-        "other account shares. It cannot be undone: export your data first "
+        "still queued or running is cancelled), webhooks with their deliveries and your API "
+        "keys, and the uploaded files no other account shares. It cannot be undone: export "
+        "your data first "
         "(`GET /v1/export`)."
     ),
     response_class=Response,

@@ -1,5 +1,6 @@
 """Use cases, free of HTTP: accounts, uploads, the stored timeline and check-ins, feedback,
-readiness (scoring stored data, reading it back), the bridge to scoring, and the health check.
+readiness (scoring stored data, reading it back), the bridge to scoring, the health check, and
+webhooks (:mod:`readiness.api.services.webhooks`: subscriptions, events, their delivery).
 
 Each works in the caller's unit of work (:mod:`readiness.api.storage.unit_of_work`) and never
 ends its transaction; changes of an athlete's data go through

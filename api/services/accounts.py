@@ -112,8 +112,9 @@ def rotate_key(work: UnitOfWork, athlete_id: int) -> IssuedKey:
 
 def delete_athlete(work: UnitOfWork, athlete_id: int, blobs: BlobStore | None) -> None:
     """Delete the athlete and every row about them — timeline, per-upload rows, check-ins,
-    feedback, readiness, uploads and their jobs, API keys — and, once that is committed, the
-    blobs of their uploads that no other upload shares. Nothing is re-scored: nothing is left.
+    feedback, readiness, uploads and their jobs, API keys, webhooks and their deliveries — and,
+    once that is committed, the blobs of their uploads that no other upload shares. Nothing is
+    re-scored: nothing is left.
 
     ``AthleteGoneError`` when there is no such athlete (e.g. deleted just before).
     """

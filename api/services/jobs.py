@@ -15,9 +15,9 @@ import logging
 import threading
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import BinaryIO
+from typing import BinaryIO, ClassVar
 
-from readiness.api.services.uploads import UploadService
+from readiness.api.services.uploads import UploadService, announce_failed
 from readiness.api.storage.jobs import (
     Claim,
     claim_next,
@@ -29,7 +29,7 @@ from readiness.api.storage.jobs import (
 from readiness.api.storage.models import utcnow
 from readiness.api.storage.unit_of_work import unit_of_work
 
-__all__ = ["Heartbeat", "TableWorker", "interrupted_problem", "run_upload"]
+__all__ = ["Heartbeat", "PollingThread", "TableWorker", "interrupted_problem", "run_upload"]
 
 _log = logging.getLogger("readiness.api")
 
@@ -108,62 +108,88 @@ def run_upload(service: UploadService, upload_id: str, lease: timedelta) -> str 
         claim = claim_upload(work.session, upload_id, now=utcnow())
         if claim is not None and claim.attempt > service.attempts:
             done = service.attempts
-            end_job(work.session, claim, now=utcnow(), problem=interrupted_problem(done))
+            if end_job(work.session, claim, now=utcnow(), problem=interrupted_problem(done)):
+                announce_failed(work, upload_id)
             return "failed"
     if claim is None:
         return None
     return _run(service, claim, lease)
 
 
-@dataclass
-class TableWorker:
-    """One job worker thread serving the ``uploads`` table."""
+@dataclass(kw_only=True)
+class PollingThread:
+    """A worker thread that runs :meth:`step` until stopped, waiting ``poll`` seconds (or what
+    the step asks) between rounds; :meth:`wake` cuts a wait short."""
 
-    service: UploadService
-    lease: timedelta
-    attempts: int
     poll: float = 1.0
     _wake: threading.Event = field(default_factory=threading.Event)
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
+    #: The thread's name, and what its log says when a round fails.
+    name: ClassVar[str] = "readiness-worker"
+    failed: ClassVar[str] = "worker: a round failed"
 
-    def wake(self, upload_id: str = "", athlete_id: int = 0) -> None:
-        """A job was queued: look now instead of at the next poll."""
+    def wake(self, *_: object) -> None:
+        """Work was queued: look now instead of at the next poll."""
         self._wake.set()
 
     def start(self) -> None:
-        self._thread = threading.Thread(target=self._loop, name="readiness-jobs", daemon=True)
+        self._thread = threading.Thread(target=self._loop, name=self.name, daemon=True)
         self._thread.start()
 
     def stop(self, timeout: float | None = None) -> None:
-        """Stop after the job in hand (if any) is finished."""
+        """Stop after the work in hand (if any) is finished."""
         self._stop.set()
         self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout)
 
+    @property
+    def stopping(self) -> bool:
+        return self._stop.is_set()
+
+    def step(self) -> float:
+        """One round of work; the seconds to wait before the next (``0``: go on at once)."""
+        raise NotImplementedError
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            wait = self.poll
+            try:
+                wait = self.step()
+            except Exception:
+                _log.exception(self.failed)
+            if wait > 0:
+                self._wake.wait(wait)
+                self._wake.clear()
+
+
+@dataclass
+class TableWorker(PollingThread):
+    """One job worker thread serving the ``uploads`` table."""
+
+    service: UploadService
+    lease: timedelta
+    attempts: int
+    name: ClassVar[str] = "readiness-jobs"
+    failed: ClassVar[str] = "job worker: claiming a job failed"
+
     def run_one(self) -> str | None:
         """Claim and run one job; its end state, or ``None`` when no job was waiting."""
         with unit_of_work(self.service.sessions) as work:
             now = utcnow()
-            fail_expired(
+            for upload_id in fail_expired(
                 work.session,
                 now=now,
                 lease=self.lease,
                 attempts=self.attempts,
                 problem=interrupted_problem(self.attempts),
-            )
+            ):
+                announce_failed(work, upload_id)
             claim = claim_next(work.session, now=now, lease=self.lease)
         if claim is None:
             return None
         return _run(self.service, claim, self.lease)
 
-    def _loop(self) -> None:
-        while not self._stop.is_set():
-            try:
-                if self.run_one() is not None:
-                    continue
-            except Exception:
-                _log.exception("job worker: claiming a job failed")
-            self._wake.wait(self.poll)
-            self._wake.clear()
+    def step(self) -> float:
+        return 0.0 if self.run_one() is not None else self.poll

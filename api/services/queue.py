@@ -18,30 +18,45 @@ attempts left.
 :class:`UploadQueue` defers from request threads (a synchronous connector); :func:`run_workers`
 runs the asynchronous worker (``readiness worker``, or the thread :class:`EmbeddedWorker` inside
 ``readiness serve``). The queue's schema is applied by :func:`ensure_queue_schema`.
+
+Webhook deliveries: each attempt is the task :data:`DELIVERY_TASK` on queue
+:data:`DELIVERY_QUEUE` (``queueing_lock="delivery-<id>"``: one waiting job per delivery). A
+failed attempt defers the next one at its back-off time (``schedule_at``); the delivery row
+(:mod:`readiness.api.services.webhooks.deliveries`) holds the state and the log. The sweep that
+hands back stalled jobs also defers deliveries that are overdue with no job (announced while
+the queue was unreachable, or written by the CLI).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import procrastinate
+from procrastinate.exceptions import AlreadyEnqueued
 from procrastinate.jobs import JobDeferrer
 from readiness.api.services.jobs import run_upload
 from readiness.api.services.uploads import UploadService
+from readiness.api.services.webhooks.deliveries import DeliveryService
 from readiness.api.storage.engine import Timeouts
+from readiness.api.storage.models import utcnow
 from sqlalchemy import make_url
 
 __all__ = [
+    "DELIVERY_QUEUE",
+    "DELIVERY_TASK",
     "QUEUE",
     "TASK",
     "EmbeddedWorker",
     "UploadQueue",
     "conninfo",
+    "defer_overdue",
     "retry_stalled_jobs",
     "run_workers",
     "worker_app",
@@ -52,6 +67,8 @@ _log = logging.getLogger("readiness.api")
 RETRY_S = 2.0
 TASK = "readiness.process_upload"
 QUEUE = "uploads"
+DELIVERY_TASK = "readiness.deliver_webhook"
+DELIVERY_QUEUE = "webhooks"
 
 
 def conninfo(database_url: str, timeouts: Timeouts | None = None) -> str:
@@ -84,6 +101,12 @@ class UploadQueue:
         """Queue the job of ``upload_id``; returns procrastinate's job id."""
         return _deferrer(self.app, athlete_id).defer(upload_id=upload_id, athlete_id=athlete_id)
 
+    def defer_deliveries(self, delivery_ids: Sequence[str]) -> None:
+        """Queue the first attempt of each webhook delivery (one waiting job per delivery)."""
+        for delivery_id in delivery_ids:
+            with contextlib.suppress(AlreadyEnqueued):
+                _delivery_deferrer(self.app, delivery_id).defer(delivery_id=delivery_id)
+
     def close(self) -> None:
         self.app.close()
 
@@ -92,13 +115,37 @@ def _deferrer(app: procrastinate.App, athlete_id: int) -> JobDeferrer:
     return app.configure_task(TASK, queue=QUEUE, lock=f"athlete-{athlete_id}")
 
 
+def _delivery_deferrer(
+    app: procrastinate.App, delivery_id: str, at: datetime | None = None
+) -> JobDeferrer:
+    return app.configure_task(
+        DELIVERY_TASK,
+        queue=DELIVERY_QUEUE,
+        queueing_lock=f"delivery-{delivery_id}",
+        schedule_at=at,
+    )
+
+
+async def _defer_delivery(
+    app: procrastinate.App, delivery_id: str, at: datetime | None = None
+) -> bool:
+    """Queue an attempt of the delivery; ``False`` when one is waiting already."""
+    try:
+        await _delivery_deferrer(app, delivery_id, at).defer_async(delivery_id=delivery_id)
+    except AlreadyEnqueued:
+        return False
+    return True
+
+
 def worker_app(
     service: UploadService,
     database_url: str,
     lease: timedelta,
     timeouts: Timeouts | None = None,
+    deliveries: DeliveryService | None = None,
 ) -> procrastinate.App:
-    """A procrastinate app whose task :data:`TASK` runs an upload's job with ``service``.
+    """A procrastinate app whose task :data:`TASK` runs an upload's job with ``service`` (and,
+    with ``deliveries``, whose task :data:`DELIVERY_TASK` makes one webhook delivery attempt).
 
     The job runs on a thread (the event loop keeps the worker's heartbeat going). When the row
     says the job is to be tried again (an unexpected error with attempts left), the task defers
@@ -117,14 +164,30 @@ def worker_app(
             await _deferrer(app, athlete_id).defer_async(upload_id=upload_id, athlete_id=athlete_id)
         return state
 
+    if deliveries is not None:
+        sender = deliveries
+
+        @app.task(name=DELIVERY_TASK, queue=DELIVERY_QUEUE)
+        async def deliver_webhook(delivery_id: str) -> str | None:
+            done = await asyncio.to_thread(sender.attempt, delivery_id)
+            if done is None:
+                return None
+            if done.next_attempt_at is not None:
+                await _defer_delivery(app, delivery_id, done.next_attempt_at)
+            return done.status
+
     return app
 
 
 async def retry_stalled_jobs(app: procrastinate.App, lease: timedelta) -> int:
     """Hand back the jobs of workers silent for longer than ``lease``; returns how many."""
-    stalled = await app.job_manager.get_stalled_jobs(
-        queue=QUEUE, seconds_since_heartbeat=lease.total_seconds()
-    )
+    stalled: list[Any] = []
+    for queue in (QUEUE, DELIVERY_QUEUE):
+        stalled.extend(
+            await app.job_manager.get_stalled_jobs(
+                queue=queue, seconds_since_heartbeat=lease.total_seconds()
+            )
+        )
     retried = 0
     for job in stalled:
         try:
@@ -135,13 +198,29 @@ async def retry_stalled_jobs(app: procrastinate.App, lease: timedelta) -> int:
     return retried
 
 
-async def _sweep(app: procrastinate.App, lease: timedelta) -> None:
+async def defer_overdue(
+    app: procrastinate.App, deliveries: DeliveryService, *, grace: timedelta
+) -> int:
+    """Queue the deliveries overdue by more than ``grace`` that have no waiting job (their
+    announcement was lost, or the CLI wrote them); returns how many were queued."""
+    overdue = await asyncio.to_thread(deliveries.due, before=utcnow() - grace)
+    queued = 0
+    for delivery_id in overdue:
+        queued += await _defer_delivery(app, delivery_id)
+    return queued
+
+
+async def _sweep(
+    app: procrastinate.App, lease: timedelta, deliveries: DeliveryService | None
+) -> None:
     while True:
         await asyncio.sleep(lease.total_seconds() / 2)
         try:
             n = await retry_stalled_jobs(app, lease)
             if n:
                 _log.warning("handed back %d job(s) of stopped workers", n)
+            if deliveries is not None:
+                await defer_overdue(app, deliveries, grace=lease)
         except Exception:
             _log.warning("checking for stalled jobs failed", exc_info=True)
 
@@ -154,13 +233,15 @@ async def run_workers(
     concurrency: int = 1,
     install_signal_handlers: bool = True,
     timeouts: Timeouts | None = None,
+    deliveries: DeliveryService | None = None,
 ) -> None:
     """Run ``concurrency`` job workers (and the stalled-job check) until cancelled or, with
     signal handlers, until SIGINT/SIGTERM (the job in hand is finished first). A database
-    outage that stops procrastinate's worker is waited out (:data:`RETRY_S`), never fatal."""
-    app = worker_app(service, database_url, lease, timeouts)
+    outage that stops procrastinate's worker is waited out (:data:`RETRY_S`), never fatal.
+    With ``deliveries`` the workers also send webhook deliveries."""
+    app = worker_app(service, database_url, lease, timeouts, deliveries)
     options: dict[str, Any] = {
-        "queues": [QUEUE],
+        "queues": [QUEUE] if deliveries is None else [QUEUE, DELIVERY_QUEUE],
         "concurrency": concurrency,
         "install_signal_handlers": install_signal_handlers,
         "update_heartbeat_interval": max(lease.total_seconds() / 4, 0.5),
@@ -171,7 +252,7 @@ async def run_workers(
     while True:
         try:
             async with app.open_async():
-                sweeper = asyncio.create_task(_sweep(app, lease))
+                sweeper = asyncio.create_task(_sweep(app, lease, deliveries))
                 try:
                     await app.run_worker_async(**options)
                 finally:
@@ -191,6 +272,7 @@ class EmbeddedWorker:
     database_url: str
     lease: timedelta
     timeouts: Timeouts = field(default_factory=Timeouts)
+    deliveries: DeliveryService | None = None
     _loop: asyncio.AbstractEventLoop | None = None
     _task: asyncio.Task[None] | None = None
     _thread: threading.Thread | None = None
@@ -211,6 +293,7 @@ class EmbeddedWorker:
                 lease=self.lease,
                 install_signal_handlers=False,
                 timeouts=self.timeouts,
+                deliveries=self.deliveries,
             )
         )
         loop.call_soon(self._ready.set)

@@ -37,6 +37,7 @@ from readiness.api.services.read_cache import (
     minute_of,
 )
 from readiness.api.services.scoring import score
+from readiness.api.services.webhooks.events import track_today
 from readiness.api.storage.frames import feedback_frame, load_result
 from readiness.api.storage.models import (
     Athlete,
@@ -154,6 +155,7 @@ def changing(work: UnitOfWork, athlete_id: int, *, now: datetime) -> Iterator[Se
 
     The block reports the first changed day with :func:`changed_since`; a block that reports
     nothing re-scores every day. ``now`` is the service's clock (it decides the athlete's today).
+    Then the athlete's webhooks are told if today's call changed (``track_today``).
     """
     work.lock_athlete(athlete_id)
     work.after_commit(lambda: WRITES.bump(athlete_id))  # this process's reads see it at once
@@ -165,7 +167,8 @@ def changing(work: UnitOfWork, athlete_id: int, *, now: datetime) -> Iterator[Se
     if work.locked(athlete_id):
         if reported and since is None:
             since = date.max  # nothing dated changed: only days not stored yet are scored
-        refresh(session, athlete_id, now=now, since=since if reported else None)
+        athlete = refresh(session, athlete_id, now=now, since=since if reported else None)
+        track_today(work, athlete_id, local_today(athlete, now))
 
 
 def refresh(

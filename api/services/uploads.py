@@ -32,6 +32,7 @@ from zoneinfo import ZoneInfo
 
 from readiness.api.services.errors import MissingError
 from readiness.api.services.readiness import changed_since, changing
+from readiness.api.services.webhooks.events import emit, upload_data
 from readiness.api.settings import Settings
 from readiness.api.storage.blobs import Blob, BlobStore, Spool
 from readiness.api.storage.erasure import forget_jobs, unreferenced
@@ -54,6 +55,7 @@ __all__ = [
     "Outcome",
     "Received",
     "UploadService",
+    "announce_failed",
     "forget_blobs",
     "read_for",
     "upload_of",
@@ -259,6 +261,7 @@ class UploadService:
             _fill(upload, result)
             s.add(upload)
             s.flush()
+            emit(work, athlete_id, "upload.done", upload_data(upload))
             changed_since(
                 s, apply_result(s, athlete_id, [(upload.id, result)], tz=athlete.timezone)
             )
@@ -316,6 +319,9 @@ class UploadService:
                 pairs.append((upload.id, result))
                 out.append((item, upload, Outcome.CREATED))
             s.flush()
+            for _item, stored, how in out:
+                if how is Outcome.CREATED and isinstance(stored, Upload):
+                    emit(work, athlete_id, "upload.done", upload_data(stored))
             changed_since(s, apply_result(s, athlete_id, pairs, tz=athlete.timezone))
         return out
 
@@ -375,11 +381,13 @@ class UploadService:
         except Exception as exc:
             _log.exception("upload %s: could not be queued", upload_id)
             with unit_of_work(self.sessions) as work:
-                work.session.execute(
+                res = work.session.execute(
                     update(Upload)
                     .where(Upload.id == upload_id, Upload.status == "queued")
                     .values(status="failed", error=self.failure(exc), finished=utcnow())
                 )
+                if getattr(res, "rowcount", 0) == 1:
+                    announce_failed(work, upload_id)
 
     def run_claimed(self, claim: Claim, watch: Callable[[BinaryIO], None] | None = None) -> str:
         """Read and store a claimed job in its own unit of work; returns its end state.
@@ -407,6 +415,7 @@ class UploadService:
                         work.discard()
                         return "lost"
                     _fill(upload, result)
+                    emit(work, claim.athlete_id, "upload.done", upload_data(upload))
                     first = apply_result(
                         s, claim.athlete_id, [(claim.upload_id, result)], tz=athlete.timezone
                     )
@@ -426,9 +435,18 @@ class UploadService:
                 mine = requeue(work.session, claim, problem=problem)
             else:
                 mine = end_job(work.session, claim, now=utcnow(), problem=problem)
+                if mine:
+                    announce_failed(work, claim.upload_id)
         if not mine:
             return "lost"
         return "queued" if retry else "failed"
+
+
+def announce_failed(work: UnitOfWork, upload_id: str) -> None:
+    """In the unit that failed the upload's job: its ``upload.failed`` webhook event."""
+    upload = work.session.get(Upload, upload_id, populate_existing=True)
+    if upload is not None:
+        emit(work, upload.athlete_id, "upload.failed", upload_data(upload))
 
 
 def _new(athlete_id: int, received: Received) -> Upload:

@@ -55,14 +55,19 @@ def _expired(cutoff: datetime) -> Any:
 
 def fail_expired(
     session: Session, *, now: datetime, lease: timedelta, attempts: int, problem: dict[str, Any]
-) -> int:
-    """Fail the jobs whose worker died on their last attempt; returns how many."""
-    res = session.execute(
-        update(Upload)
-        .where(_expired(now - lease), Upload.attempts >= attempts)
-        .values(status="failed", error=problem, finished=now)
-    )
-    return int(getattr(res, "rowcount", 0) or 0)
+) -> list[str]:
+    """Fail the jobs whose worker died on their last attempt; returns their upload ids."""
+    dead = and_(_expired(now - lease), Upload.attempts >= attempts)
+    failed: list[str] = []
+    for upload_id in session.scalars(select(Upload.id).where(dead)).all():
+        res = session.execute(
+            update(Upload)
+            .where(Upload.id == upload_id, dead)
+            .values(status="failed", error=problem, finished=now)
+        )
+        if getattr(res, "rowcount", 0) == 1:
+            failed.append(upload_id)
+    return failed
 
 
 def claim_next(session: Session, *, now: datetime, lease: timedelta) -> Claim | None:

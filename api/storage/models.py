@@ -6,7 +6,10 @@ the merged timeline ``daily`` / ``sessions`` / ``checkins`` (the columns of
 / ``upload_sessions`` / ``upload_checkins``, the merge's input), ``feedback`` ("did it help?")
 and ``readiness``
 (the scored day objects, materialised per athlete and day); coaches and their keys, teams, their
-coaches and members, invitations to join a team, and each athlete's calendar-feed token. The
+coaches and members, invitations to join a team, and each athlete's calendar-feed token; and the
+webhooks: ``webhooks`` (subscriptions), ``webhook_deliveries`` (each event to send, its attempts:
+the outbox and the
+delivery log) and ``webhook_marks`` (the last call the webhooks saw for each athlete). The
 schema is created and evolved by the Alembic migrations in ``api/storage/migrations``; a test
 checks the migrations and these models agree.
 """
@@ -20,6 +23,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    CheckConstraint,
     Date,
     DateTime,
     Float,
@@ -54,6 +58,9 @@ __all__ = [
     "UploadCheckinRow",
     "UploadDailyRow",
     "UploadSessionRow",
+    "Webhook",
+    "WebhookDelivery",
+    "WebhookMark",
     "utcnow",
 ]
 
@@ -432,3 +439,71 @@ class CalendarToken(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     prefix: Mapped[str] = mapped_column(String(16))
     created: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Webhook(Base):
+    """A subscription: events of ``events`` are sent to ``url``, signed with ``secret``.
+
+    The owner is an athlete (``athlete_id``) or a team (``team_id``): exactly one is set. The
+    secret is kept as issued (the service needs it to sign) and shown once, at creation.
+    """
+
+    __tablename__ = "webhooks"
+    __table_args__ = (
+        CheckConstraint("(athlete_id IS NULL) <> (team_id IS NULL)", name="ck_webhooks_one_owner"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    athlete_id: Mapped[int | None] = mapped_column(
+        ForeignKey("athletes.id", ondelete="CASCADE"), index=True
+    )
+    team_id: Mapped[int | None] = mapped_column(
+        ForeignKey("teams.id", ondelete="CASCADE"), index=True
+    )
+    url: Mapped[str] = mapped_column(String(2048))
+    events: Mapped[list[Any]] = mapped_column(JSON)
+    secret: Mapped[str] = mapped_column(String(64))
+    created: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class WebhookDelivery(Base):
+    """One event for one webhook: written in the transaction of the change it reports (an
+    outbox), then sent by a job; it is also the delivery's log.
+
+    ``athlete_id`` is the athlete the event is about (their deletion removes it). ``status``:
+    ``pending`` → ``sending`` → ``delivered`` | ``failed`` (or back to ``pending`` with
+    ``next_attempt_at`` after a failed attempt). ``attempts`` counts the attempts started (a
+    sender's token); ``tries`` lists each one (when, the answer's status, the error, ms).
+    """
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    webhook_id: Mapped[str] = mapped_column(
+        ForeignKey("webhooks.id", ondelete="CASCADE"), index=True
+    )
+    athlete_id: Mapped[int] = _athlete_fk()
+    event: Mapped[str] = mapped_column(String(32))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    tries: Mapped[list[Any]] = mapped_column(default=list)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class WebhookMark(Base):
+    """The last call of the athlete's today the webhooks were told about (``readiness.changed``
+    fires when it changes, ``gate.*`` when a gate's rule starts)."""
+
+    __tablename__ = "webhook_marks"
+
+    athlete_id: Mapped[int] = mapped_column(
+        ForeignKey("athletes.id", ondelete="CASCADE"), primary_key=True
+    )
+    date: Mapped[date] = mapped_column(Date)
+    action: Mapped[str] = mapped_column(String(64))
+    rule: Mapped[str] = mapped_column(String(16))

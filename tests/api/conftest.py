@@ -184,12 +184,19 @@ def server(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Server]:
     """The service on each backend; tests using it run once per backend."""
-    workdir = tmp_path_factory.mktemp(f"server-{request.param}")
-    if request.param == "sqlite":
-        yield from _start(f"sqlite:///{workdir / 'readiness.db'}", "sqlite", workdir)
+    yield from on_backend(request.param, tmp_path_factory.mktemp(f"server-{request.param}"))
+
+
+def on_backend(
+    backend: str, workdir: Path, extra_env: dict[str, str] | None = None
+) -> Iterator[Server]:
+    """The service on ``backend`` (``sqlite``, or ``postgres`` in a fresh schema) for a
+    fixture to yield from."""
+    if backend == "sqlite":
+        yield from _start(f"sqlite:///{workdir / 'readiness.db'}", "sqlite", workdir, extra_env)
     else:
         for url in _postgres_url():
-            yield from _start(url, "postgres", workdir)
+            yield from _start(url, "postgres", workdir, extra_env)
 
 
 @pytest.fixture(scope="session")

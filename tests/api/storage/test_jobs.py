@@ -101,7 +101,7 @@ def test_the_last_attempt_expiring_fails_the_job(db: Database, tmp_path: Path) -
         )
         assert claim_next(work.session, now=now, lease=LEASE) is None
     row = _row(db, upload_id)
-    assert failed == 1 and row.status == "failed" and row.error == interrupted_problem(3)
+    assert failed == [upload_id] and row.status == "failed" and row.error == interrupted_problem(3)
 
 
 def test_an_unexpected_error_is_retried_then_fails(

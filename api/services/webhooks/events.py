@@ -1,0 +1,190 @@
+"""Webhook events, written in the transaction of the change they report (an outbox).
+
+:func:`emit` adds one ``webhook_deliveries`` row per webhook subscribed to the event, in the
+caller's unit of work: the event exists if and only if the change was committed (no lost and no
+phantom events). Once committed, the new deliveries are announced to the sender
+(:data:`ANNOUNCE`: it wakes the SQLite worker, or defers the delivery jobs on PostgreSQL); a
+delivery whose announcement was lost is still found by the sender's sweep.
+
+The events: ``upload.done`` (an upload was read and stored), ``upload.failed`` (an upload's
+job failed), ``readiness.changed`` (today's action differs from the one last reported for the
+athlete), ``gate.pain`` / ``gate.illness`` (today's call became the pain/injury or the illness
+gate). The last two and ``readiness.changed`` are checked by :func:`track_today` after every
+write that re-scored the athlete (an upload, a check-in, feedback).
+
+The webhooks of an event are the athlete's own and those of the teams the athlete belongs to
+(:func:`owners_of`).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import Any, Final
+
+from readiness.api.services.webhooks import EVENTS
+from readiness.api.storage.models import (
+    ReadinessRow,
+    Upload,
+    Webhook,
+    WebhookDelivery,
+    WebhookMark,
+    utcnow,
+)
+from readiness.api.storage.unit_of_work import UnitOfWork
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+__all__ = [
+    "ANNOUNCE",
+    "EVENTS",
+    "GATES",
+    "Announcer",
+    "emit",
+    "owners_of",
+    "track_today",
+    "upload_data",
+]
+
+_log = logging.getLogger("readiness.api")
+
+#: The decision table's gate rules and the event each one fires.
+GATES: Final = {"R0": "gate.pain", "R1": "gate.illness"}
+_TODAY_EVENTS: Final = ("readiness.changed", *GATES.values())
+
+
+class Announcer:
+    """Where committed deliveries are announced (set by whoever runs the sender)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._to: Callable[[Sequence[str]], object] | None = None
+
+    def set(self, to: Callable[[Sequence[str]], object] | None) -> None:
+        with self._lock:
+            self._to = to
+
+    def __call__(self, delivery_ids: Sequence[str]) -> None:
+        to = self._to
+        if to is None:
+            return  # no sender in this process (the CLI): the sender's sweep finds them
+        try:
+            to(delivery_ids)
+        except Exception:  # the sweep sends them later
+            _log.warning("could not announce webhook deliveries", exc_info=True)
+
+
+#: The process's announcer.
+ANNOUNCE = Announcer()
+
+
+def owners_of(athlete_id: int) -> Any:
+    """The condition on ``webhooks`` that selects those told about ``athlete_id``'s events:
+    the athlete's own. (Team webhooks join here: ``Webhook.team_id.in_(<the athlete's
+    teams>)``.)"""
+    return or_(Webhook.athlete_id == athlete_id)
+
+
+def _subscribed(session: Session, athlete_id: int, events: Sequence[str]) -> list[Webhook]:
+    hooks = session.scalars(
+        select(Webhook).where(owners_of(athlete_id)).order_by(Webhook.created, Webhook.id)
+    ).all()
+    return [h for h in hooks if set(h.events) & set(events)]
+
+
+def emit(work: UnitOfWork, athlete_id: int, event: str, data: dict[str, Any]) -> list[str]:
+    """Write the deliveries of ``event`` about ``athlete_id`` (one per subscribed webhook) in
+    the unit of work; returns their ids. They are announced once it commits."""
+    assert event in EVENTS, event
+    return _emit(work, _subscribed(work.session, athlete_id, [event]), athlete_id, event, data)
+
+
+def _emit(
+    work: UnitOfWork, hooks: Sequence[Webhook], athlete_id: int, event: str, data: dict[str, Any]
+) -> list[str]:
+    now = utcnow()
+    ids: list[str] = []
+    for hook in hooks:
+        if event not in hook.events:
+            continue
+        delivery_id = uuid.uuid4().hex
+        payload = {
+            "type": event,
+            "timestamp": now.isoformat().replace("+00:00", "Z"),
+            "data": {"athlete_id": athlete_id, **data},
+        }
+        work.session.add(
+            WebhookDelivery(
+                id=delivery_id,
+                webhook_id=hook.id,
+                athlete_id=athlete_id,
+                event=event,
+                payload=payload,
+                status="pending",
+                attempts=0,
+                tries=[],
+                next_attempt_at=now,
+                created=now,
+            )
+        )
+        ids.append(delivery_id)
+    if ids:
+        work.after_commit(lambda: ANNOUNCE(ids))
+    return ids
+
+
+def upload_data(upload: Upload) -> dict[str, Any]:
+    """The ``data`` of an upload event: the upload as ``GET /v1/uploads/{id}`` names it."""
+    out: dict[str, Any] = {
+        "upload": {
+            "id": upload.id,
+            "filename": upload.filename,
+            "format": upload.format,
+            "status": upload.status,
+            "days": upload.days,
+            "sessions": upload.sessions,
+            "checkins": upload.checkins,
+            "warnings": len(upload.warnings or []),
+        }
+    }
+    if upload.status == "failed":
+        out["upload"]["error"] = upload.error
+    return out
+
+
+def track_today(work: UnitOfWork, athlete_id: int, today: date) -> None:
+    """After a re-score: tell the athlete's webhooks when today's call changed.
+
+    ``readiness.changed`` when today's action differs from the last one reported (or none was);
+    ``gate.pain`` / ``gate.illness`` when today's rule is that gate and the last call reported
+    was not that gate on this day. Only the stored day object is read (warmth at the end of
+    the day, as ``readiness score``); nothing happens without a webhook for these events."""
+    session = work.session
+    hooks = _subscribed(session, athlete_id, _TODAY_EVENTS)
+    if not hooks:
+        return
+    data = session.scalar(
+        select(ReadinessRow.data).where(
+            ReadinessRow.athlete_id == athlete_id, ReadinessRow.date == today
+        )
+    )
+    if not data:
+        return
+    rec = data.get("recommendation") or {}
+    action, rule = str(rec.get("action")), str(rec.get("rule"))
+    mark = session.get(WebhookMark, athlete_id)
+    before = (mark.date, mark.action, mark.rule) if mark is not None else None
+    day = {"date": today.isoformat(), "action": action, "rule": rule}
+    if before is None or before[1] != action:
+        previous = before[1] if before is not None else None
+        _emit(work, hooks, athlete_id, "readiness.changed", {**day, "previous_action": previous})
+    gate = GATES.get(rule)
+    if gate is not None and (before is None or before[0] != today or before[2] != rule):
+        _emit(work, hooks, athlete_id, gate, {**day, "reasons": list(rec.get("reasons") or [])})
+    if mark is None:
+        session.add(WebhookMark(athlete_id=athlete_id, date=today, action=action, rule=rule))
+    else:
+        mark.date, mark.action, mark.rule = today, action, rule
