@@ -1,0 +1,210 @@
+"""Personal weights from check-ins: a sub-score that learns each athlete (docs/scoring.md,
+"Personal weights from check-ins").
+
+The fixed formula weighs the parts of ``nervous_system_stress`` (HRV, resting HR, sleep, HRV
+trend) the same for everyone. Once ≥ ``personal_min_days`` days with a stress or fatigue
+check-in lie before the scored day, :class:`~readiness.scoring.calibration.personal_model.
+PersonalWeights` learns this athlete's weights from those days (adding training load, which
+the fixed formula leaves out) and the day's objective part is the weighted mean with them —
+only when time-ordered validation beats the fixed formula; otherwise the fixed formula stands
+and the output says why. The day's own check-in still enters as before (the 15 % blend and the
+floor of a 4–5 rating), and gates and the decision table read the score as always.
+
+Time order: the model for a day is fitted on the check-in days before it, up to the last
+*refit point* — the ``personal_min_days``-th check-in day, then every ``personal_refit_step``
+new ones (or ``personal_refit_growth`` when that is more). A later check-in never changes an
+earlier day. Fits are kept in a small process-wide cache keyed by the rows they read, so the
+next call over the same history (another day, one more night) refits only what changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from cachetools import LRUCache
+from readiness.scoring.subscores.stress import weighted_mean
+from readiness.scoring.thresholds import Thresholds
+
+__all__ = [
+    "METRIC",
+    "PersonalArrays",
+    "PersonalFit",
+    "day_state",
+    "felt_rating",
+    "personal_objective",
+    "refit_sizes",
+]
+
+#: The validation metric, as the output names it.
+METRIC = "mean Spearman ρ with your check-ins, time-ordered validation"
+
+State = Literal["none", "learning", "active"]
+
+
+@dataclass(frozen=True, slots=True)
+class PersonalFit:
+    """One refit point: the weights learned from the first ``n`` check-in days, and the
+    validation that decides whether they are used."""
+
+    n: int
+    weights: np.ndarray  # personal weights (sum 1), one per part
+    validation_personal: float
+    validation_fixed: float
+    active: bool
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class PersonalArrays:
+    """Per-day personal calibration of one sub-score."""
+
+    signals: tuple[str, ...]  # the parts' contributor names
+    prior: np.ndarray  # the fixed formula's weights (sum 1)
+    objective: np.ndarray  # the objective part that feeds the score (personal where active)
+    fixed_objective: np.ndarray
+    checkin_days: np.ndarray  # int: days with a check-in before the day
+    fit_index: np.ndarray  # int: index into ``fits`` of the day's model, −1 none
+    fits: tuple[PersonalFit, ...]
+    min_days: int
+
+    def active_days(self) -> np.ndarray:
+        """Bool per day: the personal weights feed the score."""
+        active = np.array([fit.active for fit in self.fits] + [False], dtype=bool)
+        out: np.ndarray = active[self.fit_index]  # index −1 reads the trailing False
+        return out
+
+
+def felt_rating(*ratings: np.ndarray) -> np.ndarray:
+    """The felt rating of each day (1–5): the mean of the ratings given (NaN when none)."""
+    stacked = np.vstack(ratings)
+    given = np.isfinite(stacked)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out: np.ndarray = np.where(
+            given.any(axis=0),
+            np.nansum(stacked, axis=0) / np.maximum(given.sum(axis=0), 1),
+            np.nan,
+        )
+    return out
+
+
+def refit_sizes(n_labelled: int, th: Thresholds) -> list[int]:
+    """The refit points ≤ ``n_labelled``: the first at ``personal_min_days`` check-in days."""
+    sizes: list[int] = []
+    size = th.personal_min_days
+    while size <= n_labelled:
+        sizes.append(size)
+        size += max(th.personal_refit_step, int(np.ceil(size * th.personal_refit_growth)))
+    return sizes
+
+
+_CACHE: LRUCache[bytes, PersonalFit] = LRUCache(maxsize=4096)
+_LOCK = threading.Lock()
+
+
+def _key(parts: np.ndarray, felt: np.ndarray, prior: np.ndarray, th: Thresholds) -> bytes:
+    digest = hashlib.blake2b(digest_size=20)
+    for array in (parts, felt, prior):
+        digest.update(np.ascontiguousarray(array, dtype="float64").tobytes())
+    settings = (th.personal_alpha, th.personal_n0, th.personal_splits, th.personal_margin)
+    digest.update(repr(settings).encode())
+    return digest.digest()
+
+
+def _fit(parts: np.ndarray, felt: np.ndarray, prior: np.ndarray, th: Thresholds) -> PersonalFit:
+    key = _key(parts, felt, prior, th)
+    with _LOCK:
+        cached = _CACHE.get(key)
+    if cached is not None:
+        return cached
+    from readiness.scoring.calibration.personal_model import (  # scikit-learn: on demand
+        PersonalWeights,
+    )
+
+    n = len(felt)
+    if np.ptp(felt) == 0:
+        fit = PersonalFit(
+            n, prior, float("nan"), float("nan"), False, "fixed formula: your check-ins never vary"
+        )
+    else:
+        model = PersonalWeights(
+            prior=tuple(prior),
+            alpha=th.personal_alpha,
+            n0=th.personal_n0,
+            n_splits=th.personal_splits,
+        ).fit(parts, felt)
+        personal, fixed = model.validation_personal_, model.validation_fixed_
+        active = bool(personal >= fixed + th.personal_margin)
+        scores = f"ρ {personal:+.2f} personal vs {fixed:+.2f} fixed"
+        reason = (
+            f"personal: learned from {n} check-in days, tracks how you feel better ({scores})"
+            if active
+            else f"fixed formula: personal weights from {n} check-in days do not track how you "
+            f"feel better ({scores}; needs ≥ {th.personal_margin:+.2f})"
+        )
+        fit = PersonalFit(n, model.weights_, personal, fixed, active, reason)
+    with _LOCK:
+        _CACHE[key] = fit
+    return fit
+
+
+def personal_objective(
+    signals: tuple[str, ...],
+    parts: tuple[np.ndarray, ...],
+    prior: tuple[float, ...],
+    fixed_objective: np.ndarray,
+    felt: np.ndarray,
+    th: Thresholds,
+) -> PersonalArrays:
+    """Each day's objective part with the weights learned from earlier check-ins (where they
+    beat the fixed formula), else ``fixed_objective``."""
+    n_days = len(fixed_objective)
+    matrix = np.column_stack(parts) if parts else np.zeros((n_days, 0))
+    prior_w = np.asarray(prior, dtype="float64")
+    prior_w = prior_w / prior_w.sum()
+    labelled = np.flatnonzero(np.isfinite(felt) & np.isfinite(matrix).any(axis=1))
+    checkin_days = np.searchsorted(labelled, np.arange(n_days), side="left")
+    objective = fixed_objective.copy()
+    fit_index = np.full(n_days, -1, dtype="int64")
+    fits: list[PersonalFit] = []
+    sizes = refit_sizes(len(labelled), th)
+    for k, size in enumerate(sizes):
+        rows = labelled[:size]
+        fit = _fit(matrix[rows], felt[rows], prior_w, th)
+        fits.append(fit)
+        start = int(labelled[size - 1]) + 1  # the first day with `size` check-in days before it
+        end = int(labelled[sizes[k + 1] - 1]) + 1 if k + 1 < len(sizes) else n_days
+        fit_index[start:end] = k
+        if fit.active and end > start:
+            block = matrix[start:end]
+            columns = tuple((block[:, j], float(fit.weights[j])) for j in range(block.shape[1]))
+            objective[start:end] = weighted_mean(columns, end - start)
+    return PersonalArrays(
+        signals=signals,
+        prior=prior_w,
+        objective=objective,
+        fixed_objective=fixed_objective,
+        checkin_days=checkin_days,
+        fit_index=fit_index,
+        fits=tuple(fits),
+        min_days=th.personal_min_days,
+    )
+
+
+def day_state(arrays: PersonalArrays, i: int) -> tuple[State, PersonalFit | None, str]:
+    """The state of day ``i`` (none, learning, active), its model, and why."""
+    days = int(arrays.checkin_days[i])
+    k = int(arrays.fit_index[i])
+    if k < 0:
+        if days == 0:
+            return "none", None, "fixed formula: no check-ins before this day"
+        return (
+            "learning",
+            None,
+            f"fixed formula: {days} of {arrays.min_days} check-in days before personal weights",
+        )
+    fit = arrays.fits[k]
+    return ("active" if fit.active else "learning"), fit, fit.reason
