@@ -290,6 +290,10 @@ class ContributorPublic(_Open):
     normal_range: list[float | None] | None = None
     sd: float | None = None
     points: float | None = None
+    weight: float | None = Field(
+        default=None,
+        description="Its share of the score (0–1); present only while personal weights are active",
+    )
 
 
 class SubScorePublic(_Open):
@@ -316,9 +320,34 @@ class RecommendationPublic(_Open):
     disclaimer: str
 
 
+class PersonalValidationPublic(_Open):
+    """How the fixed and the personal weights tracked the athlete's check-ins (time-ordered)."""
+
+    metric: str
+    fixed: float | None = Field(description="The fixed formula's score on the metric")
+    personal: float | None = Field(description="The personal weights' score on the metric")
+    fitted_on: int | None = Field(description="Check-in days the latest model was fitted on")
+
+
+class PersonalCalibrationPublic(_Open):
+    """Personal weights of the nervous-system stress score, learned from check-ins."""
+
+    state: Literal["none", "learning", "active"]
+    checkin_days: int = Field(description="Days with a stress or fatigue check-in before the day")
+    weights: dict[str, float | None] = Field(
+        description="Weight of each signal in the day's score (the fixed formula's unless active)"
+    )
+    learned: dict[str, float | None] | None = Field(
+        description="The latest personal weights, used or not"
+    )
+    validation: PersonalValidationPublic
+    reason: str
+
+
 class CalibrationPublic(_Open):
     valid_nights: int
     state: str
+    personal: PersonalCalibrationPublic | None = None
 
 
 class DataFreshnessPublic(_Open):

@@ -44,7 +44,8 @@ def run(per_kind: int, n_days: int = 360) -> dict[str, tuple[float, float, float
     results: dict[str, tuple[float, float, float]] = {}
     for kind in KINDS:
         rows = [rho_pair(kind, seed, n_days) for seed in range(per_kind)]
-        fixed, personal, active = (np.array(column, dtype=float) for column in zip(*rows))
+        columns = zip(*rows, strict=True)
+        fixed, personal, active = (np.array(column, dtype=float) for column in columns)
         results[kind] = (float(fixed.mean()), float(personal.mean()), float(active.mean()))
     return results
 
@@ -64,7 +65,9 @@ def main() -> int:
     )
     print(f"  {'kind':<8}{'fixed':>8}{'personal':>10}{'gain':>8}{'on personal':>13}")
     for kind, (fixed, personal, active) in results.items():
-        print(f"  {kind:<8}{fixed:>+8.3f}{personal:>+10.3f}{personal - fixed:>+8.3f}{active:>12.0%}")
+        print(
+            f"  {kind:<8}{fixed:>+8.3f}{personal:>+10.3f}{personal - fixed:>+8.3f}{active:>12.0%}"
+        )
     ok = meets_target(results)
     print(f"  ({time.perf_counter() - started:.1f} s)")
     print(

@@ -169,7 +169,9 @@ def compute(
         stress = replace(
             stress,
             objective=personal_arrays.objective,
-            score=checkin_blend(personal_arrays.objective, checkin["stress"], stress.confidence, th),
+            score=checkin_blend(
+                personal_arrays.objective, checkin["stress"], stress.confidence, th
+            ),
         )
     warmth = warmth_scores(
         session_cols["start_s"],

@@ -17,6 +17,7 @@ __all__ = [
     "Contributor",
     "DataFreshness",
     "DayReadiness",
+    "PersonalCalibration",
     "Recommendation",
     "StiffnessScore",
     "StressScore",
@@ -61,8 +62,10 @@ class Contributor:
     normal_range: tuple[float, float] | None = None
     sd: float | None = None  # signed deviation in SD units, positive = the worrying direction
     points: float | None = None
+    weight: float | None = None  # its share of the score when personal weights are active
 
     def to_dict(self) -> dict[str, Any]:
+        personal = {} if self.weight is None else {"weight": _num(self.weight, 3)}
         return {
             "signal": self.signal,
             "value": _num(self.value, 2),
@@ -74,6 +77,7 @@ class Contributor:
             ),
             "sd": _num(self.sd, 2),
             "points": _num(self.points),
+            **personal,
             "text": self.text,
         }
 
@@ -190,6 +194,40 @@ class Recommendation:
 
 
 @dataclass(frozen=True, slots=True)
+class PersonalCalibration:
+    """Personal weights of ``nervous_system_stress`` learned from check-ins (docs/scoring.md,
+    "Personal weights from check-ins"): ``none`` (no check-ins yet), ``learning`` (the fixed
+    formula stands: too few check-in days, or the personal weights did not validate) or
+    ``active``. ``weights`` are those the day's score used (the fixed formula's unless active),
+    ``learned`` the latest personal weights, ``validation`` how both tracked the check-ins."""
+
+    state: Literal["none", "learning", "active"]
+    checkin_days: int
+    weights: dict[str, float]
+    learned: dict[str, float] | None
+    metric: str
+    fixed: float | None
+    personal: float | None
+    fitted_on: int | None  # check-in days the latest model was fitted on
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "state": self.state,
+            "checkin_days": self.checkin_days,
+            "weights": {k: _num(v, 3) for k, v in self.weights.items()},
+            "learned": ({k: _num(v, 3) for k, v in self.learned.items()} if self.learned else None),
+            "validation": {
+                "metric": self.metric,
+                "fixed": _num(self.fixed, 3),
+                "personal": _num(self.personal, 3),
+                "fitted_on": self.fitted_on,
+            },
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Calibration:
     """How far the athlete's baselines are, and why anything is null or provisional."""
 
@@ -198,6 +236,7 @@ class Calibration:
     segment: str | None
     reasons: tuple[str, ...]
     feedback: str
+    personal: PersonalCalibration | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -206,6 +245,7 @@ class Calibration:
             "segment": self.segment,
             "reasons": list(self.reasons),
             "feedback": self.feedback,
+            "personal": self.personal.to_dict() if self.personal else None,
         }
 
 

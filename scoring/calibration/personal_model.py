@@ -36,7 +36,7 @@ __all__ = ["PersonalWeights", "spearman"]
 def spearman(score: np.ndarray, felt: np.ndarray) -> float:
     """Spearman ρ over the rows where both exist (NaN when either is constant or < 3 rows)."""
     both = np.isfinite(score) & np.isfinite(felt)
-    if both.sum() < 3:
+    if both.sum() < 3 or np.ptp(score[both]) == 0 or np.ptp(felt[both]) == 0:
         return float("nan")
     rho = pd.Series(score[both]).corr(pd.Series(felt[both]), method="spearman")
     return float(rho)

@@ -14,6 +14,7 @@ from readiness.scoring.calibration.feedback import FeedbackCache, choose_action
 from readiness.scoring.decision.rules import RULES
 from readiness.scoring.explain.advice import NOTES, day_facts, disagreements
 from readiness.scoring.explain.contributors import stiffness_contributors, stress_contributors
+from readiness.scoring.explain.personal import personal_calibration, with_personal_weights
 from readiness.scoring.explain.unusual_night import unusual_night
 from readiness.scoring.pipeline import History, compute
 from readiness.scoring.subscores.stress import band_code
@@ -166,7 +167,7 @@ def _day(
 ) -> DayReadiness:
     day = history.prepared.days[i]
     stress_arrays, stiffness_arrays = history.stress, history.stiffness
-    stress_items = stress_contributors(history, i, th)
+    stress_items = with_personal_weights(stress_contributors(history, i, th), history, i, th)
     stiffness_items = stiffness_contributors(history, i, th)
     rule = RULES[int(history.rule_index[i])]
     if rule.cautious or history.gates.illness[i]:
@@ -245,6 +246,7 @@ def _day(
         segment=history.night.hrv.labels[seg] if seg >= 0 else None,
         reasons=tuple(_calibration_reasons(history, i, th)),
         feedback=choice.state,
+        personal=personal_calibration(history, i),
     )
     return DayReadiness(
         date=datetime.date.fromisoformat(str(day)),

@@ -1,0 +1,71 @@
+"""The day object's ``calibration.personal`` and the personal weights on the stress
+contributors (docs/scoring.md, "Personal weights from check-ins")."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numpy as np
+from readiness.scoring.calibration.personal import METRIC, day_state
+from readiness.scoring.pipeline import History
+from readiness.scoring.thresholds import Thresholds
+from readiness.scoring.types import Contributor, PersonalCalibration
+
+__all__ = ["personal_calibration", "with_personal_weights"]
+
+
+def _named(signals: tuple[str, ...], weights: np.ndarray) -> dict[str, float]:
+    return {signal: float(weight) for signal, weight in zip(signals, weights, strict=True)}
+
+
+def personal_calibration(history: History, i: int) -> PersonalCalibration | None:
+    """Day ``i``'s personal-weights state, what was learned and how it validated."""
+    arrays = history.personal_stress
+    if arrays is None:
+        return None
+    state, fit, reason = day_state(arrays, i)
+    used = fit.weights if fit is not None and state == "active" else arrays.prior
+    return PersonalCalibration(
+        state=state,
+        checkin_days=int(arrays.checkin_days[i]),
+        weights=_named(arrays.signals, used),
+        learned=_named(arrays.signals, fit.weights) if fit is not None else None,
+        metric=METRIC,
+        fixed=fit.validation_fixed if fit is not None else None,
+        personal=fit.validation_personal if fit is not None else None,
+        fitted_on=fit.n if fit is not None else None,
+        reason=reason,
+    )
+
+
+def with_personal_weights(
+    items: tuple[Contributor, ...], history: History, i: int, th: Thresholds
+) -> tuple[Contributor, ...]:
+    """The stress contributors with their personal weight when personal weights are active
+    (and training load among them when it weighs for this athlete)."""
+    arrays = history.personal_stress
+    if arrays is None:
+        return items
+    state, fit, _ = day_state(arrays, i)
+    if state != "active" or fit is None:
+        return items
+    weights = _named(arrays.signals, fit.weights)
+    out = [
+        dataclasses.replace(c, weight=weights[c.signal]) if c.signal in weights else c
+        for c in items
+    ]
+    ratio, spike = float(history.load.ratio[i]), float(history.stiffness.l2[i])
+    if weights.get("load", 0.0) > 0 and math.isfinite(spike) and math.isfinite(ratio):
+        out.append(
+            Contributor(
+                "load",
+                f"Training load: last {th.ewma_acute_span} days {ratio:.2f}× your usual "
+                "(counts for you: your check-ins follow it)",
+                value=ratio,
+                unit="ratio",
+                points=spike,
+                weight=weights["load"],
+            )
+        )
+    return tuple(out)
