@@ -137,14 +137,25 @@ def _fit(parts: np.ndarray, felt: np.ndarray, prior: np.ndarray, th: Thresholds)
             n_splits=th.personal_splits,
         ).fit(parts, felt)
         personal, fixed = model.validation_personal_, model.validation_fixed_
-        active = bool(personal >= fixed + th.personal_margin)
+        # beyond chance: ρ ≥ z/√m over the m validation days (≈ 2 standard errors of ρ = 0)
+        chance = th.personal_chance_z / np.sqrt(max(model.validation_days_, 1))
+        better = personal >= fixed + th.personal_margin
+        active = bool(better and personal >= chance)
         scores = f"ρ {personal:+.2f} personal vs {fixed:+.2f} fixed"
-        reason = (
-            f"personal: learned from {n} check-in days, tracks how you feel better ({scores})"
-            if active
-            else f"fixed formula: personal weights from {n} check-in days do not track how you "
-            f"feel better ({scores}; needs ≥ {th.personal_margin:+.2f})"
-        )
+        if active:
+            reason = (
+                f"personal: learned from {n} check-in days, tracks how you feel better ({scores})"
+            )
+        elif better:
+            reason = (
+                f"fixed formula: personal weights from {n} check-in days track how you feel "
+                f"no better than chance ({scores}; chance level {chance:.2f})"
+            )
+        else:
+            reason = (
+                f"fixed formula: personal weights from {n} check-in days do not track how you "
+                f"feel better ({scores}; needs {th.personal_margin:+.2f} over fixed)"
+            )
         fit = PersonalFit(n, model.weights_, personal, fixed, active, reason)
     with _LOCK:
         _CACHE[key] = fit

@@ -53,7 +53,8 @@ class PersonalWeights(RegressorMixin, BaseEstimator):  # type: ignore[misc]
     ``prior`` are the fixed formula's weights (any non-negative scale; normalised). ``alpha`` is
     the ridge strength per training row on standardised parts, ``n0`` the prior's strength in
     check-in days, ``n_splits`` the time-ordered validation folds. Fitted: ``weights_`` (sum 1),
-    ``data_weights_`` (before shrinkage), ``validation_personal_``, ``validation_fixed_``.
+    ``data_weights_`` (before shrinkage), ``validation_personal_``, ``validation_fixed_`` and
+    ``validation_days_`` (the rows scored in validation).
     """
 
     def __init__(
@@ -89,7 +90,9 @@ class PersonalWeights(RegressorMixin, BaseEstimator):  # type: ignore[misc]
         prior = self._prior(X.shape[1])
         personal: list[float] = []
         fixed: list[float] = []
+        self.validation_days_ = 0
         for train, test in TimeSeriesSplit(n_splits=self.n_splits).split(X):
+            self.validation_days_ += len(test)
             weights = self._weights(X[train], y[train], prior)
             personal.append(spearman(_score(X[test], weights), y[test]))
             fixed.append(spearman(_score(X[test], prior), y[test]))
