@@ -39,8 +39,9 @@ __all__ = [
     "refit_sizes",
 ]
 
-#: The validation metric, as the output names it.
-METRIC = "mean Spearman ρ with your check-ins, time-ordered validation"
+#: The validation metric, as the output names it: the mean Spearman ρ of the score with the
+#: felt rating over ``TimeSeriesSplit`` folds (fit on earlier check-in days, score later ones).
+METRIC = "rank correlation with your check-ins on later days than those learned from"
 
 State = Literal["none", "learning", "active"]
 
@@ -127,7 +128,12 @@ def _fit(parts: np.ndarray, felt: np.ndarray, prior: np.ndarray, th: Thresholds)
     n = len(felt)
     if np.ptp(felt) == 0:
         fit = PersonalFit(
-            n, prior, float("nan"), float("nan"), False, "fixed formula: your check-ins never vary"
+            n,
+            prior,
+            float("nan"),
+            float("nan"),
+            False,
+            "standard weights: your check-ins never vary",
         )
     else:
         model = PersonalWeights(
@@ -141,20 +147,20 @@ def _fit(parts: np.ndarray, felt: np.ndarray, prior: np.ndarray, th: Thresholds)
         chance = th.personal_chance_z / np.sqrt(max(model.validation_days_, 1))
         better = personal >= fixed + th.personal_margin
         active = bool(better and personal >= chance)
-        scores = f"ρ {personal:+.2f} personal vs {fixed:+.2f} fixed"
+        scores = f"{personal:+.2f} vs {fixed:+.2f} for the standard weights"
         if active:
             reason = (
-                f"personal: learned from {n} check-in days, tracks how you feel better ({scores})"
+                f"personal: learned from {n} check-in days; follows how you feel better ({scores})"
             )
         elif better:
             reason = (
-                f"fixed formula: personal weights from {n} check-in days track how you feel "
-                f"no better than chance ({scores}; chance level {chance:.2f})"
+                f"standard weights: what {n} check-in days taught is not yet beyond chance "
+                f"({scores}; chance level {chance:.2f})"
             )
         else:
             reason = (
-                f"fixed formula: personal weights from {n} check-in days do not track how you "
-                f"feel better ({scores}; needs {th.personal_margin:+.2f} over fixed)"
+                f"standard weights: personal weights from {n} check-in days do not follow how "
+                f"you feel better ({scores}; needs {th.personal_margin:.2f} more)"
             )
         fit = PersonalFit(n, model.weights_, personal, fixed, active, reason)
     with _LOCK:
@@ -211,11 +217,11 @@ def day_state(arrays: PersonalArrays, i: int) -> tuple[State, PersonalFit | None
     k = int(arrays.fit_index[i])
     if k < 0:
         if days == 0:
-            return "none", None, "fixed formula: no check-ins before this day"
+            return "none", None, "standard weights: no check-ins before this day"
         return (
             "learning",
             None,
-            f"fixed formula: {days} of {arrays.min_days} check-in days before personal weights",
+            f"standard weights: {days} of {arrays.min_days} check-in days before personal ones",
         )
     fit = arrays.fits[k]
     return ("active" if fit.active else "learning"), fit, fit.reason
