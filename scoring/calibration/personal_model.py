@@ -7,8 +7,9 @@ part, 0–100, NaN = not measured that day; rows in time order) and the athlete'
 those days (1–5). It learns how much each part matters *for this athlete*:
 
 1. parts are standardised on the training rows (a missing part is read as its training mean, so
-   it moves nothing); ``Ridge(positive=True)`` fits the felt rating on them — non-negative, so a
-   lower HRV or a higher resting HR can never lower the score;
+   it moves nothing); a ridge regression with non-negative coefficients
+   (``ridge_regression(positive=True)``) fits the felt rating on them — non-negative, so a lower
+   HRV or a higher resting HR can never lower the score;
 2. the coefficients are turned back into weights on the 0–100 points and normalised to sum 1;
 3. they are shrunk toward the fixed formula's weights (the prior): with ``n`` rows,
    ``w = (n0·w_fixed + n·w_data) / (n0 + n)``;
@@ -26,7 +27,7 @@ import numpy as np
 import pandas as pd
 from readiness.scoring.subscores.stress import weighted_mean
 from sklearn.base import BaseEstimator, RegressorMixin
-from sklearn.linear_model import Ridge
+from sklearn.linear_model import ridge_regression
 from sklearn.model_selection import TimeSeriesSplit
 from sklearn.utils.validation import check_is_fitted, validate_data
 
@@ -38,8 +39,8 @@ def spearman(score: np.ndarray, felt: np.ndarray) -> float:
     both = np.isfinite(score) & np.isfinite(felt)
     if both.sum() < 3 or np.ptp(score[both]) == 0 or np.ptp(felt[both]) == 0:
         return float("nan")
-    rho = pd.Series(score[both]).corr(pd.Series(felt[both]), method="spearman")
-    return float(rho)
+    ranks = pd.DataFrame({"score": score[both], "felt": felt[both]}).rank().to_numpy()
+    return float(np.corrcoef(ranks[:, 0], ranks[:, 1])[0, 1])  # Pearson ρ of the ranks
 
 
 def _mean_rho(values: list[float]) -> float:
@@ -126,10 +127,12 @@ def _data_weights(parts: np.ndarray, felt: np.ndarray, alpha: float) -> np.ndarr
     usable = sd > 1e-9
     if not usable.any() or np.ptp(felt) == 0:
         return None
-    z = (filled[:, usable] - mean[usable]) / sd[usable]
-    model = Ridge(alpha=alpha * len(felt), positive=True).fit(z, felt)
+    z = (filled[:, usable] - mean[usable]) / sd[usable]  # centred: no intercept to fit
+    fitted = ridge_regression(
+        z, felt - felt.mean(), alpha * len(felt), solver="lbfgs", positive=True, check_input=False
+    )
     coef = np.zeros(parts.shape[1])
-    coef[usable] = model.coef_ / sd[usable]  # per point of each part
+    coef[usable] = fitted / sd[usable]  # per point of each part
     total = coef.sum()
     if not np.isfinite(total) or total <= 0:
         return None
