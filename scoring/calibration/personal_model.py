@@ -24,8 +24,8 @@ imports it only once an athlete has enough check-in days to fit it.
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 from readiness.scoring.subscores.stress import weighted_mean
+from scipy.stats import rankdata
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.linear_model import ridge_regression
 from sklearn.model_selection import TimeSeriesSplit
@@ -39,8 +39,8 @@ def spearman(score: np.ndarray, felt: np.ndarray) -> float:
     both = np.isfinite(score) & np.isfinite(felt)
     if both.sum() < 3 or np.ptp(score[both]) == 0 or np.ptp(felt[both]) == 0:
         return float("nan")
-    ranks = pd.DataFrame({"score": score[both], "felt": felt[both]}).rank().to_numpy()
-    return float(np.corrcoef(ranks[:, 0], ranks[:, 1])[0, 1])  # Pearson ρ of the ranks
+    # Pearson ρ of the ranks (ties averaged)
+    return float(np.corrcoef(rankdata(score[both]), rankdata(felt[both]))[0, 1])
 
 
 def _mean_rho(values: list[float]) -> float:
