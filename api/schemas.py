@@ -330,10 +330,10 @@ class PersonalValidationPublic(_Open):
 
 
 class PersonalCalibrationPublic(_Open):
-    """Personal weights of the nervous-system stress score, learned from check-ins."""
+    """Personal weights of a sub-score, learned from check-ins."""
 
     state: Literal["none", "learning", "active"]
-    checkin_days: int = Field(description="Days with a stress or fatigue check-in before the day")
+    checkin_days: int = Field(description="Days with a matching check-in before the day")
     weights: dict[str, float | None] = Field(
         description="Weight of each signal in the day's score (the fixed formula's unless active)"
     )
@@ -347,7 +347,12 @@ class PersonalCalibrationPublic(_Open):
 class CalibrationPublic(_Open):
     valid_nights: int
     state: str
-    personal: PersonalCalibrationPublic | None = None
+    personal: PersonalCalibrationPublic | None = Field(
+        default=None, description="Personal weights of the nervous-system stress score"
+    )
+    personal_stiffness: PersonalCalibrationPublic | None = Field(
+        default=None, description="Personal weights of the physical stiffness score"
+    )
 
 
 class DataFreshnessPublic(_Open):

@@ -15,6 +15,7 @@ import pandas as pd
 from readiness.ingest import AthleteProfile
 from readiness.scoring.bands import Band, band_labels, warmth_labels
 from readiness.scoring.calibration.personal import PersonalArrays
+from readiness.scoring.calibration.personal_stiffness import personal_stiffness
 from readiness.scoring.calibration.personal_stress import personal_stress
 from readiness.scoring.decision.gates import GateArrays, gates
 from readiness.scoring.decision.rules import RULES, DecisionInputs, decide, overreaching
@@ -58,6 +59,7 @@ class History:
     cause: np.ndarray  # object: the athlete's stated non-training cause, or None
     frame: pd.DataFrame
     personal_stress: PersonalArrays | None = None  # None: personal weights not computed
+    personal_stiffness: PersonalArrays | None = None
 
 
 def _checkin_arrays(checkins: Columns) -> dict[str, np.ndarray]:
@@ -154,6 +156,9 @@ def compute(
         stiffness_ci=checkin["stiffness"],
         th=th,
     )
+    stiffness_personal = None
+    if personal:
+        stiffness, stiffness_personal = personal_stiffness(stiffness, checkin, th)
     high_load = np.nan_to_num(stiffness.tl_load, nan=0.0) >= th.band_elevated
     stress = stress_scores(
         night,
@@ -228,6 +233,11 @@ def compute(
             "pattern": stress.pattern,
             "physical_stiffness": stiffness.score,
             "stiffness_band": band_labels(stiffness_band),
+            "stiffness_personal": (
+                stiffness_personal.active_days()
+                if stiffness_personal is not None
+                else np.zeros(n_days, dtype=bool)
+            ),
             "stiffness_type": np.where(stiffness.is_load, "load", "inactivity"),
             "stiffness_confidence": stiffness.confidence,
             "warmth": warmth.score,
@@ -269,6 +279,7 @@ def compute(
         cause=cause,
         frame=frame,
         personal_stress=personal_arrays,
+        personal_stiffness=stiffness_personal,
     )
 
 

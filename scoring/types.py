@@ -236,7 +236,8 @@ class Calibration:
     segment: str | None
     reasons: tuple[str, ...]
     feedback: str
-    personal: PersonalCalibration | None = None
+    personal: PersonalCalibration | None = None  # nervous_system_stress
+    personal_stiffness: PersonalCalibration | None = None  # physical_stiffness
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -246,6 +247,9 @@ class Calibration:
             "reasons": list(self.reasons),
             "feedback": self.feedback,
             "personal": self.personal.to_dict() if self.personal else None,
+            "personal_stiffness": (
+                self.personal_stiffness.to_dict() if self.personal_stiffness else None
+            ),
         }
 
 

@@ -106,17 +106,19 @@ _CACHE: LRUCache[bytes, PersonalFit] = LRUCache(maxsize=4096)
 _LOCK = threading.Lock()
 
 
-def _key(parts: np.ndarray, felt: np.ndarray, prior: np.ndarray, th: Thresholds) -> bytes:
+def _key(*arrays: np.ndarray, th: Thresholds) -> bytes:
     digest = hashlib.blake2b(digest_size=20)
-    for array in (parts, felt, prior):
+    for array in arrays:
         digest.update(np.ascontiguousarray(array, dtype="float64").tobytes())
     settings = (th.personal_alpha, th.personal_n0, th.personal_splits, th.personal_margin)
     digest.update(repr(settings).encode())
     return digest.digest()
 
 
-def _fit(parts: np.ndarray, felt: np.ndarray, prior: np.ndarray, th: Thresholds) -> PersonalFit:
-    key = _key(parts, felt, prior, th)
+def _fit(
+    parts: np.ndarray, felt: np.ndarray, prior: np.ndarray, reference: np.ndarray, th: Thresholds
+) -> PersonalFit:
+    key = _key(parts, felt, prior, reference, th=th)
     with _LOCK:
         cached = _CACHE.get(key)
     if cached is not None:
@@ -141,7 +143,7 @@ def _fit(parts: np.ndarray, felt: np.ndarray, prior: np.ndarray, th: Thresholds)
             alpha=th.personal_alpha,
             n0=th.personal_n0,
             n_splits=th.personal_splits,
-        ).fit(parts, felt)
+        ).fit(parts, felt, reference=reference)
         personal, fixed = model.validation_personal_, model.validation_fixed_
         # beyond chance: ρ ≥ z/√m over the m validation days (≈ 2 standard errors of ρ = 0)
         chance = th.personal_chance_z / np.sqrt(max(model.validation_days_, 1))
@@ -190,7 +192,7 @@ def personal_objective(
     sizes = refit_sizes(len(labelled), th)
     for k, size in enumerate(sizes):
         rows = labelled[:size]
-        fit = _fit(matrix[rows], felt[rows], prior_w, th)
+        fit = _fit(matrix[rows], felt[rows], prior_w, fixed_objective[rows], th)
         fits.append(fit)
         start = int(labelled[size - 1]) + 1  # the first day with `size` check-in days before it
         end = int(labelled[sizes[k + 1] - 1]) + 1 if k + 1 < len(sizes) else n_days

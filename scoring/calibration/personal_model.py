@@ -7,9 +7,9 @@ part, 0–100, NaN = not measured that day; rows in time order) and the athlete'
 those days (1–5). It learns how much each part matters *for this athlete*:
 
 1. parts are standardised on the training rows (a missing part is read as its training mean, so
-   it moves nothing); a ridge regression with non-negative coefficients
-   (``ridge_regression(positive=True)``) fits the felt rating on them — non-negative, so a lower
-   HRV or a higher resting HR can never lower the score;
+   it moves nothing; SDs below ``SD_FLOOR`` points count as ``SD_FLOOR``); a ridge regression
+   with non-negative coefficients (``ridge_regression(positive=True)``) fits the felt rating on
+   them — non-negative, so a lower HRV or a higher resting HR can never lower the score;
 2. the coefficients are turned back into weights on the 0–100 points and normalised to sum 1;
 3. they are shrunk toward the fixed formula's weights (the prior): with ``n`` rows,
    ``w = (n0·w_fixed + n·w_data) / (n0 + n)``;
@@ -31,7 +31,10 @@ from sklearn.linear_model import ridge_regression
 from sklearn.model_selection import TimeSeriesSplit
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-__all__ = ["PersonalWeights", "spearman"]
+__all__ = ["SD_FLOOR", "PersonalWeights", "spearman"]
+
+#: The smallest SD a part is standardised with, in points (0–100).
+SD_FLOOR = 5.0
 
 
 def spearman(score: np.ndarray, felt: np.ndarray) -> float:
@@ -86,9 +89,18 @@ class PersonalWeights(RegressorMixin, BaseEstimator):  # type: ignore[misc]
         out: np.ndarray = (self.n0 * prior + n * data) / (self.n0 + n)
         return out
 
-    def fit(self, X: np.ndarray, y: np.ndarray) -> PersonalWeights:
+    def fit(
+        self, X: np.ndarray, y: np.ndarray, reference: np.ndarray | None = None
+    ) -> PersonalWeights:
+        """``reference``: the fixed formula's score of each row, when it is not the prior's
+        weighted mean of the parts (physical stiffness takes the larger of two pathways)."""
         X, y = validate_data(self, X, y, reset=True, ensure_all_finite="allow-nan")
         prior = self._prior(X.shape[1])
+        if reference is None:
+            reference = _score(X, prior)
+        reference = np.asarray(reference, dtype="float64")
+        if reference.shape != y.shape:
+            raise ValueError("reference needs one fixed-formula score per row")
         personal: list[float] = []
         fixed: list[float] = []
         self.validation_days_ = 0
@@ -96,7 +108,7 @@ class PersonalWeights(RegressorMixin, BaseEstimator):  # type: ignore[misc]
             self.validation_days_ += len(test)
             weights = self._weights(X[train], y[train], prior)
             personal.append(spearman(_score(X[test], weights), y[test]))
-            fixed.append(spearman(_score(X[test], prior), y[test]))
+            fixed.append(spearman(reference[test], y[test]))
         self.validation_personal_ = _mean_rho(personal)
         self.validation_fixed_ = _mean_rho(fixed)
         data = _data_weights(X, y, self.alpha)
@@ -123,8 +135,10 @@ def _data_weights(parts: np.ndarray, felt: np.ndarray, alpha: float) -> np.ndarr
     with np.errstate(invalid="ignore"):
         mean = np.where(counts > 0, np.nansum(parts, axis=0) / np.maximum(counts, 1), 0.0)
     filled = np.where(present, parts, mean)
-    sd = filled.std(axis=0)
-    usable = sd > 1e-9
+    # a part that barely varies is standardised as if it varied by SD_FLOOR points: its few
+    # non-zero days cannot buy it a large weight per point
+    sd = np.maximum(filled.std(axis=0), SD_FLOOR)
+    usable = np.ptp(filled, axis=0) > 0
     if not usable.any() or np.ptp(felt) == 0:
         return None
     z = (filled[:, usable] - mean[usable]) / sd[usable]  # centred: no intercept to fit

@@ -1,5 +1,6 @@
-"""The day object's ``calibration.personal`` and the personal weights on the stress
-contributors (docs/scoring.md, "Personal weights from check-ins")."""
+"""The day object's ``calibration.personal`` (stress) and ``calibration.personal_stiffness``,
+and the personal weights on the contributors (docs/scoring.md, "Personal weights from
+check-ins")."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import dataclasses
 import math
 
 import numpy as np
-from readiness.scoring.calibration.personal import METRIC, day_state
+from readiness.scoring.calibration.personal import METRIC, PersonalArrays, day_state
 from readiness.scoring.pipeline import History
 from readiness.scoring.thresholds import Thresholds
 from readiness.scoring.types import Contributor, PersonalCalibration
@@ -19,9 +20,8 @@ def _named(signals: tuple[str, ...], weights: np.ndarray) -> dict[str, float]:
     return {signal: float(weight) for signal, weight in zip(signals, weights, strict=True)}
 
 
-def personal_calibration(history: History, i: int) -> PersonalCalibration | None:
+def personal_calibration(arrays: PersonalArrays | None, i: int) -> PersonalCalibration | None:
     """Day ``i``'s personal-weights state, what was learned and how it validated."""
-    arrays = history.personal_stress
     if arrays is None:
         return None
     state, fit, reason = day_state(arrays, i)
@@ -39,33 +39,43 @@ def personal_calibration(history: History, i: int) -> PersonalCalibration | None
     )
 
 
-def with_personal_weights(
-    items: tuple[Contributor, ...], history: History, i: int, th: Thresholds
-) -> tuple[Contributor, ...]:
-    """The stress contributors with their personal weight when personal weights are active
-    (and training load among them when it weighs for this athlete)."""
-    arrays = history.personal_stress
+def _active_weights(arrays: PersonalArrays | None, i: int) -> dict[str, float] | None:
     if arrays is None:
-        return items
+        return None
     state, fit, _ = day_state(arrays, i)
-    if state != "active" or fit is None:
+    return _named(arrays.signals, fit.weights) if state == "active" and fit is not None else None
+
+
+def with_personal_weights(
+    items: tuple[Contributor, ...], arrays: PersonalArrays | None, i: int
+) -> tuple[Contributor, ...]:
+    """The contributors with their personal weight, when personal weights are active."""
+    weights = _active_weights(arrays, i)
+    if weights is None:
         return items
-    weights = _named(arrays.signals, fit.weights)
-    out = [
+    return tuple(
         dataclasses.replace(c, weight=weights[c.signal]) if c.signal in weights else c
         for c in items
-    ]
+    )
+
+
+def stress_with_personal_weights(
+    items: tuple[Contributor, ...], history: History, i: int, th: Thresholds
+) -> tuple[Contributor, ...]:
+    """The stress contributors with their personal weight, and training load among them when
+    it weighs for this athlete."""
+    out = with_personal_weights(items, history.personal_stress, i)
+    weights = _active_weights(history.personal_stress, i)
     ratio, spike = float(history.load.ratio[i]), float(history.stiffness.l2[i])
-    if weights.get("load", 0.0) > 0 and math.isfinite(spike) and math.isfinite(ratio):
-        out.append(
-            Contributor(
-                "load",
-                f"Training load: last {th.ewma_acute_span} days {ratio:.2f}× your usual "
-                "(counts for you: your check-ins follow it)",
-                value=ratio,
-                unit="ratio",
-                points=spike,
-                weight=weights["load"],
-            )
-        )
-    return tuple(out)
+    if weights is None or not (weights.get("load", 0.0) > 0 and math.isfinite(spike)):
+        return out
+    load = Contributor(
+        "load",
+        f"Training load: last {th.ewma_acute_span} days {ratio:.2f}× your usual "
+        "(it counts for you: your check-ins follow it)",
+        value=ratio,
+        unit="ratio",
+        points=spike,
+        weight=weights["load"],
+    )
+    return (*out, load)

@@ -9,10 +9,12 @@ stress ``3 + 0.9·driver + noise`` on the 1–5 scale, where the driver is one s
 * ``rhr``: last night's resting HR, higher = more stress;
 * ``sleep``: last night's sleep, shorter = more stress;
 * ``load``: the last 7 days' training minutes, more = more stress;
-* ``noise``: nothing the wearable measures (felt stress is noise).
+* ``noise``: nothing the wearable measures (felt stress is noise);
+* ``session`` (for soreness): the training minutes of the last two days (yesterday's count
+  double), the DOMS window.
 
-Check-ins (stress and fatigue, the hidden felt stress rounded with reporting noise) are given on
-the first ``share`` of the days only.
+Check-ins (stress and fatigue — or, with ``item="soreness"``, soreness and stiffness — the
+hidden rating rounded with reporting noise) are given on the first ``share`` of the days only.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from tests.scoring import synthetic as sy
 
 KINDS = ("hrv", "rhr", "sleep", "load", "noise")
 STRUCTURED = ("hrv", "rhr", "sleep", "load")
+#: Kinds for soreness and stiffness check-ins (physical stiffness).
+SORENESS_KINDS = ("session", "noise")
 
 
 def _z(values: np.ndarray) -> np.ndarray:
@@ -32,10 +36,10 @@ def _z(values: np.ndarray) -> np.ndarray:
 
 
 def athlete(
-    kind: str, seed: int, n_days: int = 360, share: float = 0.6
+    kind: str, seed: int, n_days: int = 360, share: float = 0.6, item: str = "stress"
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, np.ndarray, int]:
-    """(daily, sessions, check-ins, hidden felt stress per day, first day without check-ins)."""
-    if kind not in KINDS:
+    """(daily, sessions, check-ins, hidden felt rating per day, first day without check-ins)."""
+    if kind not in (*KINDS, *SORENESS_KINDS):
         raise ValueError(f"unknown athlete kind {kind!r}")
     rng = np.random.default_rng(1000 + seed)
     daily = sy.daily(n_days, seed=seed)
@@ -63,15 +67,17 @@ def athlete(
         "sleep": -_z(sleep_min),
         "load": _z(pd.Series(minutes).rolling(7, min_periods=1).sum().to_numpy()),
         "noise": np.zeros(n_days),
+        "session": _z(2 * np.r_[0.0, minutes[:-1]] + np.r_[0.0, 0.0, minutes[:-2]]),
     }
     spread = 1.0 if kind == "noise" else 0.6
     felt = 3.0 + 0.9 * drivers[kind] + rng.normal(0, spread, n_days)
     cut = int(n_days * share)
     stress = np.clip(np.round(felt + rng.normal(0, 0.3, n_days)), 1, 5)
     fatigue = np.clip(np.round(felt + rng.normal(0, 0.5, n_days)), 1, 5)
+    names = ("stress", "fatigue") if item == "stress" else ("soreness", "stiffness")
     checkins = sy.checkins(
         [
-            {"date": sy.day(i), "stress": int(stress[i]), "fatigue": int(fatigue[i])}
+            {"date": sy.day(i), names[0]: int(stress[i]), names[1]: int(fatigue[i])}
             for i in range(cut)
         ]
     )
