@@ -209,3 +209,32 @@ def test_validity_slice() -> None:
     structured = np.mean([means[k] for k in STRUCTURED], axis=0)
     assert structured[1] >= structured[0] + 0.10, means
     assert means["noise"][1] >= means["noise"][0] - 0.02, means
+
+
+def test_stiffness_learns_when_validation_supports_it() -> None:
+    """Soreness that follows the load spike (a quarter of the fixed load pathway): personal
+    stiffness weights switch on, weigh the spike most, and keep the type and the floors."""
+    daily, sessions, _, _, _ = athlete("load", 1, n_days=300, share=1.0)
+    spike = compute(daily, sessions, None, personal=False).stiffness.l2
+    rng = np.random.default_rng(0)
+    sore = np.clip(np.round(1 + np.nan_to_num(spike) / 25 + rng.normal(0, 0.4, len(spike))), 1, 5)
+    checkins = sy.checkins([{"date": sy.day(i), "soreness": int(sore[i])} for i in range(300)])
+    fixed = compute(daily, sessions, checkins, personal=False)
+    history = compute(daily, sessions, checkins)
+    arrays = history.personal_stiffness
+    assert arrays is not None and arrays.active_days()[-60:].all()
+    weights = dict(zip(arrays.signals, arrays.fits[-1].weights, strict=True))
+    assert max(weights, key=weights.__getitem__) == "load_spike"
+    np.testing.assert_array_equal(history.stiffness.is_load, fixed.stiffness.is_load)
+    floor = DEFAULT.checkin_floor_per_point * (sore - 1)
+    scored = np.isfinite(history.stiffness.score)
+    assert np.all(history.stiffness.score[scored] >= floor[scored] - 1e-9)
+    # the stress score learns nothing from soreness
+    assert history.personal_stress is not None
+    assert int(history.personal_stress.checkin_days[-1]) == 0
+    (day,) = score_days(daily, sessions, checkins, dates=[sy.day(299)])
+    p = day.to_dict()["calibration"]["personal_stiffness"]
+    assert p["state"] == "active" and p["weights"]["load_spike"] == max(p["weights"].values())
+    assert day.to_dict()["calibration"]["personal"]["state"] == "none"
+    weighed = [c for c in day.to_dict()["physical_stiffness"]["contributors"] if "weight" in c]
+    assert {c["signal"] for c in weighed} <= set(arrays.signals) and weighed
