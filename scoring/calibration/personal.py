@@ -28,6 +28,7 @@ import numpy as np
 from cachetools import LRUCache
 from readiness.scoring.subscores.stress import weighted_mean
 from readiness.scoring.thresholds import Thresholds
+from threadpoolctl import threadpool_limits
 
 __all__ = [
     "METRIC",
@@ -118,11 +119,6 @@ def _key(*arrays: np.ndarray, th: Thresholds) -> bytes:
 def _fit(
     parts: np.ndarray, felt: np.ndarray, prior: np.ndarray, reference: np.ndarray, th: Thresholds
 ) -> PersonalFit:
-    key = _key(parts, felt, prior, reference, th=th)
-    with _LOCK:
-        cached = _CACHE.get(key)
-    if cached is not None:
-        return cached
     from readiness.scoring.calibration.personal_model import (  # scikit-learn: on demand
         PersonalWeights,
     )
@@ -165,9 +161,32 @@ def _fit(
                 f"you feel better ({scores}; needs {th.personal_margin:.2f} more)"
             )
         fit = PersonalFit(n, model.weights_, personal, fixed, active, reason)
-    with _LOCK:
-        _CACHE[key] = fit
     return fit
+
+
+def _fits(
+    rows: list[np.ndarray],
+    matrix: np.ndarray,
+    felt: np.ndarray,
+    prior: np.ndarray,
+    reference: np.ndarray,
+    th: Thresholds,
+) -> list[PersonalFit]:
+    """The model of each refit point (``rows``: the check-in days it reads), cached."""
+    keys = [_key(matrix[r], felt[r], prior, reference[r], th=th) for r in rows]
+    with _LOCK:
+        found = [_CACHE.get(key) for key in keys]
+    missing = [k for k, fit in enumerate(found) if fit is None]
+    if missing:
+        # the fits are small: BLAS threads would only contend for the cores (2× slower on 2)
+        with threadpool_limits(limits=1, user_api="blas"):
+            for k in missing:
+                r = rows[k]
+                found[k] = _fit(matrix[r], felt[r], prior, reference[r], th)
+        with _LOCK:
+            for k in missing:
+                _CACHE[keys[k]] = found[k]  # type: ignore[assignment]
+    return [fit for fit in found if fit is not None]
 
 
 def personal_objective(
@@ -188,12 +207,9 @@ def personal_objective(
     checkin_days = np.searchsorted(labelled, np.arange(n_days), side="left")
     objective = fixed_objective.copy()
     fit_index = np.full(n_days, -1, dtype="int64")
-    fits: list[PersonalFit] = []
     sizes = refit_sizes(len(labelled), th)
-    for k, size in enumerate(sizes):
-        rows = labelled[:size]
-        fit = _fit(matrix[rows], felt[rows], prior_w, fixed_objective[rows], th)
-        fits.append(fit)
+    fits = _fits([labelled[:size] for size in sizes], matrix, felt, prior_w, fixed_objective, th)
+    for k, (size, fit) in enumerate(zip(sizes, fits, strict=True)):
         start = int(labelled[size - 1]) + 1  # the first day with `size` check-in days before it
         end = int(labelled[sizes[k + 1] - 1]) + 1 if k + 1 < len(sizes) else n_days
         fit_index[start:end] = k
