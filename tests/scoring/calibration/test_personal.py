@@ -238,3 +238,20 @@ def test_stiffness_learns_when_validation_supports_it() -> None:
     assert day.to_dict()["calibration"]["personal"]["state"] == "none"
     weighed = [c for c in day.to_dict()["physical_stiffness"]["contributors"] if "weight" in c]
     assert {c["signal"] for c in weighed} <= set(arrays.signals) and weighed
+
+
+def test_monotone_with_personal_weights() -> None:
+    """With personal weights active, a lower HRV or a higher resting HR last night never lowers
+    the day's score (the weights are non-negative, and the day's model reads only earlier
+    days)."""
+    daily, sessions, checkins, _, _ = athlete("rhr", 2, n_days=200, share=0.9)
+    base = compute(daily, sessions, checkins)
+    assert base.personal_stress is not None
+    i = 199
+    assert base.personal_stress.active_days()[i]
+    for column, factor in (("hrv_rmssd_ms", 0.8), ("resting_hr_bpm", 1.08)):
+        worse = daily.copy()
+        worse.loc[i, column] = float(worse.loc[i, column]) * factor
+        moved = compute(worse, sessions, checkins)
+        assert moved.stress.score[i] > base.stress.score[i], column
+        assert moved.personal_stress is not None and moved.personal_stress.active_days()[i]
