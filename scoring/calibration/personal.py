@@ -110,8 +110,15 @@ _LOCK = threading.Lock()
 def _key(*arrays: np.ndarray, th: Thresholds) -> bytes:
     digest = hashlib.blake2b(digest_size=20)
     for array in arrays:
+        digest.update(repr(array.shape).encode())
         digest.update(np.ascontiguousarray(array, dtype="float64").tobytes())
-    settings = (th.personal_alpha, th.personal_n0, th.personal_splits, th.personal_margin)
+    settings = (
+        th.personal_alpha,
+        th.personal_n0,
+        th.personal_splits,
+        th.personal_margin,
+        th.personal_chance_z,
+    )
     digest.update(repr(settings).encode())
     return digest.digest()
 

@@ -255,3 +255,11 @@ def test_monotone_with_personal_weights() -> None:
         moved = compute(worse, sessions, checkins)
         assert moved.stress.score[i] > base.stress.score[i], column
         assert moved.personal_stress is not None and moved.personal_stress.active_days()[i]
+
+
+def test_cached_fits_follow_the_thresholds() -> None:
+    """A fit cached under one set of thresholds is not reused under another."""
+    daily, sessions, checkins, _, _ = athlete("rhr", 2, n_days=200, share=0.9)
+    assert score_history(daily, sessions, checkins)["stress_personal"].iloc[-1]
+    strict = dataclasses.replace(DEFAULT, personal_chance_z=50.0)
+    assert not score_history(daily, sessions, checkins, thresholds=strict)["stress_personal"].any()
