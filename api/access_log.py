@@ -1,4 +1,5 @@
-"""The access log's query strings, redacted: ``/v1/x?token=abc`` is logged ``/v1/x?token=…``.
+"""The access log's query strings, redacted: ``/v1/x?token=abc`` is logged ``/v1/x?token=…``;
+so is an invitation's code in its path (``/v1/invitations/…/accept``).
 
 uvicorn's access log (logger ``uvicorn.access``) prints each request's path with its query
 string, where an API key, a feed token or a date range would be recorded in the clear.
@@ -9,6 +10,7 @@ string, where an API key, a feed token or a date range would be recorded in the 
 from __future__ import annotations
 
 import logging
+import re
 
 __all__ = ["ACCESS_LOGGER", "REDACTED", "RedactQuery", "install", "redact_query"]
 
@@ -16,10 +18,14 @@ ACCESS_LOGGER = "uvicorn.access"
 REDACTED = "…"
 #: Where uvicorn's access record carries the path with its query (client, method, path, ...).
 _PATH_ARG = 2
+#: Paths that carry a secret: the one-time code of an invitation.
+_SECRET_SEGMENT = re.compile(r"^(/v1/invitations/)[^/?]+")
 
 
 def redact_query(target: str) -> str:
-    """``target`` (a path with an optional query) with every query value replaced."""
+    """``target`` (a path with an optional query) with every query value (and an invitation's
+    code) replaced."""
+    target = _SECRET_SEGMENT.sub(rf"\g<1>{REDACTED}", target)
     path, sep, query = target.partition("?")
     if not sep:
         return target

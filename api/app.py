@@ -6,7 +6,8 @@ On SQLite the worker is a :class:`~readiness.api.services.jobs.TableWorker` thre
 one machine); on PostgreSQL jobs are deferred on procrastinate
 (:mod:`readiness.api.services.queue`) and the embedded worker is one procrastinate worker —
 ``readiness serve --no-worker`` (``READINESS_EMBEDDED_WORKER=false``) leaves jobs to
-``readiness worker`` processes. ``/docs`` is Swagger UI
+``readiness worker`` processes. ``/team`` is the coach's page (``static/team.html``). ``/docs`` is
+Swagger UI
 from the package's own files (``static/vendor/swagger-ui``), so it works offline.
 """
 
@@ -21,7 +22,7 @@ from pathlib import Path
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from readiness.api import access_log
 from readiness.api.errors import failure_body, install_handlers
@@ -107,6 +108,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health_router)
     app.include_router(v1)
     _add_docs(app)
+    _add_team_page(app)
     app.add_middleware(BodyLimitMiddleware, limit=settings.max_upload_bytes, paths=("/v1/uploads",))
     app.add_middleware(SecurityHeadersMiddleware)
     if settings.cors_origins:
@@ -118,6 +120,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
     app.mount("/", StaticFiles(directory=STATIC, html=True), name="dashboard")
     return app
+
+
+def _add_team_page(app: FastAPI) -> None:
+    """``GET /team``: the coach's page (triage of a team), a file of the dashboard."""
+
+    @app.get("/team", include_in_schema=False)
+    def team_page() -> FileResponse:
+        return FileResponse(STATIC / "team.html", media_type="text/html")
 
 
 def _add_docs(app: FastAPI) -> None:

@@ -21,6 +21,7 @@ from readiness.api.security import hash_key, tokens_equal
 from readiness.api.services.accounts import athlete_by_key
 from readiness.api.services.read_cache import ReadCache, VerifiedKeys, VersionKey
 from readiness.api.services.readiness import local_today, version_key
+from readiness.api.services.teams import ADMIN, Caller, caller_by_key, coach_by_key
 from readiness.api.services.uploads import UploadService
 from readiness.api.settings import Settings
 from readiness.api.storage.engine import Database
@@ -34,15 +35,19 @@ __all__ = [
     "AdminDep",
     "AthleteRead",
     "AthleteReadDep",
+    "CallerDep",
     "CurrentAthlete",
     "DateRange",
     "DateRangeDep",
+    "EndQuery",
     "NowDep",
     "Pagination",
     "PaginationDep",
     "ServiceDep",
     "SettingsDep",
+    "StartQuery",
     "UnitOfWorkDep",
+    "date_range",
 ]
 
 #: The longest span a range query may ask for.
@@ -103,6 +108,11 @@ def _authenticate(work: UnitOfWork, throttle: AuthThrottle, address: str, key: s
     throttle.check(address)
     athlete = athlete_by_key(work, key)
     if athlete is None:
+        if coach_by_key(work, key) is not None:
+            raise ForbiddenError(
+                "this is a coach's key: a coach reads their teams (/v1/teams), never an "
+                "athlete's own data"
+            )
         throttle.failed(address)
         raise NotAuthenticatedError("the API key is not valid")
     return athlete
@@ -184,9 +194,27 @@ def _admin(request: Request, settings: SettingsDep, credentials: Credentials) ->
         raise ForbiddenError("the admin token is not valid")
 
 
+def _caller(request: Request, work: UnitOfWorkDep, credentials: Credentials) -> Caller:
+    """The admin (the admin token), a coach or an athlete (their API key)."""
+    key = _key(credentials)
+    throttle: AuthThrottle = request.app.state.auth_throttle
+    address = _address(request)
+    throttle.check(address)  # first: a throttled address cannot tell a right guess either
+    settings: Settings = request.app.state.settings
+    if settings.admin_token and tokens_equal(key, settings.admin_token):
+        return ADMIN
+    caller = caller_by_key(work, key)
+    if caller is None:
+        throttle.failed(address)
+        raise NotAuthenticatedError("the API key is not valid")
+    return caller
+
+
 CurrentAthlete = Annotated[Athlete, Depends(_current_athlete)]
 AthleteReadDep = Annotated[AthleteRead, Depends(_athlete_read)]
 AdminDep = Annotated[None, Depends(_admin)]
+#: Who calls: the admin, a coach or an athlete (the team endpoints serve all three).
+CallerDep = Annotated[Caller, Depends(_caller)]
 
 
 class Pagination(BaseModel):
@@ -213,16 +241,17 @@ class DateRange(BaseModel):
     end: date
 
 
-async def _date_range(
-    athlete: CurrentAthlete,
-    now: NowDep,
-    start: Annotated[
-        date | None, Query(description="first day (YYYY-MM-DD); default: 90 days before end")
-    ] = None,
-    end: Annotated[date | None, Query(description="last day (YYYY-MM-DD); default: today")] = None,
-) -> DateRange:
+StartQuery = Annotated[
+    date | None, Query(description="first day (YYYY-MM-DD); default: 90 days before end")
+]
+EndQuery = Annotated[date | None, Query(description="last day (YYYY-MM-DD); default: today")]
+
+
+def date_range(start: date | None, end: date | None, today: date) -> DateRange:
+    """The range asked for: ``end`` defaults to ``today`` (the athlete's), ``start`` to
+    :data:`DEFAULT_SPAN_DAYS` days ending ``end``; at most :data:`MAX_SPAN_DAYS` days."""
     if end is None:
-        end = local_today(athlete, now)
+        end = today
     if start is None:
         try:
             start = end - timedelta(days=DEFAULT_SPAN_DAYS - 1)
@@ -238,6 +267,12 @@ async def _date_range(
             max_days=MAX_SPAN_DAYS,
         )
     return DateRange(start=start, end=end)
+
+
+async def _date_range(
+    athlete: CurrentAthlete, now: NowDep, start: StartQuery = None, end: EndQuery = None
+) -> DateRange:
+    return date_range(start, end, local_today(athlete, now))
 
 
 DateRangeDep = Annotated[DateRange, Depends(_date_range)]

@@ -4,7 +4,8 @@ The tree::
 
     ProblemDetailError
     ├── NotAuthenticatedError     401  no key, or a key the service does not know
-    ├── ForbiddenError            403  the admin token is wrong or not configured
+    ├── ForbiddenError            403  the admin token is wrong or not configured, or the
+    │                                  caller's role cannot do this with a resource they know
     ├── NotFoundError             404  no such resource *for this athlete*
     ├── UploadTooLargeError       413  counted while streaming, never trusted from headers
     ├── UnsupportedExportError    415  ingest's UnsupportedFormatError
@@ -15,8 +16,9 @@ The tree::
 
 Errors of the other layers are mapped here, by class: ingest's ``UnsupportedFormatError`` →
 415, any other ``IngestError`` → 422 (:func:`from_ingest_error`); the services'
-``InvalidInputError`` → 422 and ``MissingError`` → 404 (:func:`from_service_error`); a write
-for an athlete deleted while the request was under way (``AthleteGoneError``) → 401;
+``InvalidInputError`` → 422, ``MissingError`` → 404 and ``NotAllowedError`` → 403
+(:func:`from_service_error`); a write for an athlete deleted while the request was under way
+(``AthleteGoneError``) → 401;
 SQLAlchemy's ``OperationalError``, ``InterfaceError`` and pool ``TimeoutError`` (the database is
 down, unreachable or too slow) → 503 with ``Retry-After`` (:func:`database_unavailable`).
 
@@ -36,7 +38,12 @@ from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from readiness.api.services.errors import InvalidInputError, MissingError, ServiceError
+from readiness.api.services.errors import (
+    InvalidInputError,
+    MissingError,
+    NotAllowedError,
+    ServiceError,
+)
 from readiness.api.storage.unit_of_work import AthleteGoneError
 from readiness.ingest import IngestError, UnsupportedFormatError
 from sqlalchemy.exc import InterfaceError, OperationalError
@@ -185,6 +192,7 @@ def from_ingest_error(exc: IngestError) -> ProblemDetailError:
 _SERVICE_PROBLEMS: dict[type[ServiceError], type[ProblemDetailError]] = {
     InvalidInputError: InvalidRequestError,
     MissingError: NotFoundError,
+    NotAllowedError: ForbiddenError,
 }
 
 

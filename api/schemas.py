@@ -30,19 +30,28 @@ __all__ = [
     "AthleteCreate",
     "AthleteCreated",
     "AthletePublic",
+    "CalendarTokenIssued",
     "CheckinIn",
     "CheckinPublic",
+    "CoachCreate",
+    "CoachCreated",
     "DailyPublic",
     "DataFreshnessPublic",
     "DayReadinessPublic",
+    "EvidencePublic",
     "FeedbackIn",
     "FeedbackPublic",
     "Health",
+    "InvitationCreate",
+    "InvitationIssued",
     "Line",
     "Note",
     "Problem",
     "SessionPublic",
+    "TeamCreate",
+    "TeamPublic",
     "Timezone",
+    "TriageRow",
     "UploadPublic",
     "page_of",
     "without_controls",
@@ -283,13 +292,35 @@ class _Open(BaseModel):
 
 
 class ContributorPublic(_Open):
-    signal: str
-    text: str
-    value: float | None = None
+    """One input to a sub-score, in real units, with a sentence in plain words."""
+
+    signal: str = Field(examples=["hrv_today"])
+    text: str = Field(
+        description="A sentence for the athlete, in plain words (no method names)",
+        examples=["HRV (RMSSD) last night 57 ms, below your normal (60–66 ms)"],
+    )
+    value: float | None = Field(default=None, description="The value, in `unit`")
     unit: str = ""
-    normal_range: list[float | None] | None = None
-    sd: float | None = None
-    points: float | None = None
+    normal_range: list[float | None] | None = Field(
+        default=None, description="Your normal range [low, high], in `unit`"
+    )
+    sd: float | None = Field(
+        default=None,
+        description=(
+            "Deviation from your normal in baseline SDs, signed so that positive is the "
+            "worrying direction (HRV below, resting HR above, a check-in worse than usual); "
+            "negative is the reassuring one. For above/below see `direction`"
+        ),
+    )
+    direction: Literal["below", "within", "above"] | None = Field(
+        default=None, description="Where `value` sits against `normal_range` (null without one)"
+    )
+    points: float | None = Field(default=None, description="Points added to the sub-score")
+    method: str | None = Field(
+        default=None,
+        description="How the number was computed, for the curious (method names live here)",
+        examples=["Theil–Sen slope of the 7-day mean of ln HRV over 21 days (Plews 2012)"],
+    )
     weight: float | None = Field(
         default=None,
         description="Its share of the score (0–1); present only while personal weights are active",
@@ -311,12 +342,30 @@ class WarmthPublic(_Open):
     evaluated_at: str | None = Field(default=None, description="Instant warmth was evaluated at")
 
 
+class EvidencePublic(BaseModel):
+    """One cited work: its short key, its full citation, and its entry in docs/evidence.md."""
+
+    key: str = Field(examples=["Cheung 2003"])
+    citation: str = Field(
+        examples=[
+            "Cheung K, Hume PA, Maxwell L (2003). Delayed onset muscle soreness: treatment "
+            "strategies and performance factors. Sports Medicine 33(2):145–64."
+        ]
+    )
+    url: str = Field(
+        description="The entry in the repository's docs/evidence.md (path#anchor)",
+        examples=["docs/evidence.md#cheung-2003"],
+    )
+
+
 class RecommendationPublic(_Open):
     action: Action = Field(examples=["relaxation_massage"])
     rule: str
-    reasons: list[str]
+    reasons: list[str] = Field(description="Why, in plain words")
     notes: list[str] = []
-    evidence: list[str] = []
+    evidence: list[EvidencePublic] = Field(
+        default=[], description="The works the rule rests on (docs/evidence.md)"
+    )
     disclaimer: str
 
 
@@ -347,6 +396,15 @@ class PersonalCalibrationPublic(_Open):
 class CalibrationPublic(_Open):
     valid_nights: int
     state: str
+    reasons: list[str] = Field(
+        default=[], description="Why anything is null or provisional, in plain words"
+    )
+    feedback: str | None = Field(
+        default=None, description="What your feedback changed, in plain words"
+    )
+    feedback_method: str | None = Field(
+        default=None, description="The feedback model's validation figures, for the curious"
+    )
     personal: PersonalCalibrationPublic | None = Field(
         default=None, description="Personal weights of the nervous-system stress score"
     )
@@ -375,3 +433,99 @@ class DayReadinessPublic(_Open):
     recommendation: RecommendationPublic
     calibration: CalibrationPublic
     data: DataFreshnessPublic
+
+
+# --- teams, coaches, invitations, triage and the calendar feed ---
+
+
+class CoachCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Line = Field(min_length=1, max_length=200)
+
+
+class CoachCreated(BaseModel):
+    id: int
+    name: str
+    role: Literal["coach"] = "coach"
+    api_key: str = Field(description="Shown once; only its hash is stored")
+
+
+class TeamCreate(BaseModel):
+    """A new team. Sent with an athlete's key, the athlete is its first member."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Line = Field(min_length=1, max_length=200)
+    coach_ids: list[int] = Field(default=[], max_length=50, description="Its coaches")
+
+
+class PersonPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+
+
+class MemberPublic(PersonPublic):
+    joined: datetime
+
+
+class TeamPublic(BaseModel):
+    """A team; ``members`` lists every member for its coaches and the admin, and only you when
+    you are a member."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    created: datetime
+    coaches: list[PersonPublic]
+    members: list[MemberPublic]
+
+
+class InvitationCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    expires_in_days: int = Field(default=7, ge=1, le=30, description="Days it can be accepted")
+
+
+class InvitationIssued(BaseModel):
+    code: str = Field(description="One-time code, shown once; the athlete accepts it with a key")
+    team_id: int
+    expires: datetime
+
+
+#: ``date`` under another name, for a field named ``date`` with a default.
+_Day = date
+
+
+class ScoreBandPublic(BaseModel):
+    score: float | None
+    band: str | None
+
+
+class TriageRow(BaseModel):
+    """One member's call today. ``concern``, most urgent first: ``pain_gate``, ``illness``,
+    ``guarded``, ``stale_data``, ``no_data`` (nothing uploaded yet: only ``athlete`` and
+    ``concern`` are set), ``elevated``, ``settled``."""
+
+    athlete: PersonPublic
+    concern: Literal[
+        "pain_gate", "illness", "guarded", "stale_data", "no_data", "elevated", "settled"
+    ]
+    date: _Day | None = None
+    action: Action | None = None
+    rule: str | None = None
+    nervous_system_stress: ScoreBandPublic | None = None
+    physical_stiffness: ScoreBandPublic | None = None
+    warmth: ScoreBandPublic | None = None
+    data: DataFreshnessPublic | None = None
+    reason: str | None = Field(default=None, description="The call's first reason")
+
+
+class CalendarTokenIssued(BaseModel):
+    token: str = Field(description="Shown once; only its hash is stored. An earlier one stops")
+    url: str = Field(description="The feed to subscribe to in a calendar app")
+    prefix: str
+    created: datetime

@@ -6,6 +6,7 @@ Pure: pandas, numpy and scikit-learn only; no I/O, no web framework, no database
 
 from readiness.ingest import AthleteProfile
 from readiness.scoring.decision.rules import RULES, Rule
+from readiness.scoring.evidence import EVIDENCE, Evidence
 from readiness.scoring.explain.day import last_date_with_data, score_days
 from readiness.scoring.pipeline import score_history
 from readiness.scoring.thresholds import DEFAULT, Thresholds
@@ -23,11 +24,13 @@ from readiness.scoring.types import (
     StressScore,
     Warmth,
 )
+from readiness.scoring.words import duration_text, plural
 
 __all__ = [
     "ACTIONS",
     "DEFAULT",
     "DISCLAIMER",
+    "EVIDENCE",
     "RULES",
     "Action",
     "AthleteProfile",
@@ -35,6 +38,7 @@ __all__ = [
     "Contributor",
     "DataFreshness",
     "DayReadiness",
+    "Evidence",
     "PersonalCalibration",
     "Recommendation",
     "Rule",
@@ -42,7 +46,9 @@ __all__ = [
     "StressScore",
     "Thresholds",
     "Warmth",
+    "duration_text",
     "last_date_with_data",
+    "plural",
     "score_days",
     "score_history",
 ]

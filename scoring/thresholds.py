@@ -2,7 +2,7 @@
 
 ``Thresholds()`` holds the defaults; tests and callers may pass a modified copy
 (``dataclasses.replace``). Section names in the comments are those of ``docs/scoring.md``;
-its "References" section gives each short citation in full.
+``docs/evidence.md`` gives each short citation in full.
 """
 
 from __future__ import annotations

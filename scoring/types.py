@@ -7,6 +7,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
+from readiness.scoring.evidence import Evidence
 from readiness.scoring.thresholds import DEFAULT
 
 __all__ = [
@@ -60,9 +61,23 @@ class Contributor:
     value: float | None = None
     unit: str = ""
     normal_range: tuple[float, float] | None = None
-    sd: float | None = None  # signed deviation in SD units, positive = the worrying direction
+    #: Signed deviation from the athlete's normal in SD units: positive is the worrying
+    #: direction (HRV below, resting HR above), negative the reassuring one.
+    sd: float | None = None
     points: float | None = None
+    #: How the number was computed, for the curious (method names live here, not in ``text``).
+    method: str | None = None
     weight: float | None = None  # its share of the score when personal weights are active
+
+    @property
+    def direction(self) -> Literal["below", "within", "above"] | None:
+        """Where ``value`` sits against ``normal_range``, in plain words (None without both)."""
+        if self.normal_range is None or self.value is None or not math.isfinite(self.value):
+            return None
+        low, high = self.normal_range
+        if self.value < low:
+            return "below"
+        return "above" if self.value > high else "within"
 
     def to_dict(self) -> dict[str, Any]:
         personal = {} if self.weight is None else {"weight": _num(self.weight, 3)}
@@ -76,9 +91,11 @@ class Contributor:
                 else None
             ),
             "sd": _num(self.sd, 2),
+            "direction": self.direction,
             "points": _num(self.points),
             **personal,
             "text": self.text,
+            "method": self.method,
         }
 
 
@@ -173,7 +190,7 @@ class Recommendation:
     rule: str
     reasons: tuple[str, ...]
     notes: tuple[str, ...]
-    evidence: tuple[str, ...]
+    evidence: tuple[Evidence, ...]
     options: tuple[Action, ...]
     rule_action: Action
     calibrated: bool
@@ -185,7 +202,7 @@ class Recommendation:
             "rule": self.rule,
             "reasons": list(self.reasons),
             "notes": list(self.notes),
-            "evidence": list(self.evidence),
+            "evidence": [item.to_dict() for item in self.evidence],
             "options": list(self.options),
             "rule_action": self.rule_action,
             "calibrated": self.calibrated,
@@ -236,6 +253,8 @@ class Calibration:
     segment: str | None
     reasons: tuple[str, ...]
     feedback: str
+    #: The feedback model's figures (validation scores), for the curious; None without a model.
+    feedback_method: str | None = None
     personal: PersonalCalibration | None = None  # nervous_system_stress
     personal_stiffness: PersonalCalibration | None = None  # physical_stiffness
 
@@ -246,6 +265,7 @@ class Calibration:
             "segment": self.segment,
             "reasons": list(self.reasons),
             "feedback": self.feedback,
+            "feedback_method": self.feedback_method,
             "personal": self.personal.to_dict() if self.personal else None,
             "personal_stiffness": (
                 self.personal_stiffness.to_dict() if self.personal_stiffness else None

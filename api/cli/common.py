@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -14,6 +15,8 @@ from readiness.ingest import IngestError
 
 if TYPE_CHECKING:
     from readiness.api.settings import Settings
+    from readiness.api.storage.engine import Database
+    from readiness.api.storage.unit_of_work import UnitOfWork
 
 __all__ = [
     "ENV_FILE",
@@ -21,6 +24,7 @@ __all__ = [
     "NOW_VARIABLE",
     "clock_note",
     "clock_pin",
+    "in_unit",
     "load_settings",
     "port_arg",
     "print_error",
@@ -107,3 +111,28 @@ def load_settings(*, clock: bool = False) -> Settings:
     if note:
         print(note, file=sys.stderr)
     return settings
+
+
+def in_unit(action: Callable[[Database, UnitOfWork], list[str]], settings: Settings) -> int:
+    """Run ``action`` in one unit of work on the settings' database and print its lines once
+    that is committed; exit 2 with a one-line reason when the action refuses (a service error)
+    or a file cannot be written."""
+    from readiness.api.services.errors import ServiceError
+    from readiness.api.storage.engine import open_database
+    from readiness.api.storage.unit_of_work import unit_of_work
+
+    db = open_database(settings)
+    try:
+        with unit_of_work(db.sessions) as work:
+            lines = action(db, work)
+    except ServiceError as exc:
+        print(f"readiness: {exc.detail}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except OSError as exc:
+        print(f"readiness: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    finally:
+        db.dispose()
+    for line in lines:
+        print(line)
+    return 0

@@ -11,15 +11,15 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from readiness.api.cli.common import EXIT_BAD_INPUT, load_settings
+from readiness.api.cli.common import in_unit, load_settings
 
 if TYPE_CHECKING:
     from readiness.api.services.uploads import UploadService
+    from readiness.api.storage.engine import Database
     from readiness.api.storage.models import Athlete
     from readiness.api.storage.unit_of_work import UnitOfWork
 
@@ -68,32 +68,19 @@ def with_athlete(athlete_id: int, action: Action) -> int:
     action refuses, or a file cannot be written."""
     from readiness.api.errors import failure_body
     from readiness.api.services.accounts import get_athlete
-    from readiness.api.services.errors import ServiceError
+    from readiness.api.services.errors import MissingError
     from readiness.api.services.uploads import UploadService
-    from readiness.api.storage.engine import open_database
-    from readiness.api.storage.unit_of_work import unit_of_work
 
     settings = load_settings()
-    db = open_database(settings)
-    try:
+
+    def run(db: Database, work: UnitOfWork) -> list[str]:
+        athlete = get_athlete(work, athlete_id)
+        if athlete is None:
+            raise MissingError(f"no athlete {athlete_id}")
         service = UploadService.configured(db.sessions, settings, failure_body)
-        with unit_of_work(db.sessions) as work:
-            athlete = get_athlete(work, athlete_id)
-            if athlete is None:
-                print(f"readiness: no athlete {athlete_id}", file=sys.stderr)
-                return EXIT_BAD_INPUT
-            lines = action(service, work, athlete)
-    except ServiceError as exc:
-        print(f"readiness: {exc.detail}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except OSError as exc:
-        print(f"readiness: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    finally:
-        db.dispose()
-    for line in lines:
-        print(line)
-    return 0
+        return action(service, work, athlete)
+
+    return in_unit(run, settings)
 
 
 def run_list(args: argparse.Namespace) -> int:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from readiness.api.cli import athletes, data, ingest, score, service, worker
+from readiness.api.cli import athletes, data, ingest, score, service, teams, worker
 
 __all__ = ["main"]
 
 #: Sub-command modules: each has ``register(subparsers)`` which sets ``func`` on its parser.
-COMMANDS = (ingest, score, service, worker, athletes, data)
+COMMANDS = (ingest, score, service, worker, athletes, data, teams)
 
 
 def build_parser() -> argparse.ArgumentParser:

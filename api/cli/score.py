@@ -21,7 +21,7 @@ from readiness.api.cli.common import (
     print_json,
     tz_arg,
 )
-from readiness.api.cli.wording import data_line
+from readiness.api.cli.wording import data_line, evidence_line, since_activity
 from readiness.ingest import ReadOptions, read_paths
 from readiness.scoring import AthleteProfile, DayReadiness, score_days
 
@@ -178,14 +178,12 @@ def _summary(d: DayReadiness) -> str:
         )
     else:
         lines.append("  physical stiffness: not available")
-    since = (
-        f", {w.minutes_since_activity:.0f} min since activity"
-        if w.minutes_since_activity is not None
-        else ""
-    )
-    lines.append(f"  warmth {_fmt(w.score)}/100 {w.band}{since}")
+    lines.append(f"  warmth {_fmt(w.score)}/100 {w.band}{since_activity(w.minutes_since_activity)}")
     lines += [f"  why: {r}" for r in rec.reasons]
     lines += [f"  note: {n}" for n in rec.notes]
+    cited = evidence_line([e.to_dict() for e in rec.evidence])
+    if cited:
+        lines.append(f"  {cited}")
     lines.append(f"  calibration: {d.calibration.state}, {d.calibration.valid_nights} valid nights")
     lines += [f"    {r}" for r in d.calibration.reasons]
     for name, personal in (

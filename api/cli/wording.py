@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["ACTION_WORDS", "action_words", "data_line", "summary_lines"]
+from readiness.scoring import duration_text
+
+__all__ = [
+    "ACTION_WORDS",
+    "action_words",
+    "data_line",
+    "evidence_line",
+    "since_activity",
+    "summary_lines",
+]
 
 ACTION_WORDS: dict[str, str] = {
     "physiotherapy_assessment": "See a physiotherapist",
@@ -43,6 +52,17 @@ def data_line(data: dict[str, Any]) -> str:
     return text
 
 
+def evidence_line(evidence: list[dict[str, Any]]) -> str | None:
+    """The works a call cites, by short key, and where they are given in full."""
+    keys = [str(item.get("key")) for item in evidence if isinstance(item, dict)]
+    return f"evidence: {', '.join(keys)} (in full: docs/evidence.md)" if keys else None
+
+
+def since_activity(minutes: float | None) -> str:
+    """ ", 1 day 15 h since activity" (empty when unknown)."""
+    return "" if minutes is None else f", {duration_text(minutes)} since activity"
+
+
 def summary_lines(day: dict[str, Any]) -> list[str]:
     """A readable summary of one day object (``DayReadiness.to_dict()``)."""
     rec = day.get("recommendation") or {}
@@ -51,11 +71,15 @@ def summary_lines(day: dict[str, Any]) -> list[str]:
         lines.append(f"  - {reason}")
     for note in rec.get("notes") or []:
         lines.append(f"  note: {note}")
+    cited = evidence_line(rec.get("evidence") or [])
+    if cited:
+        lines.append(f"  {cited}")
     lines.append(_sub("nervous-system stress", day.get("nervous_system_stress")))
     lines.append(_sub("physical stiffness", day.get("physical_stiffness")))
     warmth = day.get("warmth") or {}
     if warmth:
-        lines.append(f"  warmth: {warmth.get('score')} ({warmth.get('band', '')})")
+        since = since_activity(warmth.get("minutes_since_activity"))
+        lines.append(f"  warmth: {warmth.get('score')} ({warmth.get('band', '')}{since})")
     if day.get("data"):
         lines.append("  " + data_line(day["data"]))
     cal = day.get("calibration") or {}

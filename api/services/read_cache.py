@@ -64,7 +64,12 @@ MISSING = _Missing()
 
 @dataclass(frozen=True, slots=True)
 class VersionKey:
-    """What a day object depends on besides the day: the athlete's data version and profile."""
+    """What a day object depends on besides the day: the athlete's data version and profile.
+
+    ``created`` tells apart two athletes that got the same id: SQLite hands a deleted athlete's
+    id to the next one created, whose data version can match, and that athlete must never be
+    served the deleted one's cached objects.
+    """
 
     athlete_id: int
     data_version: int
@@ -72,6 +77,7 @@ class VersionKey:
     hr_rest: float | None
     hr_max: float | None
     sex: str | None
+    created: datetime | None = None
 
 
 def minute_of(instant: datetime) -> datetime:

@@ -318,6 +318,7 @@ def version_key(athlete: Athlete) -> VersionKey:
         athlete.hr_rest,
         athlete.hr_max,
         athlete.sex,
+        athlete.created,
     )
 
 

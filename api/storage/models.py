@@ -5,9 +5,10 @@ the merged timeline ``daily`` / ``sessions`` / ``checkins`` (the columns of
 :mod:`readiness.ingest.schema.tables`), what each upload gave before merging (``upload_daily``
 / ``upload_sessions`` / ``upload_checkins``, the merge's input), ``feedback`` ("did it help?")
 and ``readiness``
-(the scored day objects, materialised per athlete and day). The schema is created and evolved
-by the Alembic migrations in ``api/storage/migrations``; a test checks the migrations and these
-models agree.
+(the scored day objects, materialised per athlete and day); coaches and their keys, teams, their
+coaches and members, invitations to join a team, and each athlete's calendar-feed token. The
+schema is created and evolved by the Alembic migrations in ``api/storage/migrations``; a test
+checks the migrations and these models agree.
 """
 
 from __future__ import annotations
@@ -37,11 +38,18 @@ __all__ = [
     "ApiKey",
     "Athlete",
     "Base",
+    "CalendarToken",
     "CheckinRow",
+    "Coach",
+    "CoachKey",
     "DailyRow",
     "Feedback",
+    "Invitation",
     "ReadinessRow",
     "SessionRow",
+    "Team",
+    "TeamCoach",
+    "TeamMember",
     "Upload",
     "UploadCheckinRow",
     "UploadDailyRow",
@@ -328,3 +336,99 @@ class ReadinessRow(Base):
     data_version: Mapped[int] = mapped_column(Integer)
     evaluated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     computed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Coach(Base):
+    """A coach: reads the data of the athletes who joined one of their teams, never writes it."""
+
+    __tablename__ = "coaches"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    created: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CoachKey(Base):
+    """A coach's API key, stored as its SHA-256 (the key is shown once)."""
+
+    __tablename__ = "coach_keys"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    coach_id: Mapped[int] = mapped_column(ForeignKey("coaches.id", ondelete="CASCADE"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16))
+    created: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+def _team_fk() -> Mapped[int]:
+    return mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True)
+
+
+class Team(Base):
+    """A team: its coaches read the readiness of its members."""
+
+    __tablename__ = "teams"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    created: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class TeamCoach(Base):
+    """A coach of a team."""
+
+    __tablename__ = "team_coaches"
+
+    team_id: Mapped[int] = _team_fk()
+    coach_id: Mapped[int] = mapped_column(
+        ForeignKey("coaches.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class TeamMember(Base):
+    """An athlete who joined a team (by accepting an invitation, or by creating the team); the
+    row is deleted when they leave, and their coaches see nothing of them from then on."""
+
+    __tablename__ = "team_members"
+
+    team_id: Mapped[int] = _team_fk()
+    athlete_id: Mapped[int] = mapped_column(
+        ForeignKey("athletes.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    joined: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Invitation(Base):
+    """A one-time code to join a team, stored as its SHA-256 (the code is shown once).
+
+    It is used once: ``accepted`` and the accepting ``athlete_id`` are set by the single
+    update that accepts it, and only while it is unused and ``expires`` is in the future.
+    """
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    coach_id: Mapped[int | None] = mapped_column(ForeignKey("coaches.id", ondelete="SET NULL"))
+    created: Mapped[datetime] = mapped_column(default=utcnow)
+    expires: Mapped[datetime] = mapped_column(UTCDateTime())
+    accepted: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    athlete_id: Mapped[int | None] = mapped_column(
+        ForeignKey("athletes.id", ondelete="CASCADE"), index=True
+    )
+
+
+class CalendarToken(Base):
+    """An athlete's read-only token of the calendar feed, stored as its SHA-256 (shown once);
+    one per athlete, revoked by deleting it or issuing a new one."""
+
+    __tablename__ = "calendar_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    athlete_id: Mapped[int] = mapped_column(
+        ForeignKey("athletes.id", ondelete="CASCADE"), unique=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16))
+    created: Mapped[datetime] = mapped_column(default=utcnow)

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 from readiness.scoring.thresholds import Thresholds
 from readiness.scoring.types import ACTIONS, Action
+from readiness.scoring.words import plural
 
 if TYPE_CHECKING:
     from readiness.scoring.calibration.model import FeedbackCalibrator
@@ -41,8 +42,9 @@ class Choice:
 
     action: Action
     calibrated: bool
-    state: str
+    state: str  # in plain words (the day's ``calibration.feedback``)
     reason: str | None
+    method: str | None = None  # the model's figures, for the curious (``feedback_method``)
 
 
 def clean_feedback(feedback: pd.DataFrame | None) -> pd.DataFrame | None:
@@ -77,6 +79,7 @@ class _Fit:
     counts: dict[str, int]
     model: FeedbackCalibrator | None
     reason: str | None
+    method: str | None = None
 
 
 class FeedbackCache:
@@ -102,8 +105,8 @@ def _fit(labelled: pd.DataFrame, history: pd.DataFrame, th: Thresholds) -> _Fit:
     n_pos, n_neg = int(helped.sum()), int(len(helped) - helped.sum())
     if min(n_pos, n_neg) < th.feedback_min_per_class:
         reason = (
-            f"rules only: {n_pos} helped / {n_neg} did not — need ≥ "
-            f"{th.feedback_min_per_class} of each"
+            f"rules only: {plural(n_pos, 'rating')} said it helped and {n_neg} said it did not — "
+            f"at least {th.feedback_min_per_class} of each are needed"
         )
         return _Fit(n_labelled, counts, None, reason)
     from readiness.scoring.calibration.model import (  # scikit-learn: on demand
@@ -123,7 +126,13 @@ def _fit(labelled: pd.DataFrame, history: pd.DataFrame, th: Thresholds) -> _Fit:
             features, helped
         )
     except ValueError as exc:
-        return _Fit(n_labelled, counts, None, f"rules only: calibration could not fit ({exc})")
+        return _Fit(
+            n_labelled,
+            counts,
+            None,
+            "rules only: your ratings could not be used yet",
+            f"logistic regression could not be fitted: {exc}",
+        )
     return _Fit(n_labelled, counts, model, None)
 
 
@@ -147,13 +156,13 @@ def choose_action(
     """
     cache = cache if cache is not None else FeedbackCache(feedback)
     if cache.labelled is None or cache.labelled.empty:
-        return Choice(rule_action, False, "rules only: no feedback given", None)
+        return Choice(rule_action, False, "rules only: no feedback given yet", None)
     before = cache.count_before(day)
     if before < th.feedback_min_days:
         return Choice(
             rule_action,
             False,
-            f"rules only: {before} of {th.feedback_min_days} labelled days",
+            f"rules only: {before} of the {plural(th.feedback_min_days, 'rated day')} needed",
             None,
         )
     if len(options) < 2:
@@ -163,24 +172,30 @@ def choose_action(
     if fit is None:
         fit = cache.fits[fit_size] = _fit(cache.labelled.iloc[:fit_size], history, th)
     if fit.reason is not None:
-        return Choice(rule_action, False, fit.reason, None)
+        return Choice(rule_action, False, fit.reason, None, fit.method)
     thin = [option for option in options if fit.counts.get(option, 0) < th.feedback_min_per_class]
     if thin:
         return Choice(
             rule_action,
             False,
-            f"rules only: too few rated sessions of {', '.join(thin)}",
+            "rules only: too few rated sessions of "
+            + ", ".join(option.replace("_", " ") for option in thin),
             None,
         )
     model = fit.model
     assert model is not None
+    figures = (
+        f"L2 logistic regression with sigmoid calibration on {fit_size} labelled days; "
+        f"time-ordered validation Brier {model.validation_brier_:.3f} vs base rate "
+        f"{model.baseline_brier_:.3f}"
+    )
     if not (model.validation_brier_ < model.baseline_brier_):
         return Choice(
             rule_action,
             False,
-            f"rules only: the model does not beat the base rate on time-ordered validation "
-            f"(Brier {model.validation_brier_:.3f} vs {model.baseline_brier_:.3f})",
+            "rules only: your ratings do not yet tell apart what helps better than chance",
             None,
+            figures,
         )
     from readiness.scoring.calibration.model import feature_matrix
 
@@ -191,15 +206,12 @@ def choose_action(
     p_helped = model.predict_proba(option_features)[:, 1]
     best = int(np.argmax(p_helped))
     rule_p = float(p_helped[list(options).index(rule_action)])
-    state = (
-        f"calibrated on {fit_size} labelled days (Brier {model.validation_brier_:.3f} vs base rate "
-        f"{model.baseline_brier_:.3f})"
-    )
+    state = f"calibrated on your {plural(fit_size, 'rated day')}"
     if opts[best] != rule_action and p_helped[best] - rule_p >= th.feedback_margin:
         chosen: Action = options[best]
         reason = (
             f"your own ratings: {chosen.replace('_', ' ')} helped you more in similar states "
             f"(estimated {p_helped[best]:.0%} vs {rule_p:.0%} for {rule_action.replace('_', ' ')})"
         )
-        return Choice(chosen, True, state, reason)
-    return Choice(rule_action, False, state + "; the rule's choice stands", None)
+        return Choice(chosen, True, state, reason, figures)
+    return Choice(rule_action, False, state + "; the rule's choice stands", None, figures)

@@ -14,13 +14,12 @@ from dataclasses import dataclass
 
 from readiness.scoring.decision.gates import SiteFinding
 from readiness.scoring.thresholds import Thresholds
+from readiness.scoring.words import count_text, days_text, duration_text, hours_text, plural
 
 __all__ = [
     "RELAXATION_LATER",
     "DayFacts",
     "Reasons",
-    "count_text",
-    "days_text",
     "illness_reasons",
     "massage_then_stretching_reasons",
     "move_first_reasons",
@@ -39,8 +38,6 @@ RELAXATION_LATER = (
     "Optional: a short relaxation massage later in the day (moderate pressure, 20–30 min) — "
     "no deep tissue, no stretching session."
 )
-
-_NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,18 +72,6 @@ class DayFacts:
 Reasons = Callable[[DayFacts, Thresholds], list[str]]
 
 
-def count_text(count: float) -> str:
-    """A small count in words ("two"), larger ones in digits."""
-    whole = int(count)
-    small = whole == count and 0 <= whole < len(_NUMBER_WORDS)
-    return _NUMBER_WORDS[whole] if small else f"{count:g}"
-
-
-def days_text(days: float) -> str:
-    """A span of days in words: "a week" for 7, else "N days"."""
-    return "a week" if days == 7 else f"{days:g} days"
-
-
 def _known(value: float) -> bool:
     return math.isfinite(value)
 
@@ -109,9 +94,9 @@ def _kind(facts: DayFacts) -> str:
 
 def _warmth(facts: DayFacts) -> str:
     since = (
-        f", {facts.minutes_since_bout:.0f} min since your last bout"
+        f", {duration_text(facts.minutes_since_bout)} since you were last active"
         if _known(facts.minutes_since_bout)
-        else ", no recent bout"
+        else ", no recent activity"
     )
     return f"warmth {facts.warmth:.0f}/100" + since
 
@@ -126,12 +111,14 @@ def _pain(facts: DayFacts, th: Thresholds) -> str:
         return "you report a red flag (swelling, numbness, night pain, locking or giving way)"
     if facts.pain_reason == "pain_recurrent":
         return (
-            f"pain at your {site} on {facts.pain_days} of the last {th.pain_recurrent_window} days"
+            f"pain at your {site} on {facts.pain_days} of the last "
+            f"{plural(th.pain_recurrent_window, 'day')}"
         )
     if facts.pain_reason == "pain_returning":
         return (
-            f"pain at your {site} keeps coming back: {facts.pain_episodes} separate "
-            f"episodes in {th.episode_window} days — pain that returns after temporary relief "
+            f"pain at your {site} keeps coming back: "
+            f"{plural(facts.pain_episodes, 'separate episode')} in "
+            f"{days_text(th.episode_window)} — pain that returns after temporary relief "
             "needs an assessment, not more passive treatment"
         )
     return (
@@ -182,13 +169,22 @@ def illness_reasons(facts: DayFacts, th: Thresholds) -> list[str]:
     return out
 
 
+#: The HRV patterns that call for rest (R2), in plain words (docs/scoring.md, "Patterns").
+_PATTERN_WORDS = {
+    "parasympathetic-shift": (
+        "your HRV is above its normal while your resting HR is below it and you feel fatigued"
+    ),
+    "locked-low": "your HRV has stayed below its normal and has stopped varying from day to day",
+}
+
+
 def overreaching_reasons(facts: DayFacts, th: Thresholds) -> list[str]:
     """R2: rest for a run-down nervous system."""
     high = _known(facts.stress) and facts.stress >= th.rest_stress
     if facts.pattern in ("parasympathetic-shift", "locked-low") and not high:
         return [
-            f"your HRV pattern is '{facts.pattern}' under a high training load — a trajectory seen "
-            "before non-functional overreaching; rest comes first"
+            f"{_PATTERN_WORDS[facts.pattern]}, under a high training load — a course seen before "
+            "overreaching that takes weeks to recover from; rest comes first"
         ]
     extra = []
     if _known(facts.sleep_debt_h) and facts.sleep_debt_h >= th.rest_sleep_debt_h:
@@ -206,8 +202,8 @@ def relaxation_reasons(facts: DayFacts, th: Thresholds) -> list[str]:
     ]
     if _known(facts.load_stiffness) and facts.load_stiffness >= th.band_guarded:
         out.append(
-            f"deep-tissue work waits ≥ {th.deep_tissue_wait_h:g} h, until stress is below "
-            f"{th.band_guarded:g}"
+            f"deep-tissue work waits at least {hours_text(th.deep_tissue_wait_h)}, until stress "
+            f"is below {th.band_guarded:g}"
         )
     return out
 
@@ -273,7 +269,7 @@ def no_recent_data_reasons(facts: DayFacts, th: Thresholds) -> list[str]:
             "no data from your device on or before this day — sync your device or upload an export"
         ]
     days = int(facts.days_since_data) if _known(facts.days_since_data) else 0
-    ago = "1 day" if days == 1 else f"{days} days"
+    ago = plural(days, "day")
     return [
         f"your latest data is from {facts.last_data} ({ago} before this day), too old to "
         "judge how you are now — sync your device or upload a newer export"
@@ -284,4 +280,7 @@ def stress_unknown_reason(facts: DayFacts) -> list[str]:
     """Added by every rule that reads stress, on a day whose stress score is unknown."""
     if _known(facts.stress):
         return []
-    return ["nervous-system stress could not be computed yet — this advice rests on the rest"]
+    return [
+        "nervous-system stress has no score for this day yet (too few recent nights) — this "
+        "advice goes by your other data and check-ins"
+    ]

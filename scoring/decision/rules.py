@@ -1,7 +1,8 @@
 """The decision table (docs/scoring.md, "Decision table"): first matching row wins, one action.
 
 Rules are data. Each :class:`Rule` carries its id, its action, the options calibration may choose
-among, its evidence keys, its vectorised predicate over :class:`DecisionInputs`, the names of the
+among, its evidence keys (:mod:`readiness.scoring.evidence`, docs/evidence.md), its vectorised
+predicate over :class:`DecisionInputs`, the names of the
 :class:`~readiness.scoring.thresholds.Thresholds` fields it reads, the wording of its condition
 and the function that words its reasons (:mod:`readiness.scoring.decision.reasons`). ``decide``
 applies the table to every day at once; ``matching_rules`` lists every row whose predicate holds
@@ -134,7 +135,7 @@ RULES: tuple[Rule, ...] = (
         id="R0",
         action="physiotherapy_assessment",
         options=("physiotherapy_assessment",),
-        evidence=("Cheung 2003", "Clarsen 2013", "seed 002"),
+        evidence=("Cheung 2003", "Clarsen 2013", "Physiotherapy vs Massage Therapy"),
         predicate=lambda inputs, th: inputs.pain_gate,
         thresholds=(
             "pain_recurrent_window",
@@ -197,8 +198,8 @@ RULES: tuple[Rule, ...] = (
             "Moyer 2004",
             "Arroyo-Morales 2008",
             "Diego & Field 2009",
-            "seed 000",
-            "seed 003",
+            "Massage vs. Assisted Stretching",
+            "Therapeutic vs Relaxation Massage",
         ),
         predicate=lambda inputs, th: _band(inputs) == Band.GUARDED,
         thresholds=("band_guarded", "deep_tissue_wait_h"),
@@ -216,7 +217,7 @@ RULES: tuple[Rule, ...] = (
             "Guo 2017",
             "Herbert 2011",
             "Afonso 2021",
-            "seed 001",
+            "Benefits of Therapeutic Massage",
         ),
         predicate=lambda inputs, th: (
             inputs.is_load & (_stiffness(inputs) >= th.band_guarded) & _not_guarded(inputs)
@@ -231,7 +232,7 @@ RULES: tuple[Rule, ...] = (
         id="R5",
         action="massage_then_stretching",
         options=("massage_then_stretching", "relaxation_massage"),
-        evidence=("Moyer 2004", "Behm 2016", "seed 000"),
+        evidence=("Moyer 2004", "Behm 2016", "Massage vs. Assisted Stretching"),
         predicate=lambda inputs, th: (
             (_band(inputs) == Band.ELEVATED)
             & _stiff(inputs, th)
@@ -248,7 +249,13 @@ RULES: tuple[Rule, ...] = (
         id="R6",
         action="light_movement_then_stretching",
         options=("light_movement_then_stretching", "massage_then_stretching"),
-        evidence=("Bishop 2003", "McGowan 2015", "Kapnia 2022", "Behm 2016", "seed 000"),
+        evidence=(
+            "Bishop 2003",
+            "McGowan 2015",
+            "Kapnia 2022",
+            "Behm 2016",
+            "Massage vs. Assisted Stretching",
+        ),
         predicate=lambda inputs, th: (inputs.warmth < th.warm_from) & _stiff(inputs, th),
         thresholds=("warm_from", "band_elevated"),
         wording=lambda th: f"warmth < {th.warm_from:g} and stiffness ≥ {th.band_elevated:g}",
@@ -258,7 +265,7 @@ RULES: tuple[Rule, ...] = (
         id="R7",
         action="assisted_stretching",
         options=("assisted_stretching", "massage_then_stretching"),
-        evidence=("Behm 2016", "seed 000"),
+        evidence=("Behm 2016", "Massage vs. Assisted Stretching"),
         predicate=lambda inputs, th: (
             (inputs.warmth >= th.warm_from) & _stiff(inputs, th) & _not_guarded(inputs)
         ),
@@ -273,7 +280,7 @@ RULES: tuple[Rule, ...] = (
         id="R8",
         action="none",
         options=("none", "assisted_stretching"),
-        evidence=("seed 000",),
+        evidence=("Massage vs. Assisted Stretching",),
         predicate=lambda inputs, th: np.ones(len(inputs.warmth), dtype=bool),
         thresholds=(),
         wording=lambda th: "otherwise",

@@ -134,7 +134,8 @@ def disagreements(history: History, i: int, th: Thresholds) -> list[str]:
     if history.deescalated[i]:
         out.append(
             f"treated as elevated, not guarded: you gave a non-training cause "
-            f"('{history.cause[i]}') and at most one body signal is beyond {th.deescalate_sd} SD"
+            f"('{history.cause[i]}') and at most one body signal is well outside your normal "
+            "range"
         )
     soreness_rating = float(history.checkin["soreness"][i])  # 1–5
     session_points = float(history.stiffness.l1[i])  # L1: the recent session's load, 0–100

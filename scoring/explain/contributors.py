@@ -1,17 +1,21 @@
 """Contributors in real units (ms, bpm, h, TRIMP) for one day, from the vectorised history.
 
-Every window or cut-point a sentence names (the 7-day mean, the DOMS window, the EWMA spans …)
-is formatted from the :class:`~readiness.scoring.thresholds.Thresholds` field the score reads.
+Every window or cut-point a sentence names (the 7-day average, the soreness window, the load
+spans …) is formatted from the :class:`~readiness.scoring.thresholds.Thresholds` field the score
+reads. The sentence (``text``) speaks to the athlete in plain words
+(:mod:`readiness.scoring.words`); how a number is computed is in ``method``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
 from readiness.scoring.pipeline import History
 from readiness.scoring.thresholds import Thresholds
 from readiness.scoring.types import Contributor
+from readiness.scoring.words import against_normal, duration_text, hours_text, plural, the_last
 
 __all__ = ["stiffness_contributors", "stress_contributors", "top_text"]
 
@@ -20,29 +24,40 @@ def _known(value: float | None) -> bool:
     return value is not None and math.isfinite(value)
 
 
-def _side(sd: float, worse: str, better: str) -> str:
-    """A signed deviation in SD units, in words ("1.2 SD below")."""
-    return f"{abs(sd):.1f} SD {worse if sd > 0 else better}"
-
-
 def _by_points(items: list[Contributor]) -> tuple[Contributor, ...]:
     return tuple(sorted(items, key=lambda c: -(c.points if c.points is not None else -1.0)))
 
 
+#: One contributor against a normal range: (signal, value in the unit, what it is, signed
+#: deviation in SD units, points, method).
+_Row = tuple[str, float, str, float, float, str]
+
+
 def _against_range(
-    unit: str,
-    normal_range: tuple[float, float],
-    rows: tuple[tuple[str, float, str, float, float], ...],
+    unit: str, normal_range: tuple[float, float], rows: tuple[_Row, ...]
 ) -> list[Contributor]:
     """One signal's contributors against its normal range, for the rows whose value exists.
 
-    Each row is (signal, value in ``unit``, sentence, signed deviation in SD units, points).
+    Each sentence is "<what> <value>, <below|within|above> your normal (<range>)", in ``unit``.
     """
-    return [
-        Contributor(signal, text, value, unit, normal_range, float(sd), float(points))
-        for signal, value, text, sd, points in rows
-        if _known(value)
-    ]
+    out = []
+    for signal, value, what, sd, points, method in rows:
+        if not _known(value):
+            continue
+        shown, where = against_normal(value, normal_range, unit, sd=sd)
+        text = f"{what} {shown}, {where}"
+        out.append(
+            Contributor(signal, text, value, unit, normal_range, float(sd), float(points), method)
+        )
+    return out
+
+
+def _baseline_method(what: str, th: Thresholds, unit: str) -> str:
+    return (
+        f"{what}; normal range = robust baseline (median ± {th.mad_scale:g}·MAD over the previous "
+        f"{th.baseline_days} days) ± the smallest worthwhile change, in {unit}; sd = deviation "
+        "in baseline SDs, positive = the worrying direction"
+    )
 
 
 def _hrv_contributors(history: History, i: int, th: Thresholds) -> list[Contributor]:
@@ -66,35 +81,44 @@ def _hrv_contributors(history: History, i: int, th: Thresholds) -> list[Contribu
             (
                 "hrv_7d",
                 mean7_ms,
-                f"HRV ({metric}) {th.mean_days}-day mean {mean7_ms:.0f} ms, normal range "
-                f"{normal_ms[0]:.0f}–{normal_ms[1]:.0f} ms, {_side(chronic_sd, 'below', 'above')}"
-                + (" (not counted: low HRV with low resting HR looks benign)" if zeroed else ""),
+                f"HRV ({metric}) {th.mean_days}-day average",
                 chronic_sd,
                 stress.p_hrv_chronic[i],
+                _baseline_method(f"mean of ln {metric} over {th.mean_days} days", th, "ms"),
             ),
             (
                 "hrv_today",
                 today_ms,
-                f"HRV ({metric}) last night {today_ms:.0f} ms, "
-                f"{_side(acute_sd, 'below', 'above')} your normal",
+                f"HRV ({metric}) last night",
                 acute_sd,
                 stress.p_hrv_acute[i],
+                _baseline_method(f"last night's ln {metric}", th, "ms"),
             ),
         ),
     )
+    if zeroed and out and out[0].signal == "hrv_7d":
+        first = out[0]
+        out[0] = dataclasses.replace(
+            first, text=first.text + " — not counted: low HRV with a low resting HR looks benign"
+        )
     trend_sd = float(stress.d_trend[i])  # SDs of fall per week
     if _known(trend_sd):
         pct_per_week = (math.exp(float(night.slope[i]) * th.mean_days) - 1.0) * 100.0
+        shown = f"{abs(pct_per_week):.1f}"
+        moving = "steady" if float(shown) == 0 else ("rising" if pct_per_week > 0 else "falling")
+        size = f" {shown} % per week" if moving != "steady" else ""
         out.append(
             Contributor(
                 "hrv_trend",
-                f"HRV {th.mean_days}-day mean trend {pct_per_week:+.1f} % per week over "
-                f"{th.trend_days} days (Theil–Sen), {_side(trend_sd, 'of fall', 'of rise')} "
-                "per week",
+                f"HRV {th.mean_days}-day average {moving}{size} over {the_last(th.trend_days)}",
                 value=pct_per_week,
                 unit="%/week",
                 sd=trend_sd,
                 points=float(stress.p_trend[i]),
+                method=(
+                    f"Theil–Sen slope of the {th.mean_days}-day mean of ln HRV over "
+                    f"{th.trend_days} days (Plews 2012); sd = baseline SDs of fall per week"
+                ),
             )
         )
     return out
@@ -110,7 +134,6 @@ def _rhr_contributors(history: History, i: int, th: Thresholds) -> list[Contribu
     swc_sd = th.swc_k if rhr.n[i] >= th.provisional_nights else th.swc_k_provisional
     normal_bpm = (mu_bpm - swc_sd * sd_bpm, mu_bpm + swc_sd * sd_bpm)
     mean7_bpm, today_bpm = float(rhr.mean7[i]), float(rhr.today[i])
-    chronic_sd = float(stress.d_rhr_chronic[i])
     return _against_range(
         "bpm",
         normal_bpm,
@@ -118,19 +141,18 @@ def _rhr_contributors(history: History, i: int, th: Thresholds) -> list[Contribu
             (
                 "rhr_7d",
                 mean7_bpm,
-                f"Resting HR {th.mean_days}-day mean {mean7_bpm:.0f} bpm, normal range "
-                f"{normal_bpm[0]:.0f}–{normal_bpm[1]:.0f} bpm, "
-                f"{_side(chronic_sd, 'above', 'below')}",
-                chronic_sd,
+                f"Resting HR {th.mean_days}-day average",
+                float(stress.d_rhr_chronic[i]),
                 stress.p_rhr_chronic[i],
+                _baseline_method(f"mean of resting HR over {th.mean_days} days", th, "bpm"),
             ),
             (
                 "rhr_today",
                 today_bpm,
-                f"Resting HR last night {today_bpm:.0f} bpm "
-                f"({today_bpm - mu_bpm:+.0f} vs your usual {mu_bpm:.0f})",
-                stress.d_rhr_acute[i],
+                "Resting HR last night",
+                float(stress.d_rhr_acute[i]),
                 stress.p_rhr_acute[i],
+                _baseline_method("last night's resting HR", th, "bpm"),
             ),
         ),
     )
@@ -145,16 +167,30 @@ def stress_contributors(history: History, i: int, th: Thresholds) -> tuple[Contr
         else []
     )
     sleep = history.night.sleep
+    debt_h = float(sleep.debt7_h[i])
+    short = (
+        f"{duration_text(debt_h * 60, 5)} short"
+        if _known(debt_h) and round(debt_h * 60) >= 5
+        else "no sleep debt"
+    )
     parts = [
-        f"sleep debt {sleep.debt7_h[i]:.1f} h over {th.mean_days} nights "
-        f"(need {sleep.need_min[i] / 60:.1f} h)"
+        f"{short} over the last {plural(th.mean_days, 'night')} (you need about "
+        f"{duration_text(float(sleep.need_min[i]), 5)} a night)"
     ]
     if _known(float(sleep.tst_min[i])):
-        parts.append(f"last night {sleep.tst_min[i] / 60:.1f} h")
+        parts.append(f"last night {duration_text(float(sleep.tst_min[i]))}")
     if _known(float(sleep.efficiency[i])):
-        parts.append(f"efficiency {sleep.efficiency[i]:.0f} %")
+        parts.append(f"asleep {sleep.efficiency[i]:.0f} % of your time in bed")
     sleep_text = "Sleep: " + ", ".join(parts)
-    out += _scored_parts((("sleep", history.stress.p_sleep[i], sleep_text, sleep.debt7_h[i], "h"),))
+    sleep_method = (
+        f"sleep debt = sum over {th.mean_days} nights of need − sleep (need: the "
+        f"{th.sleep_need_quantile:.0%} quantile of your past {th.baseline_days} nights, "
+        f"{th.sleep_need_floor_min / 60:g}–{th.sleep_need_cap_min / 60:g} h); efficiency = "
+        "sleep ÷ time in bed"
+    )
+    out += _scored_parts(
+        (("sleep", history.stress.p_sleep[i], sleep_text, sleep.debt7_h[i], "h", sleep_method),)
+    )
     if _known(float(history.checkin["stress"][i])):
         out.append(_checkin(history, i, "stress", th))
     return _by_points(out)
@@ -192,57 +228,87 @@ def _checkin(history: History, i: int, key: str, th: Thresholds) -> Contributor:
         usual_range,
         z_usual,
         th.checkin_floor_per_point * (rating - 1.0),
+        None
+        if z_usual is None
+        else (
+            f"sd = today's rating against your last {th.baseline_days} ratings (mean, SD ≥ "
+            f'{th.checkin_usual_sd:g}); "about usual" within ±{th.checkin_usual_sd:g} SD'
+        ),
     )
 
 
 def stiffness_contributors(history: History, i: int, th: Thresholds) -> tuple[Contributor, ...]:
     """What moved ``physical_stiffness`` on day ``i`` (both pathways)."""
     load, stiffness = history.load, history.stiffness
+    doms = f"{th.doms_early_h:g}–{th.doms_late_h:g} h"
     if _known(float(load.l1_hours[i])):
         session = (
-            f"Session of {load.l1_load[i]:.0f} TRIMP ended {load.l1_hours[i]:.0f} h ago; "
-            f"weighted {load.l1_ratio[i]:.1f}× a typical day (DOMS window "
-            f"{th.doms_early_h:g}–{th.doms_late_h:g} h)"
+            f"Workout of {load.l1_load[i]:.0f} TRIMP (training load from heart rate and time) "
+            f"ended {hours_text(float(load.l1_hours[i]))} ago: it counts as "
+            f"{load.l1_ratio[i]:.1f}× a typical day's load, weighted for the {doms} after "
+            "exercise when muscle soreness builds"
         )
     else:
-        session = f"No session in the last {th.doms_end_h:g} h"
-    deload = " (deload week: not counted)" if load.deload[i] else ""
-    # (signal, points, sentence, value, unit) of each part; a part without points is left out
+        session = f"No workout in the last {hours_text(th.doms_end_h)}"
+    deload = "; not counted in a deload (planned lighter) week" if load.deload[i] else ""
+    # (signal, points, sentence, value, unit, method) of each part; a part without points is
+    # left out
     load_parts = (
-        ("session_vs_typical_day", stiffness.l1[i], session, load.l1_ratio[i], "× typical day"),
+        (
+            "session_vs_typical_day",
+            stiffness.l1[i],
+            session,
+            load.l1_ratio[i],
+            "× typical day",
+            f"Banister TRIMP of the heaviest recent session ÷ your typical day's load, weighted "
+            f"by a soreness window of {doms} (Cheung 2003)",
+        ),
         (
             "load_spike",
             stiffness.l2[i],
-            f"Acute:chronic load {load.ratio[i]:.2f} (uncoupled EWMA {th.ewma_acute_span}/"
-            f"{th.ewma_chronic_span}; descriptive, not an injury-risk estimate)",
+            f"Training load of {the_last(th.ewma_acute_span)} is {load.ratio[i]:.2f}× your "
+            f"usual of {the_last(th.ewma_chronic_span)} "
+            "(a description, not an injury-risk estimate)",
             load.ratio[i],
             "ratio",
+            f"acute:chronic workload ratio, uncoupled EWMA {th.ewma_acute_span}/"
+            f"{th.ewma_chronic_span} days (Williams 2017)",
         ),
         (
             "monotony",
             stiffness.l3[i],
-            f"Training monotony {load.monotony[i]:.1f} over {th.mean_days} days{deload}",
+            (
+                f"Training monotony {load.monotony[i]:.1f} over {the_last(th.mean_days)} (higher "
+                "means the days' loads were more alike)"
+                if _known(float(load.monotony[i]))
+                else f"Training monotony over {the_last(th.mean_days)} not known"
+            )
+            + deload,
             load.monotony[i],
             "mean/SD",
+            f"Foster monotony: mean ÷ SD of the last {th.mean_days} daily loads (Foster 1998)",
         ),
     )
     inactivity_parts = (
         (
             "inactive_time",
             stiffness.i1[i],
-            f"Inactive waking time {stiffness.sedentary_min[i] / 60:.1f} h today, "
-            f"{stiffness.exposure_min[i] / 60:.1f} h averaged over recent days "
-            f"(counts from {th.inactive_from_min / 60:.0f} h)",
+            f"Inactive waking time {duration_text(float(stiffness.sedentary_min[i]))} today, "
+            f"{duration_text(float(stiffness.exposure_min[i]))} on recent days on average "
+            f"(counts from {duration_text(th.inactive_from_min)})",
             stiffness.exposure_min[i],
             "min",
+            f"exposure = EWMA (span {th.sedentary_ewma_span} days) of measured inactive waking "
+            "minutes over measured days",
         ),
         (
             "longest_sedentary_bout",
             stiffness.i2[i],
-            f"Longest sitting bout {stiffness.bout_min[i]:.0f} min "
-            f"(counts from {th.bout_from_min:.0f} min)",
+            f"Longest time sitting without a break {duration_text(float(stiffness.bout_min[i]))} "
+            f"(counts from {duration_text(th.bout_from_min)})",
             stiffness.bout_min[i],
             "min",
+            None,
         ),
     )
     checkins = [
@@ -253,11 +319,13 @@ def stiffness_contributors(history: History, i: int, th: Thresholds) -> tuple[Co
     return _by_points(_scored_parts(load_parts) + checkins + _scored_parts(inactivity_parts))
 
 
-def _scored_parts(parts: tuple[tuple[str, float, str, float, str], ...]) -> list[Contributor]:
+def _scored_parts(
+    parts: tuple[tuple[str, float, str, float, str, str | None], ...],
+) -> list[Contributor]:
     """Contributors (no normal range, no SD) for the parts whose points exist."""
     return [
-        Contributor(signal, text, float(value), unit, None, None, float(points))
-        for signal, points, text, value, unit in parts
+        Contributor(signal, text, float(value), unit, None, None, float(points), method)
+        for signal, points, text, value, unit, method in parts
         if _known(float(points))
     ]
 

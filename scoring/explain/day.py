@@ -12,6 +12,7 @@ from readiness.ingest import AthleteProfile
 from readiness.scoring.bands import Band, WarmthBand
 from readiness.scoring.calibration.feedback import FeedbackCache, choose_action
 from readiness.scoring.decision.rules import RULES
+from readiness.scoring.evidence import evidence
 from readiness.scoring.explain.advice import NOTES, day_facts, disagreements
 from readiness.scoring.explain.contributors import stiffness_contributors, stress_contributors
 from readiness.scoring.explain.personal import (
@@ -34,6 +35,7 @@ from readiness.scoring.types import (
     Warmth,
     confidence_level,
 )
+from readiness.scoring.words import days_text, duration_text, plural
 
 __all__ = ["last_date_with_data", "score_days"]
 
@@ -90,41 +92,40 @@ def _calibration_reasons(history: History, i: int, th: Thresholds) -> list[str]:
             )
         if valid_nights < th.provisional_nights:
             out.append(
-                f"provisional: {valid_nights} valid nights of {label} (band widened to "
-                f"±{th.swc_k_provisional:g} SD until {th.provisional_nights}; full at "
-                f"{th.full_nights})"
+                f"provisional: {plural(valid_nights, 'valid night')} of {label} so far — your "
+                f"normal range is kept {th.swc_k_provisional / th.swc_k:g}× as wide until "
+                f"{plural(th.provisional_nights, 'night')} and is complete at {th.full_nights}"
             )
         elif valid_nights < th.full_nights:
-            out.append(f"building: {valid_nights} of {th.full_nights} valid nights of {label}")
-        if hrv.valid7[i] < th.mean_min_valid:
             out.append(
-                f"only {int(hrv.valid7[i])} valid HRV nights in the last {th.mean_days} (a "
-                f"{th.mean_days}-day mean needs {th.mean_min_valid}); gaps lower confidence and "
-                "are never filled in"
+                f"building: {valid_nights} of {plural(th.full_nights, 'valid night')} of {label}"
+            )
+        valid7 = int(hrv.valid7[i])
+        if valid7 < th.mean_min_valid:
+            out.append(
+                f"only {plural(valid7, 'night')} with a valid HRV reading in the last "
+                f"{plural(th.mean_days, 'night')} (a {th.mean_days}-day average needs "
+                f"{th.mean_min_valid}); gaps lower confidence and are never filled in"
             )
     out += _freshness_reasons(history, i, th)
     if not np.isfinite(history.stress.score[i]):
         out.append(
-            "nervous_system_stress is null: not enough recent nights (or no HRV, resting HR, "
-            "sleep or stress check-in) for this day"
+            "nervous-system stress has no score for this day: not enough recent nights (or no "
+            "HRV, resting HR, sleep or stress check-in)"
         )
     if not np.isfinite(history.stiffness.score[i]):
         out.append(
-            "physical_stiffness is null: no recent training history, measured activity or "
-            "soreness/stiffness check-in for this day"
+            "physical stiffness has no score for this day: no recent training history, measured "
+            "activity or soreness/stiffness check-in"
         )
     if history.fresh.stale[i]:
         out.append("warmth: no recent activity data — assumed cold")
     elif not np.isfinite(history.warmth.minutes[i]):
         out.append(
-            f"warmth: no qualifying bout (≥ {th.bout_min_duration_min:g} min, ≥ moderate) "
-            "recorded — assumed cold"
+            f"warmth: no activity of at least {duration_text(th.bout_min_duration_min)} at "
+            "moderate effort or more recorded — assumed cold"
         )
     return out
-
-
-def _ago(days: int) -> str:
-    return "1 day" if days == 1 else f"{days} days"
 
 
 def _freshness_reasons(history: History, i: int, th: Thresholds) -> list[str]:
@@ -134,24 +135,25 @@ def _freshness_reasons(history: History, i: int, th: Thresholds) -> list[str]:
     last_night = int(fresh.last_night[i])
     if last_night >= 0 and not fresh.night_fresh[i]:
         out.append(
-            f"last night recorded on {days[last_night]} ({_ago(i - last_night)} before this "
-            f"day): nights older than {_ago(th.fresh_night_days)} do not count"
+            f"last night recorded on {days[last_night]} ({plural(i - last_night, 'day')} before "
+            f"this day): nights older than {days_text(th.fresh_night_days)} do not count"
         )
     elif last_night >= 0 and i > last_night:
         out.append(
-            f"no night recorded for {_ago(i - last_night)}: the stress score leans on older "
-            "nights and its confidence is lower"
+            f"no night recorded for {plural(i - last_night, 'day')}: the stress score leans on "
+            "older nights and its confidence is lower"
         )
     stiffness = history.stiffness
     if stiffness.too_little_coverage[i]:
         out.append(
-            f"only {stiffness.coverage_min[i] / 60:.1f} h of this day were measured (inactive "
-            f"time needs {th.coverage_valid_min / 60:g} h): the day's sitting is not scored"
+            f"only {duration_text(float(stiffness.coverage_min[i]))} of this day were measured "
+            f"(inactive time needs {duration_text(th.coverage_valid_min)} of wear): the day's "
+            "sitting is not scored"
         )
     if not fresh.load_fresh[i] and history.load.history_days[i] >= 0:
         out.append(
             f"training load not counted: no data from your device for more than "
-            f"{_ago(th.fresh_load_days)}, so days without a workout cannot be told from days "
+            f"{days_text(th.fresh_load_days)}, so days without a workout cannot be told from days "
             "without a recording"
         )
     return out
@@ -240,7 +242,7 @@ def _day(
         rule=rule.id,
         reasons=tuple(reasons),
         notes=notes,
-        evidence=rule.evidence,
+        evidence=evidence(rule.evidence),
         options=rule.options,
         rule_action=rule.action,
         calibrated=choice.calibrated,
@@ -252,6 +254,7 @@ def _day(
         segment=history.night.hrv.labels[seg] if seg >= 0 else None,
         reasons=tuple(_calibration_reasons(history, i, th)),
         feedback=choice.state,
+        feedback_method=choice.method,
         personal=personal_calibration(history.personal_stress, i),
         personal_stiffness=personal_calibration(history.personal_stiffness, i),
     )

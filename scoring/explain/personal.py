@@ -12,6 +12,7 @@ from readiness.scoring.calibration.personal import METRIC, PersonalArrays, day_s
 from readiness.scoring.pipeline import History
 from readiness.scoring.thresholds import Thresholds
 from readiness.scoring.types import Contributor, PersonalCalibration
+from readiness.scoring.words import the_last
 
 __all__ = ["personal_calibration", "with_personal_weights"]
 
@@ -71,11 +72,16 @@ def stress_with_personal_weights(
         return out
     load = Contributor(
         "load",
-        f"Training load: last {th.ewma_acute_span} days {ratio:.2f}× your usual "
-        "(it counts for you: your check-ins follow it)",
+        f"Training load of {the_last(th.ewma_acute_span)} is {ratio:.2f}× your usual of "
+        f"{the_last(th.ewma_chronic_span)} (it counts for you: your check-ins follow it)",
         value=ratio,
         unit="ratio",
         points=spike,
+        method=(
+            f"acute:chronic workload ratio, uncoupled EWMA {th.ewma_acute_span}/"
+            f"{th.ewma_chronic_span} days (Williams 2017), weighted by personal weights "
+            "learned from your check-ins"
+        ),
         weight=weights["load"],
     )
     return (*out, load)

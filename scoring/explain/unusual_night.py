@@ -22,6 +22,7 @@ import numpy as np
 from readiness.scoring.signals import Night
 from readiness.scoring.thresholds import Thresholds
 from readiness.scoring.types import Contributor
+from readiness.scoring.words import plural
 
 __all__ = ["unusual_night"]
 
@@ -73,16 +74,25 @@ def unusual_night(night: Night, i: int, th: Thresholds) -> Contributor | None:
     z_feature = diff / np.sqrt(np.diag(cov))  # tonight per feature, robust SD units
     leading = int(np.nanargmax(np.abs(z_feature)))
     name, _unit = _FEATURES[usable[leading]]
-    names = ", ".join(_FEATURES[feature][0] for feature in usable)
+    names = [_FEATURES[feature][0] for feature in usable]
+    # how many of the window's own nights sit closer to the usual than tonight does
+    past_diff = complete_nights - mcd.location_
+    past_distance = np.sqrt(np.einsum("ij,ij->i", past_diff, np.linalg.solve(cov, past_diff.T).T))
+    closer = int(np.count_nonzero(past_distance < distance))
+    n_nights = len(complete_nights)
+    together = ", ".join(names[:-1]) + f" and {names[-1]}"
+    direction = "higher" if z_feature[leading] > 0 else "lower"
     return Contributor(
         "unusual_night",
-        f"Last night taken together ({names}) sits {distance:.1f} robust SD from your usual "
-        f"nights (MinCovDet over {len(complete_nights)} nights); mostly {name} "
-        f"({'higher' if z_feature[leading] > 0 else 'lower'}, "
-        f"{abs(float(z_feature[leading])):.1f} SD)",
+        f"Last night, taking {together} together, was more unusual than "
+        f"{'any' if closer == n_nights else closer} of your previous "
+        f"{plural(n_nights, 'night')} — mostly your {name}, which was {direction} than usual",
         distance,
         "robust Mahalanobis distance",
         None,
         distance,
         None,
+        f"robust Mahalanobis distance {distance:.1f} (Minimum Covariance Determinant, "
+        f"scikit-learn MinCovDet) over the previous {n_nights} complete nights; {name} "
+        f"{abs(float(z_feature[leading])):.1f} robust SD {direction}",
     )

@@ -21,6 +21,9 @@ from tests.api.conftest import launch
         ("/v1/x?key=a%3Db&start=2026-01-01", f"/v1/x?key={REDACTED}&start={REDACTED}"),
         ("/v1/x?s3cr3t", f"/v1/x?{REDACTED}"),
         ("/v1/x?token=&&a", f"/v1/x?token={REDACTED}&&{REDACTED}"),
+        ("/v1/invitations/c0de-_X/accept", f"/v1/invitations/{REDACTED}/accept"),
+        ("/v1/invitations/c0de/accept?x=1", f"/v1/invitations/{REDACTED}/accept?x={REDACTED}"),
+        ("/v1/teams/1/invitations", "/v1/teams/1/invitations"),
     ],
 )
 def test_redact_query_keeps_names_and_drops_values(target: str, logged: str) -> None:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 from readiness.api.cli.main import main
+from readiness.api.cli.wording import summary_lines
+from readiness.scoring import score_days
 
 from tests.scoring import synthetic as sy
 
@@ -104,6 +107,21 @@ def test_readable_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     assert main(["score", *paths]) == 0
     text = capsys.readouterr().out
     assert "nervous-system stress" in text and "Not medical advice" in text
+    # the cited works by short key, pointing to where they are given in full
+    assert re.search(r"\n  evidence: [^\n]+ \(in full: docs/evidence\.md\)\n", text), text
+    # warmth's time since activity as a person says it, never a raw count of minutes
+    assert not re.search(r"\b\d{3,} min since activity", text), text
+
+
+def test_summary_lines_name_the_evidence_and_say_durations_plainly() -> None:
+    (day,) = score_days(sy.daily(40), sy.sessions(10), None)  # type: ignore[arg-type]
+    obj = day.to_dict()
+    lines = summary_lines(obj)
+    keys = ", ".join(e["key"] for e in obj["recommendation"]["evidence"])
+    assert f"  evidence: {keys} (in full: docs/evidence.md)" in lines
+    assert obj["warmth"]["minutes_since_activity"] is None or any(
+        re.search(r"warmth: [\d.]+ \(\w+, \d+ days since activity\)", line) for line in lines
+    ), lines
 
 
 @pytest.mark.parametrize(
@@ -142,7 +160,7 @@ def test_feedback_csv(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     good = tmp_path / "feedback.csv"
     good.write_text("date,action,helped,note\n2025-01-05,assisted_stretching,4,\n", "utf-8")
     out = _json(capsys, ["score", *paths, "--json", "--feedback", str(good)])
-    assert "1 of 30 labelled days" in out["days"][0]["calibration"]["feedback"]
+    assert "1 of the 30 rated days needed" in out["days"][0]["calibration"]["feedback"]
     bad = tmp_path / "bad.csv"
     bad.write_text("day,what\n2025-01-05,x\n", "utf-8")
     assert main(["score", *paths, "--feedback", str(bad)]) == 2

@@ -77,7 +77,10 @@ def test_contributors_are_in_real_units() -> None:
     assert by["hrv_7d"]["unit"] == "ms" and 45 < by["hrv_7d"]["value"] < 80
     lo, hi = by["hrv_7d"]["normal_range"]
     assert lo < 60 < hi
-    assert "ms" in by["hrv_7d"]["text"] and "normal range" in by["hrv_7d"]["text"]
+    # the sentence names the value and the normal range in ms, and the side it is on
+    text, direction = by["hrv_7d"]["text"], by["hrv_7d"]["direction"]
+    assert f"{by['hrv_7d']['value']:.0f} ms" in text and f"{lo:.0f}–{hi:.0f} ms)" in text
+    assert direction in ("below", "within", "above") and f"{direction} your normal (" in text
     assert by["rhr_7d"]["unit"] == "bpm"
 
 
@@ -100,7 +103,8 @@ def test_empty_tables_give_no_days_and_nulls_with_reasons() -> None:
     _check_contract(d)
     assert d["nervous_system_stress"] is None and d["physical_stiffness"] is None
     text = " ".join(d["calibration"]["reasons"])
-    assert "nervous_system_stress is null" in text and "physical_stiffness is null" in text
+    assert "nervous-system stress has no score" in text
+    assert "physical stiffness has no score" in text
     assert d["calibration"]["state"] == "none"
 
 

@@ -73,7 +73,7 @@ def test_a_day_with_too_little_coverage_has_no_inactivity_score() -> None:
     daily.loc[daily.index[-1], "longest_sedentary_bout_min"] = 300.0
     day = _stiffness_of_last_day(daily)
     assert day["physical_stiffness"] is None
-    assert any("2.0 h of this day were measured" in r for r in day["calibration"]["reasons"])
+    assert any("only 2 h of this day were measured" in r for r in day["calibration"]["reasons"])
     full = _one_day(monitoring_coverage_min=1440.0, sedentary_min=900.0)
     stiffness = _stiffness_of_last_day(full)["physical_stiffness"]
     assert stiffness is not None and stiffness["type"] == "inactivity"

@@ -23,24 +23,26 @@ def _texts(th: Thresholds, n_session_days: int = 60) -> dict[str, str]:
 
 def test_load_words_follow_their_thresholds() -> None:
     default = _texts(DEFAULT)
-    assert "(DOMS window 12–72 h)" in default["session_vs_typical_day"]
-    assert "uncoupled EWMA 7/28;" in default["load_spike"]
-    assert "over 7 days" in default["monotony"]
-    assert "7-day mean" in default["hrv_7d"] and "over 7 nights" in default["sleep"]
+    assert "weighted for the 12–72 h after exercise" in default["session_vs_typical_day"]
+    assert "of the last week is" in default["load_spike"]
+    assert "your usual of the last 4 weeks" in default["load_spike"]
+    assert "over the last week" in default["monotony"]
+    assert "7-day average" in default["hrv_7d"] and "over the last 7 nights" in default["sleep"]
     th = dataclasses.replace(
         DEFAULT, doms_early_h=6.0, doms_late_h=60.0, ewma_acute_span=5, ewma_chronic_span=21
     )
     changed = _texts(th)
-    assert "(DOMS window 6–60 h)" in changed["session_vs_typical_day"]
-    assert "uncoupled EWMA 5/21;" in changed["load_spike"]
+    assert "weighted for the 6–60 h after exercise" in changed["session_vs_typical_day"]
+    assert "of the last 5 days is" in changed["load_spike"]
+    assert "your usual of the last 3 weeks" in changed["load_spike"]
     weekly = _texts(dataclasses.replace(DEFAULT, mean_days=5))
-    assert "over 5 days" in weekly["monotony"] and "5-day mean" in weekly["hrv_7d"]
+    assert "over the last 5 days" in weekly["monotony"] and "5-day average" in weekly["hrv_7d"]
 
 
 def test_no_recent_session_names_the_doms_end() -> None:
-    assert _texts(DEFAULT, 40)["session_vs_typical_day"] == "No session in the last 120 h"
-    th = dataclasses.replace(DEFAULT, doms_end_h=96.0)
-    assert _texts(th, 40)["session_vs_typical_day"] == "No session in the last 96 h"
+    assert _texts(DEFAULT, 40)["session_vs_typical_day"] == "No workout in the last 5 days"
+    th = dataclasses.replace(DEFAULT, doms_end_h=60.0)
+    assert _texts(th, 40)["session_vs_typical_day"] == "No workout in the last 2 days 12 h"
 
 
 def _day(soreness: float, session_points: float) -> Any:
@@ -71,6 +73,8 @@ def test_calibration_reasons_read_their_thresholds() -> None:
         return " | ".join(day.calibration.reasons)
 
     default = reasons(DEFAULT)
-    assert "band widened to ±1 SD" in default and "(≥ 10 min, ≥ moderate)" in default
+    assert "kept 2× as wide until 14 nights" in default
+    assert "no activity of at least 10 min at moderate effort" in default
     changed = reasons(dataclasses.replace(DEFAULT, swc_k_provisional=1.5, bout_min_duration_min=15))
-    assert "band widened to ±1.5 SD" in changed and "(≥ 15 min, ≥ moderate)" in changed
+    assert "kept 3× as wide until 14 nights" in changed
+    assert "no activity of at least 15 min at moderate effort" in changed

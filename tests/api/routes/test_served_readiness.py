@@ -9,12 +9,18 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from pathlib import Path
 
 import httpx
 from readiness.api.schemas import DayReadinessPublic
+from readiness.scoring import EVIDENCE
 
 from tests.api.builders import checkins_csv, daily_csv, upload
 from tests.api.conftest import Server
+from tests.scoring.test_plain_words import _problems as problems
+
+ROOT = Path(__file__).resolve().parents[3]
+EVIDENCE_DOC = "docs/evidence.md"
 
 
 def _gate(obj: dict[str, object]) -> object:
@@ -89,3 +95,46 @@ def test_a_rotated_or_deleted_key_stops_at_once_on_the_daily_endpoints(server: S
         assert c.delete("/v1/me").status_code == 204
         assert c.get("/v1/readiness/today").status_code == 401
         assert c.get(f"/v1/readiness/{end}").status_code == 401
+
+
+def test_served_objects_cite_their_evidence_and_speak_plainly(server: Server) -> None:
+    """A day's object, today's and a range page (stored rows): every evidence item is
+    ``{key, citation, url}`` with its entry in docs/evidence.md; every sentence is plain words."""
+    a = server.athlete("served-words")
+    today = a.today()
+    end = today - timedelta(days=1)
+    painful = end - timedelta(days=3)
+    doc = (ROOT / EVIDENCE_DOC).read_text("utf-8")
+    with server.client(a.key) as c:
+        assert upload(c, daily_csv(end, days=40), "d.csv").status_code == 201
+        body = {"date": str(painful), "pain": 5, "pain_site": "left knee"}
+        assert c.post("/v1/checkins", json=body).status_code in (200, 201)
+        span = {"start": str(end - timedelta(days=5)), "end": str(today)}
+        page = c.get("/v1/readiness", params=span)
+        assert page.status_code == 200, page.text
+        day = c.get(f"/v1/readiness/{painful}").json()
+        objects = [day, c.get("/v1/readiness/today").json(), *page.json()["data"]]
+    assert day["recommendation"]["rule"] == "R0"
+    for obj in objects:
+        rec = obj["recommendation"]
+        assert rec["evidence"], rec
+        for item in rec["evidence"]:
+            assert item == EVIDENCE[item["key"]].to_dict()
+            path, _, fragment = item["url"].partition("#")
+            assert path == EVIDENCE_DOC and f'<a id="{fragment}"></a>' in doc
+        texts = [*rec["reasons"], *rec["notes"], *obj["calibration"]["reasons"]]
+        for name in ("nervous_system_stress", "physical_stiffness"):
+            for contributor in (obj[name] or {}).get("contributors", []):
+                assert {"method", "direction", "sd"} <= set(contributor)
+                texts.append(contributor["text"])
+        assert [p for t in texts for p in problems(t)] == [], texts
+
+
+def test_the_schema_documents_the_sign_of_sd_and_the_evidence_object() -> None:
+    schema = DayReadinessPublic.model_json_schema()
+    contributor = schema["$defs"]["ContributorPublic"]["properties"]
+    assert "positive is the worrying direction" in contributor["sd"]["description"]
+    assert {"method", "direction", "text"} <= set(contributor)
+    evidence = schema["$defs"]["EvidencePublic"]
+    assert set(evidence["required"]) == {"key", "citation", "url"}
+    assert evidence["properties"]["url"]["examples"] == ["docs/evidence.md#cheung-2003"]

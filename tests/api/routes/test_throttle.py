@@ -69,6 +69,8 @@ def test_a_storm_of_wrong_keys_is_throttled_per_address(throttled: Server) -> No
     with _client(throttled, "127.0.0.2", ADMIN_TOKEN) as c:
         r = c.post("/v1/athletes", json={"name": "x", "timezone": "Europe/Oslo"})
         assert_problem(r, 429)
+        assert_problem(c.get("/v1/teams"), 429)  # the team endpoints' admin token too
+        assert_problem(c.get("/v1/calendar.ics", params={"token": "cal_guess"}), 429)
     # another address is served as usual
     with _client(throttled, "127.0.0.3", athlete.key) as c:
         assert c.get("/v1/me").json()["id"] == athlete.id

@@ -371,3 +371,25 @@ def test_requests_racing_an_account_deletion_get_401_never_500(
     assert set(statuses) <= {200, 201, 204, 401}, statuses
     counts = row_counts(database, x.id)
     assert counts == dict.fromkeys(counts, 0)
+
+
+def test_a_new_athlete_never_sees_a_deleted_athletes_served_day(server: Server) -> None:
+    """SQLite gives a deleted athlete's id to the next athlete created; with the same data
+    version the cached today of the deleted one must still not be served to the new one."""
+    gone = server.athlete("deleted")
+    end = gone.today() - timedelta(days=1)
+    with server.client(gone.key) as c:
+        assert upload(c, daily_csv(end, days=20), "d.csv").status_code == 201
+        calm = {"date": str(gone.today()), "stress": 2}
+        assert c.post("/v1/checkins", json=calm).status_code in (200, 201)  # two writes, as below
+        before = c.get("/v1/readiness/today")
+        assert before.status_code == 200 and before.json()["recommendation"]["rule"] != "R0"
+        assert c.delete("/v1/me").status_code == 204
+    new = server.athlete("created after")
+    with server.client(new.key) as c:
+        assert upload(c, daily_csv(end, days=40), "d.csv").status_code == 201
+        body = {"date": str(new.today()), "pain": 5, "pain_site": "left knee"}
+        assert c.post("/v1/checkins", json=body).status_code in (200, 201)
+        today = c.get("/v1/readiness/today")
+    assert today.status_code == 200, today.text
+    assert today.json()["recommendation"]["rule"] == "R0", (gone.id, new.id, today.json())

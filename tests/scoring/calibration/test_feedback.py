@@ -81,11 +81,11 @@ def test_choose_action_falls_back_and_says_why() -> None:
     few = choose_action(
         _feedback(10, {"assisted_stretching": 5, "massage_then_stretching": 1}), **args
     )  # type: ignore[arg-type]
-    assert not few.calibrated and "10 of 30 labelled days" in few.state
+    assert not few.calibrated and "10 of the 30 rated days needed" in few.state
     one_class = choose_action(
         _feedback(60, {"assisted_stretching": 5, "massage_then_stretching": 5}), **args
     )  # type: ignore[arg-type]
-    assert not one_class.calibrated and "need ≥ 5 of each" in one_class.state
+    assert not one_class.calibrated and "at least 5 of each are needed" in one_class.state
     single = choose_action(
         _feedback(60, {"assisted_stretching": 5, "massage_then_stretching": 1}),
         **{**args, "options": ("relaxation_massage",), "rule_action": "relaxation_massage"},  # type: ignore[arg-type]
@@ -95,7 +95,7 @@ def test_choose_action_falls_back_and_says_why() -> None:
     late = choose_action(
         _feedback(60, {"assisted_stretching": 5, "massage_then_stretching": 1}, start=119), **args
     )  # type: ignore[arg-type]
-    assert "0 of 30" in late.state
+    assert "0 of the 30" in late.state
 
 
 def test_calibration_only_chooses_among_the_rules_options() -> None:
