@@ -65,6 +65,7 @@ sample-data: install
 bench: install wrk
 	$(PY) benchmarks/ingest.py
 	$(PY) benchmarks/scoring.py
+	$(PY) benchmarks/validity.py
 	$(PY) benchmarks/apple_health.py
 	$(PY) benchmarks/uploads.py
 	$(PY) benchmarks/storage.py

@@ -326,6 +326,10 @@ class ContributorPublic(_Open):
         description="How the number was computed, for the curious (method names live here)",
         examples=["Theil–Sen slope of the 7-day mean of ln HRV over 21 days (Plews 2012)"],
     )
+    weight: float | None = Field(
+        default=None,
+        description="Its share of the score (0–1); present only while personal weights are active",
+    )
 
 
 class SubScorePublic(_Open):
@@ -370,6 +374,30 @@ class RecommendationPublic(_Open):
     disclaimer: str
 
 
+class PersonalValidationPublic(_Open):
+    """How the fixed and the personal weights tracked the athlete's check-ins (time-ordered)."""
+
+    metric: str
+    fixed: float | None = Field(description="The fixed formula's score on the metric")
+    personal: float | None = Field(description="The personal weights' score on the metric")
+    fitted_on: int | None = Field(description="Check-in days the latest model was fitted on")
+
+
+class PersonalCalibrationPublic(_Open):
+    """Personal weights of a sub-score, learned from check-ins."""
+
+    state: Literal["none", "learning", "active"]
+    checkin_days: int = Field(description="Days with a matching check-in before the day")
+    weights: dict[str, float | None] = Field(
+        description="Weight of each signal in the day's score (the fixed formula's unless active)"
+    )
+    learned: dict[str, float | None] | None = Field(
+        description="The latest personal weights, used or not"
+    )
+    validation: PersonalValidationPublic
+    reason: str
+
+
 class CalibrationPublic(_Open):
     valid_nights: int
     state: str
@@ -381,6 +409,12 @@ class CalibrationPublic(_Open):
     )
     feedback_method: str | None = Field(
         default=None, description="The feedback model's validation figures, for the curious"
+    )
+    personal: PersonalCalibrationPublic | None = Field(
+        default=None, description="Personal weights of the nervous-system stress score"
+    )
+    personal_stiffness: PersonalCalibrationPublic | None = Field(
+        default=None, description="Personal weights of the physical stiffness score"
     )
 
 

@@ -8,12 +8,15 @@ the per-day explanation objects. No per-day Python loop runs over the history.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 from readiness.ingest import AthleteProfile
 from readiness.scoring.bands import Band, band_labels, warmth_labels
+from readiness.scoring.calibration.personal import PersonalArrays
+from readiness.scoring.calibration.personal_stiffness import personal_stiffness
+from readiness.scoring.calibration.personal_stress import personal_stress
 from readiness.scoring.decision.gates import GateArrays, gates
 from readiness.scoring.decision.rules import RULES, DecisionInputs, decide, overreaching
 from readiness.scoring.freshness import Freshness, freshness
@@ -21,7 +24,12 @@ from readiness.scoring.load import LoadHistory, load_history
 from readiness.scoring.prepare import Columns, Prepared, prepare
 from readiness.scoring.signals import Night, night_signals
 from readiness.scoring.subscores.stiffness import StiffnessArrays, stiffness_scores
-from readiness.scoring.subscores.stress import StressArrays, band_code, stress_scores
+from readiness.scoring.subscores.stress import (
+    StressArrays,
+    band_code,
+    checkin_blend,
+    stress_scores,
+)
 from readiness.scoring.subscores.warmth import WarmthArrays, warmth_band, warmth_scores
 from readiness.scoring.thresholds import DEFAULT, Thresholds
 
@@ -50,6 +58,8 @@ class History:
     checkin: dict[str, np.ndarray]
     cause: np.ndarray  # object: the athlete's stated non-training cause, or None
     frame: pd.DataFrame
+    personal_stress: PersonalArrays | None = None  # None: personal weights not computed
+    personal_stiffness: PersonalArrays | None = None
 
 
 def _checkin_arrays(checkins: Columns) -> dict[str, np.ndarray]:
@@ -107,8 +117,12 @@ def compute(
     at: dict[datetime.date, datetime.datetime] | None = None,
     extra_dates: tuple[datetime.date, ...] = (),
     th: Thresholds = DEFAULT,
+    personal: bool = True,
 ) -> History:
-    """Score every calendar day (vectorised) and keep the parts."""
+    """Score every calendar day (vectorised) and keep the parts.
+
+    ``personal``: the stress score uses weights learned from the athlete's earlier check-ins
+    where they beat the fixed formula (:mod:`readiness.scoring.calibration.personal`)."""
     profile = profile or AthleteProfile()
     prepared = prepare(
         daily,
@@ -142,6 +156,9 @@ def compute(
         stiffness_ci=checkin["stiffness"],
         th=th,
     )
+    stiffness_personal = None
+    if personal:
+        stiffness, stiffness_personal = personal_stiffness(stiffness, checkin, th)
     high_load = np.nan_to_num(stiffness.tl_load, nan=0.0) >= th.band_elevated
     stress = stress_scores(
         night,
@@ -151,6 +168,16 @@ def compute(
         high_load=high_load,
         th=th,
     )
+    personal_arrays = None
+    if personal:
+        personal_arrays = personal_stress(stress, stiffness, checkin, th)
+        stress = replace(
+            stress,
+            objective=personal_arrays.objective,
+            score=checkin_blend(
+                personal_arrays.objective, checkin["stress"], stress.confidence, th
+            ),
+        )
     warmth = warmth_scores(
         session_cols["start_s"],
         session_cols["end_s"],
@@ -196,11 +223,21 @@ def compute(
             "date": prepared.days,
             "nervous_system_stress": stress.score,
             "stress_band": band_labels(stress_band),
+            "stress_personal": (
+                personal_arrays.active_days()
+                if personal_arrays is not None
+                else np.zeros(n_days, dtype=bool)
+            ),
             "stress_confidence": stress.confidence,
             "stress_provisional": stress.provisional,
             "pattern": stress.pattern,
             "physical_stiffness": stiffness.score,
             "stiffness_band": band_labels(stiffness_band),
+            "stiffness_personal": (
+                stiffness_personal.active_days()
+                if stiffness_personal is not None
+                else np.zeros(n_days, dtype=bool)
+            ),
             "stiffness_type": np.where(stiffness.is_load, "load", "inactivity"),
             "stiffness_confidence": stiffness.confidence,
             "warmth": warmth.score,
@@ -241,6 +278,8 @@ def compute(
         checkin=checkin,
         cause=cause,
         frame=frame,
+        personal_stress=personal_arrays,
+        personal_stiffness=stiffness_personal,
     )
 
 
@@ -252,13 +291,20 @@ def score_history(
     profile: AthleteProfile | None = None,
     timezone: str = "UTC",
     thresholds: Thresholds = DEFAULT,
+    personal: bool = True,
 ) -> pd.DataFrame:
     """Every calendar day's sub-scores, gates and rule, warmth at each day's local end.
 
     One row per day from the first to the last date with data; ``date`` is
     ``datetime64[D]``-like; sub-scores that cannot be computed are NaN. ``timezone`` (IANA)
-    sets the day boundaries.
+    sets the day boundaries. ``personal=False`` keeps the fixed stress formula for everyone.
     """
     return compute(
-        daily, sessions, checkins, profile=profile, timezone=timezone, th=thresholds
+        daily,
+        sessions,
+        checkins,
+        profile=profile,
+        timezone=timezone,
+        th=thresholds,
+        personal=personal,
     ).frame

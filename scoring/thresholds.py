@@ -184,5 +184,21 @@ class Thresholds:
     feedback_refit_growth: float = 0.20
     feedback_refit_min_step: int = 10
 
+    # --- personal weights from check-ins ("Personal weights from check-ins") --------------
+    # A sub-score's parts are re-weighted per athlete once ≥ 30 days with a matching check-in
+    # lie before the scored day (the same start as feedback calibration); refits every 14 new
+    # check-in days, or 10 % growth when that is more. The learned weights are shrunk toward
+    # the fixed formula's: n0 = 30 check-in days of prior weight. They are used only when
+    # time-ordered validation (4 folds) gives a mean Spearman ρ ≥ the fixed formula's + 0.05
+    # and beyond chance: ρ ≥ 2/√m over the m days validated (≈ 2 standard errors of ρ = 0).
+    personal_min_days: int = 30
+    personal_refit_step: int = 14
+    personal_refit_growth: float = 0.10
+    personal_n0: float = 30.0
+    personal_alpha: float = 0.05  # ridge strength per check-in day, on standardised parts
+    personal_splits: int = 4
+    personal_margin: float = 0.05
+    personal_chance_z: float = 2.0
+
 
 DEFAULT = Thresholds()

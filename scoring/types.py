@@ -18,6 +18,7 @@ __all__ = [
     "Contributor",
     "DataFreshness",
     "DayReadiness",
+    "PersonalCalibration",
     "Recommendation",
     "StiffnessScore",
     "StressScore",
@@ -66,6 +67,7 @@ class Contributor:
     points: float | None = None
     #: How the number was computed, for the curious (method names live here, not in ``text``).
     method: str | None = None
+    weight: float | None = None  # its share of the score when personal weights are active
 
     @property
     def direction(self) -> Literal["below", "within", "above"] | None:
@@ -78,6 +80,7 @@ class Contributor:
         return "above" if self.value > high else "within"
 
     def to_dict(self) -> dict[str, Any]:
+        personal = {} if self.weight is None else {"weight": _num(self.weight, 3)}
         return {
             "signal": self.signal,
             "value": _num(self.value, 2),
@@ -90,6 +93,7 @@ class Contributor:
             "sd": _num(self.sd, 2),
             "direction": self.direction,
             "points": _num(self.points),
+            **personal,
             "text": self.text,
             "method": self.method,
         }
@@ -207,6 +211,40 @@ class Recommendation:
 
 
 @dataclass(frozen=True, slots=True)
+class PersonalCalibration:
+    """Personal weights of ``nervous_system_stress`` learned from check-ins (docs/scoring.md,
+    "Personal weights from check-ins"): ``none`` (no check-ins yet), ``learning`` (the fixed
+    formula stands: too few check-in days, or the personal weights did not validate) or
+    ``active``. ``weights`` are those the day's score used (the fixed formula's unless active),
+    ``learned`` the latest personal weights, ``validation`` how both tracked the check-ins."""
+
+    state: Literal["none", "learning", "active"]
+    checkin_days: int
+    weights: dict[str, float]
+    learned: dict[str, float] | None
+    metric: str
+    fixed: float | None
+    personal: float | None
+    fitted_on: int | None  # check-in days the latest model was fitted on
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "state": self.state,
+            "checkin_days": self.checkin_days,
+            "weights": {k: _num(v, 3) for k, v in self.weights.items()},
+            "learned": ({k: _num(v, 3) for k, v in self.learned.items()} if self.learned else None),
+            "validation": {
+                "metric": self.metric,
+                "fixed": _num(self.fixed, 3),
+                "personal": _num(self.personal, 3),
+                "fitted_on": self.fitted_on,
+            },
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Calibration:
     """How far the athlete's baselines are, and why anything is null or provisional."""
 
@@ -217,6 +255,8 @@ class Calibration:
     feedback: str
     #: The feedback model's figures (validation scores), for the curious; None without a model.
     feedback_method: str | None = None
+    personal: PersonalCalibration | None = None  # nervous_system_stress
+    personal_stiffness: PersonalCalibration | None = None  # physical_stiffness
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -226,6 +266,10 @@ class Calibration:
             "reasons": list(self.reasons),
             "feedback": self.feedback,
             "feedback_method": self.feedback_method,
+            "personal": self.personal.to_dict() if self.personal else None,
+            "personal_stiffness": (
+                self.personal_stiffness.to_dict() if self.personal_stiffness else None
+            ),
         }
 
 

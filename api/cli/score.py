@@ -186,6 +186,12 @@ def _summary(d: DayReadiness) -> str:
         lines.append(f"  {cited}")
     lines.append(f"  calibration: {d.calibration.state}, {d.calibration.valid_nights} valid nights")
     lines += [f"    {r}" for r in d.calibration.reasons]
+    for name, personal in (
+        ("stress", d.calibration.personal),
+        ("stiffness", d.calibration.personal_stiffness),
+    ):
+        if personal is not None and personal.state != "none":
+            lines.append(f"  personal {name} weights ({personal.state}): {personal.reason}")
     lines.append("  " + data_line(d.data.to_dict()))
     lines.append(f"  {rec.disclaimer}")
     return "\n".join(lines)

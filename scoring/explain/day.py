@@ -15,6 +15,11 @@ from readiness.scoring.decision.rules import RULES
 from readiness.scoring.evidence import evidence
 from readiness.scoring.explain.advice import NOTES, day_facts, disagreements
 from readiness.scoring.explain.contributors import stiffness_contributors, stress_contributors
+from readiness.scoring.explain.personal import (
+    personal_calibration,
+    stress_with_personal_weights,
+    with_personal_weights,
+)
 from readiness.scoring.explain.unusual_night import unusual_night
 from readiness.scoring.pipeline import History, compute
 from readiness.scoring.subscores.stress import band_code
@@ -168,8 +173,10 @@ def _day(
 ) -> DayReadiness:
     day = history.prepared.days[i]
     stress_arrays, stiffness_arrays = history.stress, history.stiffness
-    stress_items = stress_contributors(history, i, th)
-    stiffness_items = stiffness_contributors(history, i, th)
+    stress_items = stress_with_personal_weights(stress_contributors(history, i, th), history, i, th)
+    stiffness_items = with_personal_weights(
+        stiffness_contributors(history, i, th), history.personal_stiffness, i
+    )
     rule = RULES[int(history.rule_index[i])]
     if rule.cautious or history.gates.illness[i]:
         extra = unusual_night(history.night, i, th)
@@ -248,6 +255,8 @@ def _day(
         reasons=tuple(_calibration_reasons(history, i, th)),
         feedback=choice.state,
         feedback_method=choice.method,
+        personal=personal_calibration(history.personal_stress, i),
+        personal_stiffness=personal_calibration(history.personal_stiffness, i),
     )
     return DayReadiness(
         date=datetime.date.fromisoformat(str(day)),

@@ -24,7 +24,15 @@ from readiness.scoring.freshness import Freshness
 from readiness.scoring.signals import Night
 from readiness.scoring.thresholds import Thresholds
 
-__all__ = ["PATTERNS", "StressArrays", "band_code", "points", "stress_scores", "weighted_mean"]
+__all__ = [
+    "PATTERNS",
+    "StressArrays",
+    "band_code",
+    "checkin_blend",
+    "points",
+    "stress_scores",
+    "weighted_mean",
+]
 
 PATTERNS = (
     "saturation-benign",
@@ -90,6 +98,25 @@ class StressArrays:
     p_trend: np.ndarray
     pattern: np.ndarray  # object array of labels or None
     hrv_below: np.ndarray  # today's HRV below the band (illness sign)
+
+
+def checkin_blend(
+    objective: np.ndarray, stress_ci: np.ndarray, confidence: np.ndarray, th: Thresholds
+) -> np.ndarray:
+    """The score from the objective part and the day's stress check-in: the 15 % blend, the
+    floor of a 4–5 rating, and null below the withholding confidence."""
+    share = th.checkin_stress_share
+    has_ci = np.isfinite(stress_ci)
+    ci_points = th.checkin_floor_per_point * (stress_ci - 1.0)
+    blended = np.where(
+        np.isfinite(objective),
+        np.where(has_ci, (1 - share) * objective + share * ci_points, objective),
+        np.where(has_ci, ci_points, np.nan),
+    )
+    floor = np.where(has_ci & (stress_ci >= th.stress_escalate_from), ci_points, -np.inf)
+    score = np.where(np.isfinite(blended), np.maximum(blended, floor), np.nan)
+    out: np.ndarray = np.where(confidence >= th.conf_withhold, score, np.nan)
+    return out
 
 
 def stress_scores(
@@ -161,19 +188,10 @@ def stress_scores(
     # their completeness (docs/scoring.md, "Confidence and calibration")
     conf_obj = sum(quality * weight for quality, weight in q) / w_all
     share = th.checkin_stress_share
-    has_ci = np.isfinite(stress_ci)
-    ci_points = th.checkin_floor_per_point * (stress_ci - 1.0)
-    blended = np.where(
-        np.isfinite(objective),
-        np.where(has_ci, (1 - share) * objective + share * ci_points, objective),
-        np.where(has_ci, ci_points, np.nan),
-    )
-    floor = np.where(has_ci & (stress_ci >= th.stress_escalate_from), ci_points, -np.inf)
-    score = np.where(np.isfinite(blended), np.maximum(blended, floor), np.nan)
-    conf = (1 - share) * conf_obj + share * has_ci
+    conf = (1 - share) * conf_obj + share * np.isfinite(stress_ci)
     provisional = hrv.n < th.provisional_nights
     conf = np.where(provisional, np.minimum(conf, th.provisional_max_confidence), conf)
-    score = np.where(conf >= th.conf_withhold, score, np.nan)
+    score = checkin_blend(objective, stress_ci, conf, th)
     falling = d_tr > k
     cv_up = night.cv7 > night.cv_mu + th.cv_change_sd * night.cv_sigma
     cv_down = night.cv7 < night.cv_mu - th.cv_change_sd * night.cv_sigma
