@@ -1,13 +1,19 @@
-"""The dashboard in headless Chromium: sign in, today's action, the chart draws data points.
+"""The dashboard in headless Chromium: sign in, the day card explains itself (contributors,
+meanings), the history strip of the last 90 calls opens a past day, the charts follow the window,
+the check-in form is pre-filled, uploads are listed and deleted, export and account deletion;
+390 × 844 without sideways scrolling; no console errors.
 
 Needs Debian's ``chromium`` and ``chromium-driver`` (``make browser``); skips without them.
-Saves ``artifacts/dashboard.png``.
+Saves ``artifacts/dashboard.png``, ``artifacts/dashboard-desktop.png`` and
+``artifacts/dashboard-phone.png`` (full pages).
 """
 
 from __future__ import annotations
 
+import re
 import shutil
-from datetime import date, timedelta
+import time
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -50,6 +56,66 @@ def _driver():  # type: ignore[no-untyped-def]
     for flag in FLAGS:
         options.add_argument(flag)
     return webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
+
+
+def _severe(driver) -> list[str]:  # type: ignore[no-untyped-def]
+    """Console errors so far (script errors, failed requests, CSP violations)."""
+    return [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+
+
+def _sign_in(driver, server: Server, key: str) -> None:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.get(server.url + "/")
+    field = WebDriverWait(driver, 30).until(ec.visibility_of_element_located((By.ID, "key")))
+    field.send_keys(key)
+    driver.find_element(By.CSS_SELECTOR, "#signin-form button").click()
+
+
+def _full_page(driver, name: str, *, phone: bool = False) -> None:  # type: ignore[no-untyped-def]
+    """A screenshot of the whole page as ``artifacts/name``: the viewport is made as tall as the
+    page for it (desktop: 1280 px wide; phone: 390 px), then set back."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    height = driver.execute_script("return document.documentElement.scrollHeight")
+    if phone:
+        _phone(driver, height=height)
+    else:
+        driver.set_window_size(1280, height)
+    WebDriverWait(driver, 10).until(
+        lambda d: d.execute_script("return document.documentElement.scrollHeight") <= height
+    )
+    time.sleep(0.3)  # the charts follow the new size on the next frame
+    ARTIFACTS.mkdir(exist_ok=True)
+    driver.save_screenshot(str(ARTIFACTS / name))
+    if phone:
+        _phone(driver)
+    else:
+        driver.set_window_size(1280, 900)
+
+
+def _phone(driver, on: bool = True, height: int = 844) -> None:  # type: ignore[no-untyped-def]
+    """Emulate a 390 × 844 phone (or stop emulating: back to the window's size)."""
+    if not on:
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        return
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": 390, "height": height, "deviceScaleFactor": 2, "mobile": True},
+    )
+
+
+#: Elements sticking out of the viewport on the right (what would make it scroll sideways).
+_OVERFLOWING = """
+const w = document.documentElement.clientWidth;
+return [...document.querySelectorAll('body *')].filter((e) => {
+  const r = e.getBoundingClientRect();
+  return r.width > 0 && r.right > w + 0.5;
+}).slice(0, 5).map((e) => e.tagName + '#' + e.id + '.' + e.className + ' ' +
+  Math.round(e.getBoundingClientRect().right));
+"""
 
 
 def test_dashboard_signs_in_and_draws(sqlite_server: Server, tmp_path: Path) -> None:
@@ -200,5 +266,234 @@ def test_docs_render_from_this_service_only(sqlite_server: Server) -> None:
         assert [u for u in loaded if not u.startswith(sqlite_server.url + "/")] == []
         severe = [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
         assert severe == []
+    finally:
+        driver.quit()
+
+
+def _varied_sessions(end: date, days: int) -> bytes:
+    """An easy run on most days and a long hard one every ninth day, so the calls vary."""
+    lines = ["start,end,sport,avg_hr_bpm,max_hr_bpm,trimp,rpe"]
+    for i in range(days):
+        d = end - timedelta(days=days - 1 - i)
+        hard = i % 9 == 0
+        if i % 3 == 1 and not hard:
+            continue
+        minutes = 110 if hard else 40
+        start = datetime(d.year, d.month, d.day, 6, 0, tzinfo=UTC)
+        stop = start + timedelta(minutes=minutes)
+        trimp = 260.0 if hard else 45.0
+        lines.append(
+            f"{start:%Y-%m-%dT%H:%M:%SZ},{stop:%Y-%m-%dT%H:%M:%SZ},running,"
+            f"{165 if hard else 138},{182 if hard else 160},{trimp},{8 if hard else 3}"
+        )
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_dashboard_explains_itself(sqlite_server: Server) -> None:
+    """Contributors of both sub-scores, what each call, band and confidence means, a history strip
+    of 90 calls that opens a past day (pre-filling its check-in), HRV in ms, load in TRIMP,
+    legends with values, charts that follow the window, uploads deleted from the list, export,
+    no sideways scrolling at 390 px and no console error."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    a = sqlite_server.athlete("explained")
+    end = a.today() - timedelta(days=1)
+    with sqlite_server.client(a.key) as c:
+        for name, data in (
+            ("daily.csv", daily_csv(end, days=130)),
+            ("workouts.csv", _varied_sessions(end, days=130)),
+            ("checkins.csv", checkins_csv(end, days=30)),
+        ):
+            assert upload(c, data, name).status_code == 201
+        calls = {
+            r["date"]: r["recommendation"]["action"]
+            for r in c.get(
+                "/v1/readiness", params={"start": str(end - timedelta(days=100)), "end": str(end)}
+            ).json()["data"]
+        }
+
+    driver = _driver()
+    try:
+        driver.set_window_size(1280, 900)
+        _sign_in(driver, sqlite_server, a.key)
+        wait = WebDriverWait(driver, 30)
+        find = driver.find_element
+        css = driver.find_elements
+
+        # contributors of both sub-scores: a bar of points, the value in its unit, the range
+        wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#score-stress .contrib")) >= 3)
+        wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#score-stiffness .contrib")) >= 2)
+        for box in ("score-stress", "score-stiffness"):
+            for item in css(By.CSS_SELECTOR, f"#{box} .contrib"):
+                assert item.find_element(By.CSS_SELECTOR, ".c-label").text
+                assert item.find_element(By.CSS_SELECTOR, ".c-value").text
+                points = item.find_element(By.CSS_SELECTOR, ".c-points").text
+                assert points.endswith(" pts")
+                width = item.find_element(By.CSS_SELECTOR, ".bar .fill").value_of_css_property(
+                    "width"
+                )
+                track = item.find_element(By.CSS_SELECTOR, ".bar").size["width"]
+                assert abs(float(width[:-2]) - track * float(points[:-4]) / 100) <= track / 100 + 1
+        hrv = find(By.CSS_SELECTOR, "#score-stress .contrib[data-signal='hrv_7d']")
+        assert hrv.find_element(By.CSS_SELECTOR, ".c-value").text.endswith(" ms")
+        assert hrv.find_element(By.CSS_SELECTOR, ".c-range").text.startswith("normal ")
+        # what the call, each band, warmth and confidence mean
+        assert find(By.ID, "action-means").text
+        for box in ("score-stress", "score-stiffness", "score-warmth"):
+            assert find(By.CSS_SELECTOR, f"#{box} .band-means").text, box
+        assert find(By.CSS_SELECTOR, "#score-stress .conf").text.startswith("Confidence")
+        assert find(By.ID, "today-fresh").text.startswith("Data: latest night")
+        assert "Not medical advice" in find(By.ID, "disclaimer").text
+        assert find(By.ID, "evidence-row").is_displayed()
+
+        # the history strip: 90 calls, coloured by the action
+        wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#history .cell")) == 90)
+        cells = css(By.CSS_SELECTOR, "#history .cell")
+        assert all(c.get_attribute("data-action") for c in cells)
+        strip = {c.get_attribute("data-date"): c.get_attribute("data-action") for c in cells}
+        assert {d: calls[d] for d in strip if d in calls} == {
+            d: v for d, v in strip.items() if d in calls
+        }
+        assert len(set(strip.values())) >= 2, strip
+        colours = {c.get_attribute("data-action"): c.value_of_css_property("background-color")
+                   for c in cells}
+        assert len(set(colours.values())) == len(colours)
+
+        # the charts: HRV in ms, load in TRIMP, the legend shows values without hovering
+        wait.until(lambda d: int(d.find_element(By.ID, "chart-hrv").get_attribute("data-points")) > 0)
+        legend = {
+            row.find_element(By.CSS_SELECTOR, ".u-label").text: row.find_element(
+                By.CSS_SELECTOR, ".u-value"
+            ).text
+            for row in css(By.CSS_SELECTOR, ".u-legend .u-series")
+            if row.is_displayed()
+        }
+        # (not hovering, a day without a value shows the latest of the week before, dated)
+        mean = re.fullmatch(r"(\d+) ms( \(.+\))?", legend["HRV 7-day mean"])
+        assert mean and 30 < int(mean[1]) < 120, legend  # ms, not ln ms
+        assert re.fullmatch(r"\d+ bpm( \(.+\))?", legend["resting HR"]), legend
+        assert re.fullmatch(r"[\d.]+ TRIMP( \(.+\))?", legend["training load (TRIMP)"]), legend
+        assert re.fullmatch(r"[\d.]+ /100( \(.+\))?", legend["nervous-system stress"]), legend
+        # each day's call is marked along the top of the chart (in its action's colour)
+        common = max(set(strip.values()), key=list(strip.values()).count)
+        marked = driver.execute_script(
+            "const [r, g, b] = arguments[0].match(/\\d+/g).map(Number);"
+            "const c = document.querySelector('#chart-scores canvas');"
+            "const px = c.getContext('2d').getImageData(0, 0, c.width, Math.ceil(c.height / 8)).data;"
+            "let n = 0; for (let i = 0; i < px.length; i += 4)"
+            " if (px[i] === r && px[i + 1] === g && px[i + 2] === b && px[i + 3] === 255) n++;"
+            "return n;",
+            colours[common],
+        )
+        assert marked > 50
+        _full_page(driver, "dashboard-desktop.png")
+
+        # open a past day from the strip: its card, and its check-in pre-filled
+        past = str(end - timedelta(days=9))
+        find(By.CSS_SELECTOR, f"#history .cell[data-date='{past}']").click()
+        wait.until(lambda d: d.find_element(By.ID, "today-date").text == past)
+        assert find(By.ID, "today-action").get_attribute("data-action") == calls[past]
+        assert find(By.ID, "back-today").is_displayed()
+        assert find(By.CSS_SELECTOR, f"#history .cell[data-date='{past}']").get_attribute(
+            "aria-pressed"
+        ) == "true"
+        form = find(By.ID, "checkin-form")
+        wait.until(lambda d: d.find_element(By.ID, "checkin-form").get_attribute("data-prefilled") == past)
+        answers = {
+            n: form.find_element(By.NAME, n).get_attribute("value")
+            for n in ("date", "soreness", "stress", "stiffness", "pain", "fatigue", "mood")
+        }
+        assert answers == {
+            "date": past, "soreness": "1", "stress": "2", "stiffness": "1", "pain": "1",
+            "fatigue": "2", "mood": "4",
+        }
+        # the chart's legend follows the open day
+        assert find(By.CSS_SELECTOR, "#chart-hrv .u-legend .u-series .u-value").text == past
+
+        # export: the zip arrives
+        find(By.ID, "export").click()
+        wait.until(lambda d: "Downloaded" in d.find_element(By.ID, "data-status").text)
+        assert ".zip" in find(By.ID, "data-status").text
+
+        # the chart follows the window: 390 × 844 (phone), nothing scrolls sideways
+        wide = find(By.CSS_SELECTOR, "#chart-hrv canvas").size["width"]
+        _phone(driver)
+        wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "#chart-hrv canvas").size["width"] < 390)
+        narrow = find(By.CSS_SELECTOR, "#chart-hrv canvas").size["width"]
+        assert narrow < wide
+        assert driver.execute_script("return window.innerWidth") == 390
+        assert driver.execute_script(_OVERFLOWING) == []
+        assert driver.execute_script(
+            "return document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+        )
+        container = find(By.ID, "chart-hrv").size["width"]
+        assert abs(narrow - container) <= 2 or narrow <= container
+        find(By.ID, "back-today").click()
+        wait.until(lambda d: d.find_element(By.ID, "today-date").text == str(a.today()))
+        _full_page(driver, "dashboard-phone.png", phone=True)
+        _phone(driver, on=False)
+        wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "#chart-hrv canvas").size["width"] > 800)
+
+        # upload history: status per upload; deleting one (after a confirmation) removes its rows
+        wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#uploads .upload")) == 3)
+        assert {u.get_attribute("data-status") for u in css(By.CSS_SELECTOR, "#uploads .upload")} == {
+            "done"
+        }
+        row = next(u for u in css(By.CSS_SELECTOR, "#uploads .upload") if "checkins.csv" in u.text)
+        row.find_element(By.TAG_NAME, "button").click()
+        wait.until(lambda d: d.find_element(By.ID, "confirm").is_displayed())
+        find(By.ID, "confirm-cancel").click()
+        assert len(css(By.CSS_SELECTOR, "#uploads .upload")) == 3
+        row.find_element(By.TAG_NAME, "button").click()
+        wait.until(lambda d: d.find_element(By.ID, "confirm").is_displayed())
+        find(By.ID, "confirm-ok").click()
+        wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#uploads .upload")) == 2)
+        assert "Deleted checkins.csv" in find(By.ID, "upload-status").text
+        form = find(By.ID, "checkin-form")
+        form.find_element(By.NAME, "date").clear()
+        driver.execute_script(
+            "const f = document.querySelector('#checkin-form [name=date]');"
+            "f.value = arguments[0]; f.dispatchEvent(new Event('change'));",
+            past,
+        )
+        wait.until(lambda d: "No answers" in d.find_element(By.ID, "checkin-prefill").text)
+        assert form.find_element(By.NAME, "soreness").get_attribute("value") == ""
+        with sqlite_server.client(a.key) as c:
+            assert c.get(f"/v1/checkins/{past}").status_code == 404
+        assert _severe(driver) == []
+    finally:
+        driver.quit()
+
+
+def test_dashboard_deletes_the_account_after_a_confirmation(sqlite_server: Server) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    a = sqlite_server.athlete("leaving")
+    end = a.today() - timedelta(days=1)
+    with sqlite_server.client(a.key) as c:
+        assert upload(c, daily_csv(end, days=20), "d.csv").status_code == 201
+    driver = _driver()
+    try:
+        _sign_in(driver, sqlite_server, a.key)
+        wait = WebDriverWait(driver, 30)
+        wait.until(lambda d: d.find_element(By.ID, "today-action").text.strip() != "")
+        driver.find_element(By.ID, "delete-account").click()
+        wait.until(lambda d: d.find_element(By.ID, "confirm").is_displayed())
+        assert "cannot be undone" in driver.find_element(By.ID, "confirm-text").text
+        driver.find_element(By.ID, "confirm-cancel").click()
+        with sqlite_server.client(a.key) as c:
+            assert c.get("/v1/me").status_code == 200
+        driver.find_element(By.ID, "delete-account").click()
+        wait.until(lambda d: d.find_element(By.ID, "confirm").is_displayed())
+        driver.find_element(By.ID, "confirm-ok").click()
+        wait.until(lambda d: "deleted" in d.find_element(By.ID, "signin-notice").text)
+        assert driver.find_element(By.ID, "signin").is_displayed()
+        assert not driver.find_element(By.ID, "app").is_displayed()
+        assert driver.execute_script("return sessionStorage.getItem('readiness.key')") is None
+        with sqlite_server.client(a.key) as c:
+            assert c.get("/v1/me").status_code == 401
+        assert _severe(driver) == []
     finally:
         driver.quit()
