@@ -181,6 +181,8 @@
     return li;
   }
 
+  R.contributorItem = contributorItem; // (the browser test renders one with a method)
+
   function showScore(id, obj, kind, whyMissing) {
     const box = $(id);
     const q = (sel) => box.querySelector(sel);
@@ -231,7 +233,8 @@
     $("today-empty").hidden = true;
     $("today-body").hidden = false;
     const rec = day.recommendation || {};
-    setText($("day-label"), isToday ? "Today" : "Day");
+    setText($("day-label"), isToday ? "Today" : new Date(day.date + "T12:00:00Z")
+      .toLocaleDateString("en-GB", { weekday: "long", day: "numeric", month: "long", timeZone: "UTC" }));
     setText($("today-date"), day.date);
     $("back-today").hidden = isToday;
     $("today").dataset.date = day.date;
@@ -331,7 +334,7 @@
     const load = drawn.load;
     setText($("chart-load-note"), "Training load: " + (load.label === "TRIMP"
       ? "TRIMP (heart-rate based training impulse) per day"
-      : load.label + ", summed per day; not TRIMP") +
+      : load.label + " per day, the vendor's own scale (not TRIMP)") +
       (load.skipped ? " · " + plural(load.skipped, "workout") + " in another unit not drawn" : "") +
       ".");
   }
@@ -573,9 +576,11 @@
     main.append(name, el("span", "status status-" + u.status, u.status));
     const when = new Date(u.created).toLocaleString("en-GB",
       { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit" });
+    const read = [[u.days, "day"], [u.sessions, "workout"], [u.checkins, "check-in"]]
+      .filter(([n]) => n > 0).map(([n, w]) => plural(n, w)).join(", ");
     const detail = u.status === "failed"
       ? (u.error && u.error.detail) || "could not be read"
-      : u.status === "done" ? counts(u) : u.status + "…";
+      : u.status === "done" ? read || "nothing to read" : u.status + "…";
     const meta = el("p", "upload-meta muted small", when + " · " + bytes(u.bytes) + " · " + detail);
     const del = el("button", "quiet small-button", "Delete");
     del.type = "button";

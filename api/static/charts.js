@@ -8,11 +8,10 @@
   const DAY = 86400;
   /* The vendor's own load scales (not TRIMP), by the rows' source. */
   const VENDOR_SCALES = {
-    whoop: "WHOOP strain (vendor scale 0–21)",
-    garmin: "Garmin training load (vendor scale)",
-    fit: "device training load (vendor scale)",
-    intervals: "intervals.icu load (vendor scale)",
-    oura: "Oura activity load (vendor scale)",
+    whoop: "WHOOP strain (0–21)",
+    garmin: "Garmin training load",
+    fit: "device training load",
+    intervals: "intervals.icu load",
   };
   const state = { charts: [], observer: null, x: [], dates: [], actions: [], idle: null };
 
@@ -43,7 +42,7 @@
       }
       const best = [...bySource.entries()].sort((a, b) => b[1].length - a[1].length)[0];
       rows = best ? best[1] : [];
-      label = best ? VENDOR_SCALES[best[0]] || best[0] + " load (vendor scale)" : "TRIMP";
+      label = best ? VENDOR_SCALES[best[0]] || best[0] + " load" : "TRIMP";
     }
     for (const [date, v] of rows) {
       const i = idx.get(date);
@@ -57,8 +56,9 @@
 
   /* A legend value with its unit. Not hovering, a day without one shows the latest value of
      the week before it, with its date. */
-  const fmt = (unit) => (u, v, si, i) => {
-    const text = (x) => R.num(x) + (unit ? " " + unit : "");
+  const fmt = (unit, round) => (u, v, si, i) => {
+    const text = (x) => (round ? String(Math.round(x)) : R.num(x)) +
+      (!unit ? "" : unit.startsWith("/") ? unit : " " + unit);
     if (v != null) return text(v);
     if (i == null || u.cursor.idx != null) return "–";
     const data = u.data[si];
@@ -68,9 +68,16 @@
     return "–";
   };
 
+  /* The x series: its legend row names the day. */
+  const DAY_SERIES = {
+    label: "Day",
+    value: (u, ts) => (ts == null ? "–" : new Date(ts * 1e3).toISOString().slice(0, 10)),
+  };
+
+  const MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(" ");
+
   function shortDate(iso) {
-    return new Date(iso + "T12:00:00Z").toLocaleDateString("en-GB",
-      { day: "numeric", month: "short", timeZone: "UTC" });
+    return Number(iso.slice(8, 10)) + " " + MONTHS[Number(iso.slice(5, 7)) - 1];
   }
 
   /* Marks each day's call along the top of the plot and the chosen day with a line. */
@@ -116,6 +123,18 @@
       },
     };
   }
+
+  const FONT = "12px system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
+  const LABEL_FONT = "600 12px system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
+
+  /* An axis in the dashboard's type (more compact on a narrow screen). */
+  function axis(opts) {
+    return Object.assign({ font: FONT, labelFont: LABEL_FONT, labelSize: 18, gap: 4,
+      size: (u) => (u.width < 560 ? 42 : 52) }, opts);
+  }
+
+  const X_AXIS = { font: FONT, space: 64, values: (u, splits) => splits.map((ts) => shortDate(
+    new Date(ts * 1e3).toISOString().slice(0, 10))) };
 
   function sizeOf(el) {
     const width = Math.max(200, Math.floor(el.clientWidth || 800));
@@ -176,7 +195,7 @@
       title: "HRV (ms) and resting heart rate (bpm)",
       scales: { ms: {}, bpm: {} },
       series: [
-        { value: (u, ts) => (ts == null ? "–" : new Date(ts * 1e3).toISOString().slice(0, 10)) },
+        DAY_SERIES,
         { label: "normal range", scale: "ms", stroke: "rgba(47,111,159,0.35)", width: 1,
           points: { show: false }, value: rangeValue },
         { label: "normal range (high)", scale: "ms", stroke: "rgba(47,111,159,0.35)", width: 1,
@@ -189,25 +208,26 @@
           points: { size: 3 } },
       ],
       bands: [{ series: [2, 1], fill: "rgba(47,111,159,0.12)" }],
-      axes: [{}, { scale: "ms", label: "HRV (ms)" },
-        { scale: "bpm", side: 1, label: "resting HR (bpm)", grid: { show: false } }],
+      axes: [X_AXIS, axis({ scale: "ms", label: "HRV (ms)" }),
+        axis({ scale: "bpm", side: 1, label: "resting HR (bpm)", grid: { show: false } })],
     }), [state.x, lo, hi, mean, nightly, rhr], hrvEl);
     const scores = new uPlot(Object.assign(common(), sizeOf(scoreEl), {
       title: "Training load and sub-scores",
       scales: { load: { range: (u, min, max) => [0, Math.max(load.label === "TRIMP" ? 10 : 1, max * 1.15)] },
         score: { range: [0, 100] } },
       series: [
-        { value: (u, ts) => (ts == null ? "–" : new Date(ts * 1e3).toISOString().slice(0, 10)) },
-        { label: "training load (" + load.label + ")", scale: "load", stroke: "#7a8aa0",
+        DAY_SERIES,
+        { label: "training load (" + load.label + (load.label === "TRIMP" ? "" : ", vendor scale") +
+            ")", scale: "load", stroke: "#7a8aa0",
           fill: "rgba(122,138,160,0.35)", paths: uPlot.paths.bars({ size: [0.7, 40] }),
           points: { show: false }, value: fmt(load.label === "TRIMP" ? "TRIMP" : "") },
         { label: "nervous-system stress", scale: "score", stroke: "#9a5b00", width: 2,
-          value: fmt("/100") },
+          value: fmt("/100", true) },
         { label: "physical stiffness", scale: "score", stroke: "#2e7d4f", width: 2,
-          value: fmt("/100") },
+          value: fmt("/100", true) },
       ],
-      axes: [{}, { scale: "load", label: load.label },
-        { scale: "score", side: 1, label: "score (0–100)", grid: { show: false } }],
+      axes: [X_AXIS, axis({ scale: "load", label: load.label }),
+        axis({ scale: "score", side: 1, label: "score (0–100)", grid: { show: false } })],
     }), [state.x, load.values, stress, stiff], scoreEl);
     state.charts.push(hrv, scores);
     for (const u of state.charts) {

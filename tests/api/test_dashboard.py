@@ -84,6 +84,8 @@ def _full_page(driver, name: str, *, phone: bool = False) -> None:  # type: igno
         _phone(driver, height=height)
     else:
         driver.set_window_size(1280, height)
+        chrome = height - driver.execute_script("return window.innerHeight")
+        driver.set_window_size(1280, height + chrome)
     WebDriverWait(driver, 10).until(
         lambda d: d.execute_script("return document.documentElement.scrollHeight") <= height
     )
@@ -323,7 +325,9 @@ def test_dashboard_explains_itself(sqlite_server: Server) -> None:
 
         # contributors of both sub-scores: a bar of points, the value in its unit, the range
         wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#score-stress .contrib")) >= 3)
-        wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#score-stiffness .contrib")) >= 2)
+        wait.until(
+            lambda d: len(d.find_elements(By.CSS_SELECTOR, "#score-stiffness .contrib")) >= 2
+        )
         for box in ("score-stress", "score-stiffness"):
             for item in css(By.CSS_SELECTOR, f"#{box} .contrib"):
                 assert item.find_element(By.CSS_SELECTOR, ".c-label").text
@@ -356,12 +360,16 @@ def test_dashboard_explains_itself(sqlite_server: Server) -> None:
             d: v for d, v in strip.items() if d in calls
         }
         assert len(set(strip.values())) >= 2, strip
-        colours = {c.get_attribute("data-action"): c.value_of_css_property("background-color")
-                   for c in cells}
+        colours = {
+            c.get_attribute("data-action"): c.value_of_css_property("background-color")
+            for c in cells
+        }
         assert len(set(colours.values())) == len(colours)
 
         # the charts: HRV in ms, load in TRIMP, the legend shows values without hovering
-        wait.until(lambda d: int(d.find_element(By.ID, "chart-hrv").get_attribute("data-points")) > 0)
+        wait.until(
+            lambda d: int(d.find_element(By.ID, "chart-hrv").get_attribute("data-points")) > 0
+        )
         legend = {
             row.find_element(By.CSS_SELECTOR, ".u-label").text: row.find_element(
                 By.CSS_SELECTOR, ".u-value"
@@ -374,13 +382,16 @@ def test_dashboard_explains_itself(sqlite_server: Server) -> None:
         assert mean and 30 < int(mean[1]) < 120, legend  # ms, not ln ms
         assert re.fullmatch(r"\d+ bpm( \(.+\))?", legend["resting HR"]), legend
         assert re.fullmatch(r"[\d.]+ TRIMP( \(.+\))?", legend["training load (TRIMP)"]), legend
-        assert re.fullmatch(r"[\d.]+ /100( \(.+\))?", legend["nervous-system stress"]), legend
+        # the legend shows the open day (today): the card's score
+        assert legend["nervous-system stress"] == find(By.CSS_SELECTOR, "#score-stress .value").text
+        assert re.fullmatch(r"\d+/100", legend["physical stiffness"]), legend
         # each day's call is marked along the top of the chart (in its action's colour)
         common = max(set(strip.values()), key=list(strip.values()).count)
         marked = driver.execute_script(
             "const [r, g, b] = arguments[0].match(/\\d+/g).map(Number);"
             "const c = document.querySelector('#chart-scores canvas');"
-            "const px = c.getContext('2d').getImageData(0, 0, c.width, Math.ceil(c.height / 8)).data;"
+            "const top = Math.ceil(c.height / 8);"
+            "const px = c.getContext('2d').getImageData(0, 0, c.width, top).data;"
             "let n = 0; for (let i = 0; i < px.length; i += 4)"
             " if (px[i] === r && px[i + 1] === g && px[i + 2] === b && px[i + 3] === 255) n++;"
             "return n;",
@@ -395,21 +406,56 @@ def test_dashboard_explains_itself(sqlite_server: Server) -> None:
         wait.until(lambda d: d.find_element(By.ID, "today-date").text == past)
         assert find(By.ID, "today-action").get_attribute("data-action") == calls[past]
         assert find(By.ID, "back-today").is_displayed()
-        assert find(By.CSS_SELECTOR, f"#history .cell[data-date='{past}']").get_attribute(
-            "aria-pressed"
-        ) == "true"
+        assert (
+            find(By.CSS_SELECTOR, f"#history .cell[data-date='{past}']").get_attribute(
+                "aria-pressed"
+            )
+            == "true"
+        )
         form = find(By.ID, "checkin-form")
-        wait.until(lambda d: d.find_element(By.ID, "checkin-form").get_attribute("data-prefilled") == past)
+        wait.until(
+            lambda d: d.find_element(By.ID, "checkin-form").get_attribute("data-prefilled") == past
+        )
         answers = {
             n: form.find_element(By.NAME, n).get_attribute("value")
             for n in ("date", "soreness", "stress", "stiffness", "pain", "fatigue", "mood")
         }
         assert answers == {
-            "date": past, "soreness": "1", "stress": "2", "stiffness": "1", "pain": "1",
-            "fatigue": "2", "mood": "4",
+            "date": past,
+            "soreness": "1",
+            "stress": "2",
+            "stiffness": "1",
+            "pain": "1",
+            "fatigue": "2",
+            "mood": "4",
         }
         # the chart's legend follows the open day
         assert find(By.CSS_SELECTOR, "#chart-hrv .u-legend .u-series .u-value").text == past
+
+        # evidence as strings or as {key, citation, url}; a contributor's method as "How"
+        shown = driver.execute_script(
+            "const R = window.readiness;"
+            "const items = [R.evidenceItem('Cheung 2003'),"
+            " R.evidenceItem({key: 'Behm 2016', citation: 'Behm DG et al. (2016)',"
+            "                 url: 'https://doi.org/10.1139/apnm-2015-0235'}),"
+            " R.evidenceItem({key: 'x', citation: 'Bad link', url: 'javascript:alert(1)'})];"
+            "const c = R.contributorItem({signal: 'hrv_today', value: 57, unit: 'ms',"
+            " normal_range: [60.1, 66.04], points: 28.1, text: 'HRV last night 57 ms',"
+            " method: 'ln RMSSD against the 60-night baseline'});"
+            "return [items.map((li) => [li.textContent, li.querySelector('a') &&"
+            " li.querySelector('a').href]), c.querySelector('.c-value').textContent,"
+            " c.querySelector('.c-range').textContent, c.querySelector('.how').textContent];"
+        )
+        assert shown == [
+            [
+                ["Cheung 2003", None],
+                ["Behm DG et al. (2016)", "https://doi.org/10.1139/apnm-2015-0235"],
+                ["Bad link", None],
+            ],
+            "57 ms",
+            "normal 60–66 ms",
+            "Howln RMSSD against the 60-night baseline",
+        ]
 
         # export: the zip arrives
         find(By.ID, "export").click()
@@ -419,7 +465,9 @@ def test_dashboard_explains_itself(sqlite_server: Server) -> None:
         # the chart follows the window: 390 × 844 (phone), nothing scrolls sideways
         wide = find(By.CSS_SELECTOR, "#chart-hrv canvas").size["width"]
         _phone(driver)
-        wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "#chart-hrv canvas").size["width"] < 390)
+        wait.until(
+            lambda d: d.find_element(By.CSS_SELECTOR, "#chart-hrv canvas").size["width"] < 390
+        )
         narrow = find(By.CSS_SELECTOR, "#chart-hrv canvas").size["width"]
         assert narrow < wide
         assert driver.execute_script("return window.innerWidth") == 390
@@ -433,13 +481,15 @@ def test_dashboard_explains_itself(sqlite_server: Server) -> None:
         wait.until(lambda d: d.find_element(By.ID, "today-date").text == str(a.today()))
         _full_page(driver, "dashboard-phone.png", phone=True)
         _phone(driver, on=False)
-        wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "#chart-hrv canvas").size["width"] > 800)
+        wait.until(
+            lambda d: d.find_element(By.CSS_SELECTOR, "#chart-hrv canvas").size["width"] > 800
+        )
 
         # upload history: status per upload; deleting one (after a confirmation) removes its rows
         wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#uploads .upload")) == 3)
-        assert {u.get_attribute("data-status") for u in css(By.CSS_SELECTOR, "#uploads .upload")} == {
-            "done"
-        }
+        assert {
+            u.get_attribute("data-status") for u in css(By.CSS_SELECTOR, "#uploads .upload")
+        } == {"done"}
         row = next(u for u in css(By.CSS_SELECTOR, "#uploads .upload") if "checkins.csv" in u.text)
         row.find_element(By.TAG_NAME, "button").click()
         wait.until(lambda d: d.find_element(By.ID, "confirm").is_displayed())
@@ -494,6 +544,36 @@ def test_dashboard_deletes_the_account_after_a_confirmation(sqlite_server: Serve
         assert driver.execute_script("return sessionStorage.getItem('readiness.key')") is None
         with sqlite_server.client(a.key) as c:
             assert c.get("/v1/me").status_code == 401
+        assert _severe(driver) == []
+    finally:
+        driver.quit()
+
+
+def test_dashboard_says_when_the_data_is_old(sqlite_server: Server) -> None:
+    """Data that stopped ten days ago: today's call is "no recent data", the card says since
+    when (the day object's ``data``), and the strip shows those days."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    a = sqlite_server.athlete("gone quiet")
+    last = a.today() - timedelta(days=10)
+    with sqlite_server.client(a.key) as c:
+        assert upload(c, daily_csv(last, days=60), "d.csv").status_code == 201
+    driver = _driver()
+    try:
+        _sign_in(driver, sqlite_server, a.key)
+        wait = WebDriverWait(driver, 30)
+        wait.until(lambda d: d.find_element(By.ID, "today-action").get_attribute("data-action"))
+        action = driver.find_element(By.ID, "today-action")
+        assert action.get_attribute("data-action") == "no_recent_data"
+        assert action.text.startswith("No recent data")
+        stale = driver.find_element(By.ID, "today-stale")
+        assert stale.is_displayed() and f"from {last} (10 days before)" in stale.text
+        assert f"latest night {last}" in driver.find_element(By.ID, "today-fresh").text
+        wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#history .cell")) == 90)
+        recent = driver.find_elements(By.CSS_SELECTOR, "#history .cell")[-7:]
+        assert {c.get_attribute("data-action") for c in recent} == {"no_recent_data"}
+        assert "No recent data" in driver.find_element(By.ID, "history-legend").text
         assert _severe(driver) == []
     finally:
         driver.quit()
