@@ -296,9 +296,6 @@ def test_dashboard_explains_itself(sqlite_server: Server) -> None:
     of 90 calls that opens a past day (pre-filling its check-in), HRV in ms, load in TRIMP,
     legends with values, charts that follow the window, uploads deleted from the list, export,
     no sideways scrolling at 390 px and no console error."""
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
-
     a = sqlite_server.athlete("explained")
     end = a.today() - timedelta(days=1)
     with sqlite_server.client(a.key) as c:
@@ -308,212 +305,274 @@ def test_dashboard_explains_itself(sqlite_server: Server) -> None:
             ("checkins.csv", checkins_csv(end, days=30)),
         ):
             assert upload(c, data, name).status_code == 201
+        start = str(end - timedelta(days=100))
         calls = {
             r["date"]: r["recommendation"]["action"]
-            for r in c.get(
-                "/v1/readiness", params={"start": str(end - timedelta(days=100)), "end": str(end)}
-            ).json()["data"]
+            for r in c.get("/v1/readiness", params={"start": start, "end": str(end)}).json()["data"]
         }
 
     driver = _driver()
     try:
         driver.set_window_size(1280, 900)
         _sign_in(driver, sqlite_server, a.key)
-        wait = WebDriverWait(driver, 30)
-        find = driver.find_element
-        css = driver.find_elements
-
-        # contributors of both sub-scores: a bar of points, the value in its unit, the range
-        wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#score-stress .contrib")) >= 3)
-        wait.until(
-            lambda d: len(d.find_elements(By.CSS_SELECTOR, "#score-stiffness .contrib")) >= 2
-        )
-        for box in ("score-stress", "score-stiffness"):
-            for item in css(By.CSS_SELECTOR, f"#{box} .contrib"):
-                assert item.find_element(By.CSS_SELECTOR, ".c-label").text
-                assert item.find_element(By.CSS_SELECTOR, ".c-value").text
-                points = item.find_element(By.CSS_SELECTOR, ".c-points").text
-                assert points.endswith(" pts")
-                width = item.find_element(By.CSS_SELECTOR, ".bar .fill").value_of_css_property(
-                    "width"
-                )
-                track = item.find_element(By.CSS_SELECTOR, ".bar").size["width"]
-                assert abs(float(width[:-2]) - track * float(points[:-4]) / 100) <= track / 100 + 1
-        hrv = find(By.CSS_SELECTOR, "#score-stress .contrib[data-signal='hrv_7d']")
-        assert hrv.find_element(By.CSS_SELECTOR, ".c-value").text.endswith(" ms")
-        assert hrv.find_element(By.CSS_SELECTOR, ".c-range").text.startswith("normal ")
-        # what the call, each band, warmth and confidence mean
-        assert find(By.ID, "action-means").text
-        for box in ("score-stress", "score-stiffness", "score-warmth"):
-            assert find(By.CSS_SELECTOR, f"#{box} .band-means").text, box
-        assert find(By.CSS_SELECTOR, "#score-stress .conf").text.startswith("Confidence")
-        assert find(By.ID, "today-fresh").text.startswith("Data: latest night")
-        assert "Not medical advice" in find(By.ID, "disclaimer").text
-        assert find(By.ID, "evidence-row").is_displayed()
-
-        # the history strip: 90 calls, coloured by the action
-        wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#history .cell")) == 90)
-        cells = css(By.CSS_SELECTOR, "#history .cell")
-        assert all(c.get_attribute("data-action") for c in cells)
-        strip = {c.get_attribute("data-date"): c.get_attribute("data-action") for c in cells}
-        assert {d: calls[d] for d in strip if d in calls} == {
-            d: v for d, v in strip.items() if d in calls
-        }
-        assert len(set(strip.values())) >= 2, strip
-        colours = {
-            c.get_attribute("data-action"): c.value_of_css_property("background-color")
-            for c in cells
-        }
-        assert len(set(colours.values())) == len(colours)
-
-        # the charts: HRV in ms, load in TRIMP, the legend shows values without hovering
-        wait.until(
-            lambda d: int(d.find_element(By.ID, "chart-hrv").get_attribute("data-points")) > 0
-        )
-        legend = {
-            row.find_element(By.CSS_SELECTOR, ".u-label").text: row.find_element(
-                By.CSS_SELECTOR, ".u-value"
-            ).text
-            for row in css(By.CSS_SELECTOR, ".u-legend .u-series")
-            if row.is_displayed()
-        }
-        # (not hovering, a day without a value shows the latest of the week before, dated)
-        mean = re.fullmatch(r"(\d+) ms( \(.+\))?", legend["HRV 7-day mean"])
-        assert mean and 30 < int(mean[1]) < 120, legend  # ms, not ln ms
-        assert re.fullmatch(r"\d+ bpm( \(.+\))?", legend["resting HR"]), legend
-        assert re.fullmatch(r"[\d.]+ TRIMP( \(.+\))?", legend["training load (TRIMP)"]), legend
-        # the legend shows the open day (today): the card's score
-        assert legend["nervous-system stress"] == find(By.CSS_SELECTOR, "#score-stress .value").text
-        assert re.fullmatch(r"\d+/100", legend["physical stiffness"]), legend
-        # each day's call is marked along the top of the chart (in its action's colour)
-        common = max(set(strip.values()), key=list(strip.values()).count)
-        marked = driver.execute_script(
-            "const [r, g, b] = arguments[0].match(/\\d+/g).map(Number);"
-            "const c = document.querySelector('#chart-scores canvas');"
-            "const top = Math.ceil(c.height / 8);"
-            "const px = c.getContext('2d').getImageData(0, 0, c.width, top).data;"
-            "let n = 0; for (let i = 0; i < px.length; i += 4)"
-            " if (px[i] === r && px[i + 1] === g && px[i + 2] === b && px[i + 3] === 255) n++;"
-            "return n;",
-            colours[common],
-        )
-        assert marked > 50
+        _sees_the_day_explained(driver)
+        strip = _sees_90_calls(driver, calls)
+        _sees_the_charts(driver, strip)
         _full_page(driver, "dashboard-desktop.png")
-
-        # open a past day from the strip: its card, and its check-in pre-filled
         past = str(end - timedelta(days=9))
-        find(By.CSS_SELECTOR, f"#history .cell[data-date='{past}']").click()
-        wait.until(lambda d: d.find_element(By.ID, "today-date").text == past)
-        assert find(By.ID, "today-action").get_attribute("data-action") == calls[past]
-        assert find(By.ID, "back-today").is_displayed()
-        assert (
-            find(By.CSS_SELECTOR, f"#history .cell[data-date='{past}']").get_attribute(
-                "aria-pressed"
-            )
-            == "true"
-        )
-        form = find(By.ID, "checkin-form")
-        wait.until(
-            lambda d: d.find_element(By.ID, "checkin-form").get_attribute("data-prefilled") == past
-        )
-        answers = {
-            n: form.find_element(By.NAME, n).get_attribute("value")
-            for n in ("date", "soreness", "stress", "stiffness", "pain", "fatigue", "mood")
-        }
-        assert answers == {
-            "date": past,
-            "soreness": "1",
-            "stress": "2",
-            "stiffness": "1",
-            "pain": "1",
-            "fatigue": "2",
-            "mood": "4",
-        }
-        # the chart's legend follows the open day
-        assert find(By.CSS_SELECTOR, "#chart-hrv .u-legend .u-series .u-value").text == past
-
-        # evidence as strings or as {key, citation, url}; a contributor's method as "How"
-        shown = driver.execute_script(
-            "const R = window.readiness;"
-            "const items = [R.evidenceItem('Cheung 2003'),"
-            " R.evidenceItem({key: 'Behm 2016', citation: 'Behm DG et al. (2016)',"
-            "                 url: 'https://doi.org/10.1139/apnm-2015-0235'}),"
-            " R.evidenceItem({key: 'x', citation: 'Bad link', url: 'javascript:alert(1)'})];"
-            "const c = R.contributorItem({signal: 'hrv_today', value: 57, unit: 'ms',"
-            " normal_range: [60.1, 66.04], points: 28.1, text: 'HRV last night 57 ms',"
-            " method: 'ln RMSSD against the 60-night baseline'});"
-            "return [items.map((li) => [li.textContent, li.querySelector('a') &&"
-            " li.querySelector('a').href]), c.querySelector('.c-value').textContent,"
-            " c.querySelector('.c-range').textContent, c.querySelector('.how').textContent];"
-        )
-        assert shown == [
-            [
-                ["Cheung 2003", None],
-                ["Behm DG et al. (2016)", "https://doi.org/10.1139/apnm-2015-0235"],
-                ["Bad link", None],
-            ],
-            "57 ms",
-            "normal 60–66 ms",
-            "Howln RMSSD against the 60-night baseline",
-        ]
-
-        # export: the zip arrives
-        find(By.ID, "export").click()
-        wait.until(lambda d: "Downloaded" in d.find_element(By.ID, "data-status").text)
-        assert ".zip" in find(By.ID, "data-status").text
-
-        # the chart follows the window: 390 × 844 (phone), nothing scrolls sideways
-        wide = find(By.CSS_SELECTOR, "#chart-hrv canvas").size["width"]
-        _phone(driver)
-        wait.until(
-            lambda d: d.find_element(By.CSS_SELECTOR, "#chart-hrv canvas").size["width"] < 390
-        )
-        narrow = find(By.CSS_SELECTOR, "#chart-hrv canvas").size["width"]
-        assert narrow < wide
-        assert driver.execute_script("return window.innerWidth") == 390
-        assert driver.execute_script(_OVERFLOWING) == []
-        assert driver.execute_script(
-            "return document.documentElement.scrollWidth <= document.documentElement.clientWidth"
-        )
-        container = find(By.ID, "chart-hrv").size["width"]
-        assert abs(narrow - container) <= 2 or narrow <= container
-        find(By.ID, "back-today").click()
-        wait.until(lambda d: d.find_element(By.ID, "today-date").text == str(a.today()))
-        _full_page(driver, "dashboard-phone.png", phone=True)
-        _phone(driver, on=False)
-        wait.until(
-            lambda d: d.find_element(By.CSS_SELECTOR, "#chart-hrv canvas").size["width"] > 800
-        )
-
-        # upload history: status per upload; deleting one (after a confirmation) removes its rows
-        wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#uploads .upload")) == 3)
-        assert {
-            u.get_attribute("data-status") for u in css(By.CSS_SELECTOR, "#uploads .upload")
-        } == {"done"}
-        row = next(u for u in css(By.CSS_SELECTOR, "#uploads .upload") if "checkins.csv" in u.text)
-        row.find_element(By.TAG_NAME, "button").click()
-        wait.until(lambda d: d.find_element(By.ID, "confirm").is_displayed())
-        find(By.ID, "confirm-cancel").click()
-        assert len(css(By.CSS_SELECTOR, "#uploads .upload")) == 3
-        row.find_element(By.TAG_NAME, "button").click()
-        wait.until(lambda d: d.find_element(By.ID, "confirm").is_displayed())
-        find(By.ID, "confirm-ok").click()
-        wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#uploads .upload")) == 2)
-        assert "Deleted checkins.csv" in find(By.ID, "upload-status").text
-        form = find(By.ID, "checkin-form")
-        form.find_element(By.NAME, "date").clear()
-        driver.execute_script(
-            "const f = document.querySelector('#checkin-form [name=date]');"
-            "f.value = arguments[0]; f.dispatchEvent(new Event('change'));",
-            past,
-        )
-        wait.until(lambda d: "No answers" in d.find_element(By.ID, "checkin-prefill").text)
-        assert form.find_element(By.NAME, "soreness").get_attribute("value") == ""
-        with sqlite_server.client(a.key) as c:
-            assert c.get(f"/v1/checkins/{past}").status_code == 404
+        _opens_a_past_day(driver, past, calls[past])
+        _saves_a_changed_checkin(driver, sqlite_server, a.key, str(end - timedelta(days=4)))
+        _renders_evidence_and_methods(driver)
+        _exports(driver)
+        _fits_a_phone(driver, str(a.today()))
+        _deletes_an_upload(driver, sqlite_server, a.key, past)
         assert _severe(driver) == []
     finally:
         driver.quit()
+
+
+def _sees_the_day_explained(driver) -> None:  # type: ignore[no-untyped-def]
+    """Contributors of both sub-scores (a bar of points, the value in its unit, the normal
+    range) and what the call, each band, warmth and confidence mean."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    wait = WebDriverWait(driver, 30)
+    find = driver.find_element
+    wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#score-stress .contrib")) >= 3)
+    wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#score-stiffness .contrib")) >= 2)
+    for box in ("score-stress", "score-stiffness"):
+        for item in driver.find_elements(By.CSS_SELECTOR, f"#{box} .contrib"):
+            assert item.find_element(By.CSS_SELECTOR, ".c-label").text
+            assert item.find_element(By.CSS_SELECTOR, ".c-value").text
+            points = item.find_element(By.CSS_SELECTOR, ".c-points").text
+            assert points.endswith(" pts")
+            fill = item.find_element(By.CSS_SELECTOR, ".bar .fill").value_of_css_property("width")
+            track = item.find_element(By.CSS_SELECTOR, ".bar").size["width"]
+            assert abs(float(fill[:-2]) - track * float(points[:-4]) / 100) <= track / 100 + 1
+    hrv = find(By.CSS_SELECTOR, "#score-stress .contrib[data-signal='hrv_7d']")
+    assert hrv.find_element(By.CSS_SELECTOR, ".c-value").text.endswith(" ms")
+    assert hrv.find_element(By.CSS_SELECTOR, ".c-range").text.startswith("normal ")
+    assert find(By.ID, "action-means").text
+    for box in ("score-stress", "score-stiffness", "score-warmth"):
+        assert find(By.CSS_SELECTOR, f"#{box} .band-means").text, box
+    assert find(By.CSS_SELECTOR, "#score-stress .conf").text.startswith("Confidence")
+    assert find(By.ID, "today-fresh").text.startswith("Data: latest night")
+    assert not find(By.ID, "today-stale").is_displayed()
+    assert "Not medical advice" in find(By.ID, "disclaimer").text
+    assert find(By.ID, "evidence-row").is_displayed()
+
+
+def _sees_90_calls(driver, calls: dict[str, str]) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """The history strip: 90 calls (the API's), coloured by the action; returns date → action."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, 30).until(
+        lambda d: len(d.find_elements(By.CSS_SELECTOR, "#history .cell")) == 90
+    )
+    cells = driver.find_elements(By.CSS_SELECTOR, "#history .cell")
+    strip = {c.get_attribute("data-date"): c.get_attribute("data-action") for c in cells}
+    assert all(strip.values())
+    assert {d: a for d, a in strip.items() if d in calls} == {
+        d: calls[d] for d in strip if d in calls
+    }
+    assert len(set(strip.values())) >= 2, strip
+    colours = {
+        c.get_attribute("data-action"): c.value_of_css_property("background-color") for c in cells
+    }
+    assert len(set(colours.values())) == len(colours)
+    return strip
+
+
+def _sees_the_charts(driver, strip: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+    """HRV in ms, load in TRIMP, legends with values without hovering, calls marked."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, 30).until(
+        lambda d: int(d.find_element(By.ID, "chart-hrv").get_attribute("data-points")) > 0
+    )
+    legend = {
+        row.find_element(By.CSS_SELECTOR, ".u-label").text: row.find_element(
+            By.CSS_SELECTOR, ".u-value"
+        ).text
+        for row in driver.find_elements(By.CSS_SELECTOR, ".u-legend .u-series")
+        if row.is_displayed()
+    }
+    # (not hovering, a day without a value shows the latest of the week before, dated)
+    mean = re.fullmatch(r"(\d+) ms( \(.+\))?", legend["HRV 7-day mean"])
+    assert mean and 30 < int(mean[1]) < 120, legend  # ms, not ln ms
+    assert re.fullmatch(r"\d+ bpm( \(.+\))?", legend["resting HR"]), legend
+    assert re.fullmatch(r"[\d.]+ TRIMP( \(.+\))?", legend["training load (TRIMP)"]), legend
+    # the legend shows the open day (today): the card's score
+    stress = driver.find_element(By.CSS_SELECTOR, "#score-stress .value").text
+    assert legend["nervous-system stress"] == stress, legend
+    assert re.fullmatch(r"\d+/100", legend["physical stiffness"]), legend
+    # each day's call is marked along the top of the chart, in its action's colour
+    common = max(set(strip.values()), key=list(strip.values()).count)
+    colour = driver.find_element(
+        By.CSS_SELECTOR, f"#history .cell[data-action='{common}']"
+    ).value_of_css_property("background-color")
+    marked = driver.execute_script(
+        "const [r, g, b] = arguments[0].match(/\\d+/g).map(Number);"
+        "const c = document.querySelector('#chart-scores canvas');"
+        "const top = Math.ceil(c.height / 8);"
+        "const px = c.getContext('2d').getImageData(0, 0, c.width, top).data;"
+        "let n = 0; for (let i = 0; i < px.length; i += 4)"
+        " if (px[i] === r && px[i + 1] === g && px[i + 2] === b && px[i + 3] === 255) n++;"
+        "return n;",
+        colour,
+    )
+    assert marked > 50
+
+
+def _opens_a_past_day(driver, past: str, action: str) -> None:  # type: ignore[no-untyped-def]
+    """Choosing a day on the strip opens its card, and its check-in pre-filled."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    wait = WebDriverWait(driver, 30)
+    find = driver.find_element
+    find(By.CSS_SELECTOR, f"#history .cell[data-date='{past}']").click()
+    wait.until(lambda d: d.find_element(By.ID, "today-date").text == past)
+    assert find(By.ID, "today-action").get_attribute("data-action") == action
+    assert find(By.ID, "back-today").is_displayed()
+    cell = find(By.CSS_SELECTOR, f"#history .cell[data-date='{past}']")
+    assert cell.get_attribute("aria-pressed") == "true"
+    wait.until(
+        lambda d: d.find_element(By.ID, "checkin-form").get_attribute("data-prefilled") == past
+    )
+    form = find(By.ID, "checkin-form")
+    answers = {
+        n: form.find_element(By.NAME, n).get_attribute("value")
+        for n in ("date", "soreness", "stress", "stiffness", "pain", "fatigue", "mood")
+    }
+    expected = {"soreness": "1", "stress": "2", "stiffness": "1", "pain": "1", "fatigue": "2"}
+    assert answers == {"date": past, **expected, "mood": "4"}
+    # the charts' legends follow the open day
+    assert find(By.CSS_SELECTOR, "#chart-hrv .u-legend .u-series .u-value").text == past
+
+
+def _set_checkin_date(driver, day: str) -> None:  # type: ignore[no-untyped-def]
+    driver.execute_script(
+        "const f = document.querySelector('#checkin-form [name=date]');"
+        "f.value = arguments[0]; f.dispatchEvent(new Event('change'));",
+        day,
+    )
+
+
+def _saves_a_changed_checkin(driver, server: Server, key: str, day: str) -> None:  # type: ignore[no-untyped-def]
+    """A pre-filled check-in sends what changed: a new answer, and a cleared one clears it; the
+    day's other answers (from the uploaded file) stay."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    wait = WebDriverWait(driver, 30)
+    _set_checkin_date(driver, day)
+    wait.until(
+        lambda d: d.find_element(By.ID, "checkin-form").get_attribute("data-prefilled") == day
+    )
+    Select(driver.find_element(By.NAME, "mood")).select_by_value("2")
+    Select(driver.find_element(By.NAME, "fatigue")).select_by_value("")
+    driver.find_element(By.CSS_SELECTOR, "#checkin-form button").click()
+    wait.until(lambda d: f"Saved for {day}" in d.find_element(By.ID, "checkin-status").text)
+    with server.client(key) as c:
+        row = c.get(f"/v1/checkins/{day}").json()
+    assert (row["mood"], row["fatigue"], row["soreness"], row["stress"]) == (2, None, 1, 2)
+    # the form shows the day's answers as saved
+    wait.until(lambda d: d.find_element(By.NAME, "mood").get_attribute("value") == "2")
+    assert driver.find_element(By.NAME, "fatigue").get_attribute("value") == ""
+
+
+def _renders_evidence_and_methods(driver) -> None:  # type: ignore[no-untyped-def]
+    """Evidence as strings or as {key, citation, url} (a link only for http(s)); a
+    contributor's method under "How"."""
+    shown = driver.execute_script(
+        "const R = window.readiness;"
+        "const items = [R.evidenceItem('Cheung 2003'),"
+        " R.evidenceItem({key: 'Behm 2016', citation: 'Behm DG et al. (2016)',"
+        "                 url: 'https://doi.org/10.1139/apnm-2015-0235'}),"
+        " R.evidenceItem({key: 'x', citation: 'Bad link', url: 'javascript:alert(1)'})];"
+        "const c = R.contributorItem({signal: 'hrv_today', value: 57, unit: 'ms',"
+        " normal_range: [60.1, 66.04], points: 28.1, text: 'HRV last night 57 ms',"
+        " method: 'ln RMSSD against the 60-night baseline'});"
+        "return [items.map((li) => [li.textContent, li.querySelector('a') &&"
+        " li.querySelector('a').href]), c.querySelector('.c-value').textContent,"
+        " c.querySelector('.c-range').textContent, c.querySelector('.how').textContent];"
+    )
+    assert shown == [
+        [
+            ["Cheung 2003", None],
+            ["Behm DG et al. (2016)", "https://doi.org/10.1139/apnm-2015-0235"],
+            ["Bad link", None],
+        ],
+        "57 ms",
+        "normal 60–66 ms",
+        "Howln RMSSD against the 60-night baseline",
+    ]
+
+
+def _exports(driver) -> None:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.find_element(By.ID, "export").click()
+    WebDriverWait(driver, 30).until(
+        lambda d: "Downloaded" in d.find_element(By.ID, "data-status").text
+    )
+    assert re.search(r"\.zip \(\d+ KB\)", driver.find_element(By.ID, "data-status").text)
+
+
+def _fits_a_phone(driver, today: str) -> None:  # type: ignore[no-untyped-def]
+    """At 390 × 844 nothing scrolls sideways and the charts follow the new width (and back)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    wait = WebDriverWait(driver, 30)
+    width = lambda d: d.find_element(By.CSS_SELECTOR, "#chart-hrv canvas").size["width"]  # noqa: E731
+    wide = width(driver)
+    _phone(driver)
+    wait.until(lambda d: width(d) < 390)
+    assert driver.execute_script("return window.innerWidth") == 390
+    assert driver.execute_script(_OVERFLOWING) == []
+    assert driver.execute_script(
+        "return document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    )
+    assert width(driver) <= driver.find_element(By.ID, "chart-hrv").size["width"] < wide
+    driver.find_element(By.ID, "back-today").click()
+    wait.until(lambda d: d.find_element(By.ID, "today-date").text == today)
+    _full_page(driver, "dashboard-phone.png", phone=True)
+    _phone(driver, on=False)
+    wait.until(lambda d: width(d) == wide)
+
+
+def _deletes_an_upload(driver, server: Server, key: str, past: str) -> None:  # type: ignore[no-untyped-def]
+    """The upload history shows each upload's status; deleting one asks first, and then its
+    rows are gone (the day's check-in is no longer pre-filled)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    wait = WebDriverWait(driver, 30)
+    rows = lambda: driver.find_elements(By.CSS_SELECTOR, "#uploads .upload")  # noqa: E731
+    wait.until(lambda d: len(rows()) == 3)
+    assert {u.get_attribute("data-status") for u in rows()} == {"done"}
+    assert "30 check-ins" in next(u.text for u in rows() if "checkins.csv" in u.text)
+    button = next(u for u in rows() if "checkins.csv" in u.text).find_element(By.TAG_NAME, "button")
+    button.click()
+    wait.until(lambda d: d.find_element(By.ID, "confirm").is_displayed())
+    driver.find_element(By.ID, "confirm-cancel").click()
+    assert len(rows()) == 3
+    button.click()
+    wait.until(lambda d: d.find_element(By.ID, "confirm").is_displayed())
+    driver.find_element(By.ID, "confirm-ok").click()
+    wait.until(lambda d: len(rows()) == 2)
+    assert "Deleted checkins.csv" in driver.find_element(By.ID, "upload-status").text
+    _set_checkin_date(driver, past)
+    wait.until(lambda d: f"No answers for {past}" in d.find_element(By.ID, "checkin-prefill").text)
+    assert driver.find_element(By.NAME, "soreness").get_attribute("value") == ""
+    with server.client(key) as c:
+        assert c.get(f"/v1/checkins/{past}").status_code == 404
 
 
 def test_dashboard_deletes_the_account_after_a_confirmation(sqlite_server: Server) -> None:
@@ -532,6 +591,8 @@ def test_dashboard_deletes_the_account_after_a_confirmation(sqlite_server: Serve
         driver.find_element(By.ID, "delete-account").click()
         wait.until(lambda d: d.find_element(By.ID, "confirm").is_displayed())
         assert "cannot be undone" in driver.find_element(By.ID, "confirm-text").text
+        ARTIFACTS.mkdir(exist_ok=True)
+        driver.save_screenshot(str(ARTIFACTS / "dashboard-confirm.png"))
         driver.find_element(By.ID, "confirm-cancel").click()
         with sqlite_server.client(a.key) as c:
             assert c.get("/v1/me").status_code == 200
