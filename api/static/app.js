@@ -160,7 +160,8 @@
     li.dataset.signal = c.signal || "";
     const head = el("div", "c-head");
     head.append(el("span", "c-label", R.signalLabel(c.signal)),
-      el("span", "c-value", R.withUnit(c.value, c.unit)));
+      el("span", "c-value", R.withUnit(c.value, c.unit, c.unit === "1–5" ? null
+        : R.rangeDigits(c.normal_range))));
     const range = R.range(c.normal_range, c.unit);
     if (range) head.append(el("span", "c-range", "normal " + range));
     const points = c.points == null ? 0 : Math.max(0, Math.min(100, c.points));
@@ -246,6 +247,7 @@
     fillList($("today-notes"), rec.notes);
     const evidence = rec.evidence || [];
     $("evidence-row").hidden = evidence.length === 0;
+    setText($("evidence-keys"), evidence.map(R.evidenceKey).join(" · "));
     $("today-evidence").replaceChildren(...evidence.map(R.evidenceItem));
     const cal = day.calibration || {};
     const why = (cal.reasons || []).join(" ");

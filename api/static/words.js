@@ -110,48 +110,60 @@
     return s.charAt(0).toUpperCase() + s.slice(1);
   };
 
-  /* A number for people: integers from 20 on, else up to two decimals without trailing zeros. */
-  R.num = (v) => {
+  /* A number for people: integers from 20 on, else up to two decimals without trailing zeros
+     (or exactly `digits` decimals at most). */
+  R.num = (v, digits) => {
     if (v == null || !isFinite(v)) return "–";
     const a = Math.abs(v);
-    const digits = a >= 20 ? 0 : a >= 10 ? 1 : 2;
-    return String(Number(v.toFixed(digits)));
+    const d = digits != null ? digits : a >= 20 ? 0 : a >= 10 ? 1 : 2;
+    return String(Number(v.toFixed(d)));
   };
 
-  /* A value with its unit: "57 ms", "2 of 1–5", "1.4 × typical day". */
-  R.withUnit = (v, unit) => {
+  /* Decimals that tell a normal range's ends apart (59–62 ms, 49.7–50.7 bpm); null without one. */
+  R.rangeDigits = (r) => {
+    if (!Array.isArray(r) || r[0] == null || r[1] == null) return null;
+    const width = Math.abs(r[1] - r[0]);
+    return width >= 2 ? 0 : width >= 0.2 ? 1 : 2;
+  };
+
+  /* A value with its unit: "57 ms", "2/5", "1.4 × typical day", "+3.1 %/week". */
+  R.withUnit = (v, unit, digits) => {
     if (v == null) return "no data";
     const u = unit || "";
-    if (u === "1–5") return R.num(v) + "/5";
-    if (u.startsWith("%")) return (v > 0 ? "+" : "") + R.num(v) + " " + u;
-    if (!u || u === "ratio") return R.num(v);
-    return R.num(v) + " " + u;
+    const n = R.num(v, digits);
+    if (u === "1–5") return n + "/5";
+    if (u.startsWith("%")) return (v > 0 ? "+" : "") + n + " " + u;
+    if (!u || u === "ratio") return n;
+    return n + " " + u;
   };
 
   /* "60–66 ms": a contributor's normal range (either end may be open). */
   R.range = (r, unit) => {
     if (!Array.isArray(r) || (r[0] == null && r[1] == null)) return "";
     const u = unit && unit !== "1–5" && unit !== "ratio" ? " " + unit : "";
+    const d = R.rangeDigits(r);
     if (r[0] == null) return "up to " + R.num(r[1]) + u;
     if (r[1] == null) return "from " + R.num(r[0]) + u;
-    return R.num(r[0]) + "–" + R.num(r[1]) + u;
+    return R.num(r[0], d) + "–" + R.num(r[1], d) + u;
   };
 
-  /* One evidence item: a string ("Cheung 2003") or an object {key, citation, url}. A link only
-     for an http(s) address. */
+  /* Evidence items are strings ("Cheung 2003") or objects {key, citation, url}: the short key
+     (for the summary line), and one item with its full citation, a link only for an http(s)
+     address (a repository path such as docs/evidence.md#… is not served here). */
+  R.evidenceKey = (e) =>
+    String(e && typeof e === "object" ? e.key || e.citation || "" : e == null ? "" : e);
+
   R.evidenceItem = (e) => {
     const li = document.createElement("li");
     const item = e && typeof e === "object" ? e : { key: e };
-    const label = String(item.citation || item.key || "");
     const url = typeof item.url === "string" && /^https?:\/\//i.test(item.url) ? item.url : "";
     const el = document.createElement(url ? "a" : "span");
-    el.textContent = label;
+    el.textContent = String(item.citation || R.evidenceKey(item));
     if (url) {
       el.href = url;
       el.rel = "noopener noreferrer";
       el.target = "_blank";
     }
-    if (item.citation && item.key && item.citation !== item.key) el.title = String(item.key);
     li.appendChild(el);
     return li;
   };

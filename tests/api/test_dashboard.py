@@ -360,7 +360,17 @@ def _sees_the_day_explained(driver) -> None:  # type: ignore[no-untyped-def]
     assert find(By.ID, "today-fresh").text.startswith("Data: latest night")
     assert not find(By.ID, "today-stale").is_displayed()
     assert "Not medical advice" in find(By.ID, "disclaimer").text
+    # the evidence: short keys in one line, full citations when opened
     assert find(By.ID, "evidence-row").is_displayed()
+    keys = find(By.ID, "evidence-keys").text
+    assert keys and not find(By.ID, "today-evidence").is_displayed()
+    find(By.CSS_SELECTOR, "#evidence-row summary").click()
+    cited = driver.find_elements(By.CSS_SELECTOR, "#today-evidence li")
+    assert len(cited) == len(keys.split(" · ")) and all(c.is_displayed() for c in cited)
+    find(By.CSS_SELECTOR, "#evidence-row summary").click()
+    # contributors say how they were computed, on request
+    how = driver.find_elements(By.CSS_SELECTOR, "#score-stress .contrib .how")
+    assert how and not how[0].find_element(By.TAG_NAME, "p").is_displayed()
 
 
 def _sees_90_calls(driver, calls: dict[str, str]) -> dict[str, str]:  # type: ignore[no-untyped-def]
@@ -493,7 +503,9 @@ def _renders_evidence_and_methods(driver) -> None:  # type: ignore[no-untyped-de
         "const items = [R.evidenceItem('Cheung 2003'),"
         " R.evidenceItem({key: 'Behm 2016', citation: 'Behm DG et al. (2016)',"
         "                 url: 'https://doi.org/10.1139/apnm-2015-0235'}),"
-        " R.evidenceItem({key: 'x', citation: 'Bad link', url: 'javascript:alert(1)'})];"
+        " R.evidenceItem({key: 'x', citation: 'Bad link', url: 'javascript:alert(1)'}),"
+        " R.evidenceItem({key: 'Cheung 2003', citation: 'Cheung K (2003). DOMS.',"
+        "                 url: 'docs/evidence.md#cheung-2003'})];"
         "const c = R.contributorItem({signal: 'hrv_today', value: 57, unit: 'ms',"
         " normal_range: [60.1, 66.04], points: 28.1, text: 'HRV last night 57 ms',"
         " method: 'ln RMSSD against the 60-night baseline'});"
@@ -506,6 +518,7 @@ def _renders_evidence_and_methods(driver) -> None:  # type: ignore[no-untyped-de
             ["Cheung 2003", None],
             ["Behm DG et al. (2016)", "https://doi.org/10.1139/apnm-2015-0235"],
             ["Bad link", None],
+            ["Cheung K (2003). DOMS.", None],
         ],
         "57 ms",
         "normal 60–66 ms",
