@@ -664,7 +664,21 @@
     for (let i = 1; i <= 5; i++) select.appendChild(new Option(String(i), String(i)));
   }
 
+  /* The two sub-score boxes, from one template. */
+  function buildScores() {
+    const template = $("score-template");
+    for (const [id, title] of [["score-stress", "Nervous-system stress"],
+      ["score-stiffness", "Physical stiffness"]]) {
+      const box = $(id);
+      box.replaceChildren(template.content.cloneNode(true));
+      const h = box.querySelector("h3");
+      h.id = id + "-title";
+      h.textContent = title;
+    }
+  }
+
   function init() {
+    buildScores();
     const today = isoDay(new Date());
     const checkin = $("checkin-form");
     for (const sel of checkin.querySelectorAll("select")) fillScale(sel, true);

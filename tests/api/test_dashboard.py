@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.api.builders import (
+    Athlete,
     checkins_csv,
     daily_csv,
     sessions_csv,
@@ -588,14 +589,20 @@ def _deletes_an_upload(driver, server: Server, key: str, past: str) -> None:  # 
         assert c.get(f"/v1/checkins/{past}").status_code == 404
 
 
+def _with_nights(server: Server, name: str, *, ago: int, days: int) -> Athlete:
+    """A new athlete with ``days`` calm nights, the last one ``ago`` days before today."""
+    a = server.athlete(name)
+    with server.client(a.key) as c:
+        last = a.today() - timedelta(days=ago)
+        assert upload(c, daily_csv(last, days=days), "d.csv").status_code == 201
+    return a
+
+
 def test_dashboard_deletes_the_account_after_a_confirmation(sqlite_server: Server) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
-    a = sqlite_server.athlete("leaving")
-    end = a.today() - timedelta(days=1)
-    with sqlite_server.client(a.key) as c:
-        assert upload(c, daily_csv(end, days=20), "d.csv").status_code == 201
+    a = _with_nights(sqlite_server, "leaving", ago=1, days=20)
     driver = _driver()
     try:
         _sign_in(driver, sqlite_server, a.key)
@@ -629,10 +636,8 @@ def test_dashboard_says_when_the_data_is_old(sqlite_server: Server) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
-    a = sqlite_server.athlete("gone quiet")
+    a = _with_nights(sqlite_server, "gone quiet", ago=10, days=60)
     last = a.today() - timedelta(days=10)
-    with sqlite_server.client(a.key) as c:
-        assert upload(c, daily_csv(last, days=60), "d.csv").status_code == 201
     driver = _driver()
     try:
         _sign_in(driver, sqlite_server, a.key)
