@@ -406,7 +406,7 @@
     showMe(state.me);
     await loadWindow();
     await loadDay();
-    await Promise.all([loadUploads(), prefillCheckin($("checkin-form").elements.date.value)]);
+    await Promise.all([loadUploads(false), prefillCheckin($("checkin-form").elements.date.value)]);
   }
 
   /* ---------- check-in, pre-filled with the day's answers ---------- */
@@ -594,12 +594,20 @@
     return li;
   }
 
-  async function loadUploads() {
-    const page = await api("v1/uploads?limit=20");
-    $("uploads").replaceChildren(...page.data.map(uploadItem));
+  const UPLOADS_PAGE = 10;
+
+  /* The newest uploads; `more` appends the next page to the list shown. */
+  async function loadUploads(more) {
+    const list = $("uploads");
+    const offset = more ? list.children.length : 0;
+    const limit = more ? UPLOADS_PAGE : Math.max(UPLOADS_PAGE, list.children.length);
+    const page = await api("v1/uploads?limit=" + limit + "&offset=" + offset);
+    const items = page.data.map(uploadItem);
+    if (more) list.append(...items);
+    else list.replaceChildren(...items);
     $("uploads-empty").hidden = page.count > 0;
-    $("uploads-more").hidden = page.count <= page.data.length;
-    setText($("uploads-more"), "The newest " + page.data.length + " of " + page.count + ".");
+    $("uploads-more-row").hidden = page.count <= list.children.length;
+    setText($("uploads-count"), list.children.length + " of " + page.count + " shown");
   }
 
   async function deleteUpload(u) {
@@ -704,6 +712,7 @@
     checkin.addEventListener("submit", onCheckin);
     checkin.elements.date.addEventListener("change", () => prefillCheckin(checkin.elements.date.value));
     fb.addEventListener("submit", onFeedback);
+    $("uploads-more").addEventListener("click", () => loadUploads(true));
     $("export").addEventListener("click", onExport);
     $("delete-account").addEventListener("click", onDeleteAccount);
     const saved = sessionStorage.getItem(KEY);

@@ -78,19 +78,17 @@ def _sign_in(driver, server: Server, key: str) -> None:  # type: ignore[no-untyp
 def _full_page(driver, name: str, *, phone: bool = False) -> None:  # type: ignore[no-untyped-def]
     """A screenshot of the whole page as ``artifacts/name``: the viewport is made as tall as the
     page for it (desktop: 1280 px wide; phone: 390 px), then set back."""
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    height = driver.execute_script("return document.documentElement.scrollHeight")
-    if phone:
-        _phone(driver, height=height)
-    else:
-        driver.set_window_size(1280, height)
-        chrome = height - driver.execute_script("return window.innerHeight")
-        driver.set_window_size(1280, height + chrome)
-    WebDriverWait(driver, 10).until(
-        lambda d: d.execute_script("return document.documentElement.scrollHeight") <= height
-    )
-    time.sleep(0.3)  # the charts follow the new size on the next frame
+    for _ in range(3):  # a new size may move the page's height (the charts follow the width)
+        height = driver.execute_script("return document.documentElement.scrollHeight")
+        if phone:
+            _phone(driver, height=height)
+        else:
+            driver.set_window_size(1280, height)
+            chrome = height - driver.execute_script("return window.innerHeight")
+            driver.set_window_size(1280, height + chrome)
+        time.sleep(0.3)  # the charts follow the new size on the next frame
+        if driver.execute_script("return document.documentElement.scrollHeight") <= height:
+            break
     ARTIFACTS.mkdir(exist_ok=True)
     driver.save_screenshot(str(ARTIFACTS / name))
     if phone:
@@ -398,6 +396,7 @@ def _sees_90_calls(driver, calls: dict[str, str]) -> dict[str, str]:  # type: ig
 
 def _sees_the_charts(driver, strip: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
     """HRV in ms, load in TRIMP, legends with values without hovering, calls marked."""
+    from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
@@ -420,6 +419,15 @@ def _sees_the_charts(driver, strip: dict[str, str]) -> None:  # type: ignore[no-
     stress = driver.find_element(By.CSS_SELECTOR, "#score-stress .value").text
     assert legend["nervous-system stress"] == stress, legend
     assert re.fullmatch(r"\d+/100", legend["physical stiffness"]), legend
+    # hovering shows the hovered day; leaving the chart shows the open day again
+    day = lambda: driver.find_element(By.CSS_SELECTOR, "#chart-hrv .u-legend .u-value").text  # noqa: E731
+    today = day()
+    ActionChains(driver).move_to_element(
+        driver.find_element(By.CSS_SELECTOR, "#chart-hrv .u-over")
+    ).perform()
+    WebDriverWait(driver, 10).until(lambda d: day() not in (today, "–"))
+    ActionChains(driver).move_to_element(driver.find_element(By.TAG_NAME, "h1")).perform()
+    WebDriverWait(driver, 10).until(lambda d: day() == today)
     # each day's call is marked along the top of the chart, in its action's colour
     common = max(set(strip.values()), key=list(strip.values()).count)
     colour = driver.find_element(
@@ -441,6 +449,7 @@ def _sees_the_charts(driver, strip: dict[str, str]) -> None:  # type: ignore[no-
 def _opens_a_past_day(driver, past: str, action: str) -> None:  # type: ignore[no-untyped-def]
     """Choosing a day on the strip opens its card, and its check-in pre-filled."""
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support.ui import WebDriverWait
 
     wait = WebDriverWait(driver, 30)
@@ -463,6 +472,13 @@ def _opens_a_past_day(driver, past: str, action: str) -> None:  # type: ignore[n
     assert answers == {"date": past, **expected, "mood": "4"}
     # the charts' legends follow the open day
     assert find(By.CSS_SELECTOR, "#chart-hrv .u-legend .u-series .u-value").text == past
+    # the strip works from the keyboard: the open day is its tab stop, arrows move, Enter opens
+    cell.send_keys(Keys.ARROW_RIGHT)
+    driver.switch_to.active_element.send_keys(Keys.ENTER)
+    after = str(date.fromisoformat(past) + timedelta(days=1))
+    wait.until(lambda d: d.find_element(By.ID, "today-date").text == after)
+    find(By.CSS_SELECTOR, f"#history .cell[data-date='{past}']").click()
+    wait.until(lambda d: d.find_element(By.ID, "today-date").text == past)
 
 
 def _set_checkin_date(driver, day: str) -> None:  # type: ignore[no-untyped-def]
