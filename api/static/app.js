@@ -334,11 +334,8 @@
     const drawn = R.drawCharts({ dates, ready: state.ready, days, sessions }, openDay);
     $("chart-empty").hidden = drawn.points > 0;
     const load = drawn.load;
-    setText($("chart-load-note"), "Training load: " + (load.label === "TRIMP"
-      ? "TRIMP (heart-rate based training impulse) per day"
-      : load.label + " per day, the vendor's own scale (not TRIMP)") +
-      (load.skipped ? " · " + plural(load.skipped, "workout") + " in another unit not drawn" : "") +
-      ".");
+    setText($("chart-load-note"), "Training load: " + load.note +
+      (load.skipped ? " · " + plural(load.skipped, "workout") + " without it not drawn" : "") + ".");
   }
 
   function drawHistory() {

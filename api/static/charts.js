@@ -6,12 +6,12 @@
   "use strict";
 
   const DAY = 86400;
-  /* The vendor's own load scales (not TRIMP), by the rows' source. */
+  /* The vendor's own load scales (not TRIMP), by the rows' source: name and range. */
   const VENDOR_SCALES = {
-    whoop: "WHOOP strain (0–21)",
-    garmin: "Garmin training load",
-    fit: "device training load",
-    intervals: "intervals.icu load",
+    whoop: ["WHOOP strain", "0–21"],
+    garmin: ["Garmin training load", ""],
+    fit: ["device training load", ""],
+    intervals: ["intervals.icu load", ""],
   };
   const state = { charts: [], observer: null, x: [], dates: [], actions: [], idle: null };
 
@@ -25,31 +25,37 @@
     return ((s && s.contributors) || []).find((c) => c.signal === signal && c.value != null);
   }
 
-  /* One unit per axis: TRIMP when any workout has it, else the most common vendor scale. */
+  /* One unit per axis: TRIMP when any workout has it, else the most common vendor scale.
+     Returns the daily values, the axis label, the legend label, the unit of a legend value, a
+     sentence for the chart's note, and how many workouts (in another unit) were left out. */
   function loadSeries(sessions, idx, n) {
-    const out = new Array(n).fill(null);
+    const values = new Array(n).fill(null);
     const withTrimp = sessions.filter((s) => s.trimp != null);
-    let rows, label;
-    if (withTrimp.length) {
+    let rows, load;
+    if (withTrimp.length || !sessions.some((s) => s.vendor_load != null)) {
       rows = withTrimp.map((s) => [s.date, s.trimp]);
-      label = "TRIMP";
+      load = { axis: "TRIMP", legend: "training load (TRIMP)", unit: "TRIMP", trimp: true,
+        note: "TRIMP (training impulse from heart rate and time) per day" };
     } else {
       const bySource = new Map();
       for (const s of sessions) {
         if (s.vendor_load == null) continue;
-        const src = s.source || "vendor";
+        const src = s.source || "";
         bySource.set(src, (bySource.get(src) || []).concat([[s.date, s.vendor_load]]));
       }
-      const best = [...bySource.entries()].sort((a, b) => b[1].length - a[1].length)[0];
-      rows = best ? best[1] : [];
-      label = best ? VENDOR_SCALES[best[0]] || best[0] + " load" : "TRIMP";
+      const [src, found] = [...bySource.entries()].sort((a, b) => b[1].length - a[1].length)[0];
+      const [name, range] = VENDOR_SCALES[src] || ["vendor load", ""];
+      rows = found;
+      load = { axis: name + (range ? " (" + range + ")" : ""), unit: "", trimp: false,
+        legend: name + " (vendor scale" + (range ? " " + range : "") + ")",
+        note: name + " per day, the vendor's own scale" + (range ? " (" + range + ")" : "") +
+          ", not TRIMP" };
     }
     for (const [date, v] of rows) {
       const i = idx.get(date);
-      if (i != null) out[i] = (out[i] || 0) + v;
+      if (i != null) values[i] = (values[i] || 0) + v;
     }
-    const skipped = sessions.length - rows.length;
-    return { values: out, label, skipped };
+    return Object.assign(load, { values, skipped: sessions.length - rows.length });
   }
 
   const LOOK_BACK = 7;
@@ -213,20 +219,19 @@
     }), [state.x, lo, hi, mean, nightly, rhr], hrvEl);
     const scores = new uPlot(Object.assign(common(), sizeOf(scoreEl), {
       title: "Training load and sub-scores",
-      scales: { load: { range: (u, min, max) => [0, Math.max(load.label === "TRIMP" ? 10 : 1, max * 1.15)] },
+      scales: { load: { range: (u, min, max) => [0, Math.max(load.trimp ? 10 : 1, max * 1.15)] },
         score: { range: [0, 100] } },
       series: [
         DAY_SERIES,
-        { label: "training load (" + load.label + (load.label === "TRIMP" ? "" : ", vendor scale") +
-            ")", scale: "load", stroke: "#7a8aa0",
+        { label: load.legend, scale: "load", stroke: "#7a8aa0",
           fill: "rgba(122,138,160,0.35)", paths: uPlot.paths.bars({ size: [0.7, 40] }),
-          points: { show: false }, value: fmt(load.label === "TRIMP" ? "TRIMP" : "") },
+          points: { show: false }, value: fmt(load.unit) },
         { label: "nervous-system stress", scale: "score", stroke: "#9a5b00", width: 2,
           value: fmt("/100", true) },
         { label: "physical stiffness", scale: "score", stroke: "#2e7d4f", width: 2,
           value: fmt("/100", true) },
       ],
-      axes: [X_AXIS, axis({ scale: "load", label: load.label }),
+      axes: [X_AXIS, axis({ scale: "load", label: load.axis }),
         axis({ scale: "score", side: 1, label: "score (0–100)", grid: { show: false } })],
     }), [state.x, load.values, stress, stiff], scoreEl);
     state.charts.push(hrv, scores);

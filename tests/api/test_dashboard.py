@@ -672,3 +672,42 @@ def test_dashboard_says_when_the_data_is_old(sqlite_server: Server) -> None:
         assert _severe(driver) == []
     finally:
         driver.quit()
+
+
+def test_dashboard_draws_a_vendor_load_on_its_own_scale(sqlite_server: Server) -> None:
+    """Workouts with only the vendor's own load (WHOOP strain 0–21, no TRIMP) are drawn on
+    that scale, labelled as the vendor's, never as TRIMP."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    a = _with_nights(sqlite_server, "whoop", ago=1, days=40)
+    end = a.today() - timedelta(days=1)
+    lines = ["start,end,sport,vendor_load,source"]
+    for i in range(0, 30, 2):
+        d = end - timedelta(days=i)
+        start = datetime(d.year, d.month, d.day, 6, tzinfo=UTC)
+        stop = start + timedelta(minutes=50)
+        lines.append(f"{start:%Y-%m-%dT%H:%M:%SZ},{stop:%Y-%m-%dT%H:%M:%SZ},running,12.5,whoop")
+    with sqlite_server.client(a.key) as c:
+        assert upload(c, ("\n".join(lines) + "\n").encode(), "w.csv").status_code == 201
+    driver = _driver()
+    try:
+        _sign_in(driver, sqlite_server, a.key)
+        WebDriverWait(driver, 30).until(
+            lambda d: int(d.find_element(By.ID, "chart-scores").get_attribute("data-points")) > 0
+        )
+        labels = [
+            e.text
+            for e in driver.find_elements(By.CSS_SELECTOR, "#chart-scores .u-legend .u-label")
+        ]
+        assert "WHOOP strain (vendor scale 0–21)" in labels, labels
+        assert not any("TRIMP" in label for label in labels), labels
+        note = driver.find_element(By.ID, "chart-load-note").text
+        assert "WHOOP strain per day, the vendor's own scale (0–21), not TRIMP" in note
+        # the legend shows the open day's strain (yesterday had a workout)
+        driver.execute_script("window.readiness.chooseChartDay(arguments[0])", str(end))
+        value = driver.find_elements(By.CSS_SELECTOR, "#chart-scores .u-legend .u-value")[1].text
+        assert value == "12.5"
+        assert _severe(driver) == []
+    finally:
+        driver.quit()
