@@ -76,7 +76,7 @@
   const postJson = (path, body) => api(path, { method: "POST", body: JSON.stringify(body),
     headers: { "Content-Type": "application/json" } });
 
-  function setText(el, text) { el.textContent = text == null ? "" : String(text); }
+  function setText(el, text) { if (el) el.textContent = text == null ? "" : String(text); }
 
   function el(tag, cls, text) {
     const e = document.createElement(tag);

@@ -587,6 +587,7 @@ def _deletes_an_upload(driver, server: Server, key: str, past: str) -> None:  # 
     rows = lambda: driver.find_elements(By.CSS_SELECTOR, "#uploads .upload")  # noqa: E731
     wait.until(lambda d: len(rows()) == 3)
     assert {u.get_attribute("data-status") for u in rows()} == {"done"}
+    assert not driver.find_element(By.ID, "uploads-more").is_displayed()  # all three shown
     assert "30 check-ins" in next(u.text for u in rows() if "checkins.csv" in u.text)
     button = next(u for u in rows() if "checkins.csv" in u.text).find_element(By.TAG_NAME, "button")
     button.click()
@@ -708,6 +709,36 @@ def test_dashboard_draws_a_vendor_load_on_its_own_scale(sqlite_server: Server) -
         driver.execute_script("window.readiness.chooseChartDay(arguments[0])", str(end))
         value = driver.find_elements(By.CSS_SELECTOR, "#chart-scores .u-legend .u-value")[1].text
         assert value == "12.5"
+        assert _severe(driver) == []
+    finally:
+        driver.quit()
+
+
+def test_dashboard_lists_uploads_ten_at_a_time(sqlite_server: Server) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    a = sqlite_server.athlete("many files")
+    end = a.today() - timedelta(days=1)
+    with sqlite_server.client(a.key) as c:
+        for i in range(12):
+            day = daily_csv(end - timedelta(days=i), days=1, seed=i)
+            assert upload(c, day, f"day-{i:02}.csv").status_code == 201
+    driver = _driver()
+    try:
+        _sign_in(driver, sqlite_server, a.key)
+        wait = WebDriverWait(driver, 30)
+        rows = lambda: driver.find_elements(By.CSS_SELECTOR, "#uploads .upload")  # noqa: E731
+        wait.until(lambda d: len(rows()) == 10)
+        assert rows()[0].find_element(By.CSS_SELECTOR, ".fname").text == "day-11.csv"  # newest
+        assert driver.find_element(By.ID, "uploads-count").text == "10 of 12 shown"
+        more = driver.find_element(By.ID, "uploads-more")
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", more)
+        more.click()
+        wait.until(lambda d: len(rows()) == 12)
+        names = [r.find_element(By.CSS_SELECTOR, ".fname").text for r in rows()]
+        assert names == [f"day-{i:02}.csv" for i in range(11, -1, -1)]
+        assert not more.is_displayed()
         assert _severe(driver) == []
     finally:
         driver.quit()
