@@ -216,6 +216,12 @@ def test_dashboard_without_data_and_with_a_bad_key(sqlite_server: Server) -> Non
         wait.until(lambda d: d.find_element(By.ID, "today-empty").is_displayed())
         wait.until(lambda d: d.find_element(By.ID, "chart-empty").is_displayed())
         assert not driver.find_element(By.ID, "today-body").is_displayed()
+        wait.until(lambda d: d.find_element(By.ID, "uploads-empty").is_displayed())
+        ARTIFACTS.mkdir(exist_ok=True)
+        driver.save_screenshot(str(ARTIFACTS / "dashboard-empty.png"))
+        # no request failed on the way (an athlete without data is not asked for today)
+        severe = _severe(driver)
+        assert [m for m in severe if "rdy_wrong" not in m and "401" not in m] == [], severe
     finally:
         driver.quit()
 
