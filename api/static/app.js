@@ -1,26 +1,20 @@
-/* readiness dashboard: plain JS, no build step. The API key lives in sessionStorage only. */
-(function () {
+/* readiness dashboard: plain JS, no build step. The API key lives in sessionStorage only.
+   Words and formatting: words.js; the charts: charts.js (both on window.readiness). */
+(function (R) {
   "use strict";
 
   const KEY = "readiness.key";
-  const ACTIONS = {
-    physiotherapy_assessment: "See a physiotherapist",
-    rest: "Rest today",
-    relaxation_massage: "Book a relaxation massage",
-    therapeutic_massage: "Book a therapeutic (sports) massage",
-    massage_then_stretching: "Massage, then assisted stretching",
-    light_movement_then_stretching: "Move lightly first, then stretch",
-    assisted_stretching: "Assisted stretching",
-    none: "Nothing needed today",
-    no_recent_data: "No recent data: sync your device or upload a newer export",
-  };
+  const WINDOW_DAYS = 90;
+  const SCALES = ["soreness", "stress", "stiffness", "pain", "fatigue", "mood", "sleep_quality"];
   const $ = (id) => document.getElementById(id);
-  const charts = [];
-  let lastDay = null;
-
-  function words(action) {
-    return ACTIONS[action] || String(action || "").replace(/_/g, " ");
-  }
+  const state = {
+    me: null,
+    viewing: null, // the date of the open day card; null: today
+    dates: [],
+    ready: new Map(),
+    checkinDates: new Set(),
+    prefilled: {},
+  };
 
   function plural(n, word) {
     return n + " " + word + (n === 1 ? "" : "s");
@@ -37,6 +31,20 @@
     return d.toISOString().slice(0, 10);
   }
 
+  function daysBetween(a, b) {
+    return Math.round((Date.parse(b) - Date.parse(a)) / 864e5);
+  }
+
+  function longDate(iso) {
+    return new Date(iso + "T12:00:00Z").toLocaleDateString("en-GB",
+      { weekday: "short", day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
+  }
+
+  function capital(s) {
+    s = String(s || "");
+    return s.charAt(0).toUpperCase() + s.slice(1);
+  }
+
   class ApiError extends Error {
     constructor(status, problem) {
       super((problem && (problem.detail || problem.title)) || "HTTP " + status);
@@ -45,59 +53,92 @@
     }
   }
 
-  async function api(path, options) {
+  async function request(path, options) {
     const opts = Object.assign({ headers: {} }, options || {});
     opts.headers = Object.assign({ Authorization: "Bearer " + sessionStorage.getItem(KEY) },
       opts.headers);
     const res = await fetch(path, opts);
-    const text = await res.text();
-    const body = text ? JSON.parse(text) : null;
-    if (!res.ok) throw new ApiError(res.status, body);
-    return body;
+    if (!res.ok) {
+      const text = await res.text();
+      let body = null;
+      try { body = text ? JSON.parse(text) : null; } catch (e) { body = null; }
+      throw new ApiError(res.status, body);
+    }
+    return res;
   }
 
-  function setText(el, text) { el.textContent = text == null ? "" : String(text); }
+  async function api(path, options) {
+    const res = await request(path, options);
+    const text = await res.text();
+    return text ? JSON.parse(text) : null;
+  }
+
+  const postJson = (path, body) => api(path, { method: "POST", body: JSON.stringify(body),
+    headers: { "Content-Type": "application/json" } });
+
+  function setText(el, text) { if (el) el.textContent = text == null ? "" : String(text); }
+
+  function el(tag, cls, text) {
+    const e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text != null) e.textContent = String(text);
+    return e;
+  }
 
   function fillList(ul, items) {
-    ul.replaceChildren();
-    for (const item of items || []) {
-      const li = document.createElement("li");
-      li.textContent = item;
-      ul.appendChild(li);
-    }
+    ul.replaceChildren(...(items || []).map((item) => el("li", null, item)));
+  }
+
+  /* ---------- a confirmation dialog ---------- */
+
+  function confirmWith(title, text, ok) {
+    const dialog = $("confirm");
+    setText($("confirm-title"), title);
+    setText($("confirm-text"), text);
+    setText($("confirm-ok"), ok);
+    dialog.returnValue = "";
+    return new Promise((resolve) => {
+      dialog.addEventListener("close", () => resolve(dialog.returnValue === "ok"), { once: true });
+      dialog.showModal();
+      $("confirm-cancel").focus();
+    });
   }
 
   /* ---------- sign in ---------- */
 
   async function signIn(key) {
     sessionStorage.setItem(KEY, key);
+    let me;
     try {
-      const me = await api("v1/me");
-      $("signin").hidden = true;
-      $("app").hidden = false;
-      $("signout").hidden = false;
-      lastDay = me.last_day;
-      showClock(me);
-      // entries default to the athlete's today by the service's clock (its timezone, or the
-      // demo's pinned day), not the browser's
-      if (me.today) {
-        $("checkin-form").elements.date.value = me.today;
-        $("feedback-form").elements.date.value = me.today;
-      }
-      setText($("who"), "Signed in as " + me.name + " (" + me.timezone + ")" +
-        (me.last_day ? " · data " + me.first_day + " to " + me.last_day : ""));
-      await refresh();
+      me = await api("v1/me");
     } catch (err) {
       sessionStorage.removeItem(KEY);
       setText($("signin-error"), err.status === 401 ? "That key is not valid." : err.message);
+      return;
+    }
+    $("signin").hidden = true;
+    $("app").hidden = false;
+    $("signout").hidden = false;
+    setText($("signin-notice"), "");
+    // entries default to the athlete's today by the service's clock (its timezone, or the
+    // demo's pinned day), not the browser's
+    if (me.today) {
+      $("checkin-form").elements.date.value = me.today;
+      $("feedback-form").elements.date.value = me.today;
+    }
+    try {
+      await refresh(me);
+    } catch (err) {
+      setText($("who"), "Could not load your data: " + err.message);
     }
   }
 
-  /* A small note when the service's clock is pinned (READINESS_NOW, e.g. `readiness demo`). */
-  function showClock(me) {
+  function showMe(me) {
     const note = $("demo-clock");
     note.hidden = !me.clock_pinned;
     setText(note, me.clock_pinned ? "demo clock: " + me.today : "");
+    setText($("who"), "Signed in as " + me.name + " (" + me.timezone + ")" +
+      (me.last_day ? " · data " + me.first_day + " to " + me.last_day : ""));
   }
 
   function signOut() {
@@ -105,75 +146,153 @@
     location.reload();
   }
 
-  /* ---------- today ---------- */
+  /* ---------- the day card ---------- */
 
-  function showScore(id, obj, extra) {
-    const box = $(id);
-    const [value, band, conf] = box.querySelectorAll("p");
-    if (!obj) {
-      setText(value, "–");
-      setText(band, "not enough data yet");
-      setText(conf, "");
-      return;
-    }
-    setText(value, obj.score == null ? "–" : Math.round(obj.score));
-    setText(band, (obj.band || "") + (extra ? " · " + extra : ""));
-    const level = obj.confidence_level || "";
-    const c = obj.confidence == null ? "" : " (" + Math.round(obj.confidence * 100) + " %)";
-    setText(conf, level || c ? "confidence " + level + c : "");
+  function formatMinutes(mins) {
+    if (mins == null) return "";
+    if (mins < 60) return Math.round(mins) + " min since activity";
+    if (mins < 48 * 60) return Math.round(mins / 60) + " h since activity";
+    return Math.round(mins / 1440) + " days since activity";
   }
 
-  async function loadToday() {
-    let day;
-    try {
-      day = await api("v1/readiness/today");
-    } catch (err) {
-      if (err.status === 404) {
-        $("today-empty").hidden = false;
-        $("today-body").hidden = true;
-        return;
-      }
-      throw err;
+  function contributorItem(c) {
+    const li = el("li", "contrib");
+    li.dataset.signal = c.signal || "";
+    const head = el("div", "c-head");
+    head.append(el("span", "c-label", R.signalLabel(c.signal)),
+      el("span", "c-value", R.withUnit(c.value, c.unit, c.unit === "1–5" ? null
+        : R.rangeDigits(c.normal_range))));
+    const range = R.range(c.normal_range, c.unit);
+    if (range) head.append(el("span", "c-range", "normal " + range));
+    const points = c.points == null ? 0 : Math.max(0, Math.min(100, c.points));
+    const bar = el("div", "bar");
+    bar.setAttribute("role", "img");
+    bar.setAttribute("aria-label", R.num(points) + " of 100 points");
+    const fill = el("span", "fill" + (points >= 67 ? " high" : points >= 33 ? " mid" : ""));
+    fill.style.width = points + "%";
+    bar.append(fill);
+    const row = el("div", "c-row");
+    row.append(bar, el("span", "c-points", R.num(points) + " pts"));
+    li.append(head, row, el("p", "c-text", c.text));
+    if (c.method) {
+      const how = el("details", "how");
+      how.append(el("summary", null, "How"), el("p", null, c.method));
+      li.append(how);
     }
+    return li;
+  }
+
+  R.contributorItem = contributorItem; // (the browser test renders one with a method)
+
+  function showScore(id, obj, kind, whyMissing) {
+    const box = $(id);
+    const q = (sel) => box.querySelector(sel);
+    const list = q(".contributors");
+    if (!obj || obj.score == null) {
+      setText(q(".value"), "–");
+      setText(q(".band"), "Not enough data yet");
+      setText(q(".band-means"), whyMissing || "");
+      setText(q(".conf"), "");
+      if (list) list.replaceChildren();
+      box.dataset.band = "";
+      return;
+    }
+    setText(q(".value"), Math.round(obj.score));
+    q(".value").append(el("span", "of", "/100"));
+    const type = obj.type ? " · " + obj.type : "";
+    setText(q(".band"), capital(obj.band) + type);
+    box.dataset.band = obj.band || "";
+    setText(q(".band-means"), R.bandMeans(kind === "stiffness" ? obj.type || "load" : kind,
+      obj.band));
+    if (list) {
+      const level = obj.confidence_level || "";
+      const pct = obj.confidence == null ? "" : " (" + Math.round(obj.confidence * 100) + " %)";
+      const conf = q(".conf");
+      conf.replaceChildren(el("strong", null, "Confidence " + (level || "") + pct + ". "),
+        document.createTextNode(R.confidenceMeans(level, obj.provisional)));
+      list.replaceChildren(...(obj.contributors || []).map(contributorItem));
+    }
+  }
+
+  function showFreshness(day) {
+    const d = day.data || {};
+    const parts = [];
+    if ("last_night" in d) parts.push("latest night " + (d.last_night || "none"));
+    if ("last_activity" in d) parts.push("latest activity " + (d.last_activity || "none"));
+    setText($("today-fresh"), parts.length ? "Data: " + parts.join(" · ") : "");
+    const stale = d.stale === true || (day.recommendation || {}).action === "no_recent_data";
+    $("today-stale").hidden = !stale;
+    const latest = [d.last_night, d.last_activity].filter(Boolean).sort().pop();
+    setText($("today-stale"), !stale ? "" : latest
+      ? "No fresh data for this day: your latest data is from " + latest + " (" +
+        plural(daysBetween(latest, day.date), "day") + " before). Sync your device or upload a " +
+        "newer export for a call that reflects the day."
+      : "No data from your device for this day: sync it or upload an export.");
+  }
+
+  function showDay(day, isToday) {
     $("today-empty").hidden = true;
     $("today-body").hidden = false;
     const rec = day.recommendation || {};
+    setText($("day-label"), isToday ? "Today" : new Date(day.date + "T12:00:00Z")
+      .toLocaleDateString("en-GB", { weekday: "long", day: "numeric", month: "long", timeZone: "UTC" }));
     setText($("today-date"), day.date);
-    setText($("today-action"), words(rec.action));
+    $("back-today").hidden = isToday;
+    $("today").dataset.date = day.date;
+    setText($("today-action"), R.actionText(rec.action));
     $("today-action").dataset.action = rec.action || "";
-    if (rec.action in ACTIONS) $("feedback-form").elements.action.value = rec.action;
+    $("today-call").style.borderLeftColor = R.actionColour(rec.action);
+    setText($("action-means"), R.actionMeans(rec.action));
     fillList($("today-reasons"), rec.reasons);
     fillList($("today-notes"), rec.notes);
-    showScore("score-stress", day.nervous_system_stress);
-    const st = day.physical_stiffness;
-    showScore("score-stiffness", st, st && st.type ? st.type : "");
-    const w = day.warmth;
-    const mins = w && w.minutes_since_activity;
-    showScore("score-warmth", w && { score: w.score, band: w.band },
-      mins == null ? "" : mins < 24 * 60 ? Math.round(mins) + " min since activity"
-        : "no activity in the last day");
+    const evidence = rec.evidence || [];
+    $("evidence-row").hidden = evidence.length === 0;
+    setText($("evidence-keys"), evidence.map(R.evidenceKey).join(" · "));
+    $("today-evidence").replaceChildren(...evidence.map(R.evidenceItem));
     const cal = day.calibration || {};
+    const why = (cal.reasons || []).join(" ");
+    showScore("score-stress", day.nervous_system_stress, "stress", why);
+    showScore("score-stiffness", day.physical_stiffness, "stiffness", why);
+    const w = day.warmth || {};
+    showScore("score-warmth", w.score == null ? null : { score: w.score, band: w.band },
+      "warmth");
+    const mins = formatMinutes(w.minutes_since_activity);
+    if (w.score != null) {
+      const means = $("score-warmth").querySelector(".band-means");
+      setText(means, R.bandMeans("warmth", w.band) + (mins ? " (" + mins + ")" : ""));
+    }
     setText($("today-calibration"), cal.state
-      ? "Baseline: " + cal.state + " (" + cal.valid_nights + " valid nights)" : "");
+      ? "Baseline: " + cal.state + " (" + plural(cal.valid_nights, "valid night") + ")" : "");
+    showFreshness(day);
     if (rec.disclaimer) setText($("disclaimer"), rec.disclaimer);
-    const gap = lastDay ? Math.round((Date.parse(day.date) - Date.parse(lastDay)) / 864e5) : 0;
-    $("today-stale").hidden = gap <= 2;
-    setText($("today-stale"), "Your latest data is from " + lastDay + " (" + gap +
-      " days ago): upload a recent export for a call that reflects today.");
+    if (isToday && rec.action in R.ACTIONS) $("feedback-form").elements.action.value = rec.action;
+    R.chooseChartDay(day.date);
+    markHistory(day.date);
   }
 
-  /* ---------- 90-day chart ---------- */
-
-  function hrvContributor(day) {
-    const s = day && day.nervous_system_stress;
-    const found = ((s && s.contributors) || []).filter((c) => c.value != null);
-    return found.find((c) => c.signal === "hrv_7d") || null;
+  async function loadDay() {
+    if (!state.me.first_day) {
+      $("today-empty").hidden = false;
+      $("today-body").hidden = true;
+      setText($("today-date"), state.me.today || "");
+      return;
+    }
+    const today = state.viewing == null || state.viewing === state.me.today;
+    const day = await api(today ? "v1/readiness/today" : "v1/readiness/" + state.viewing);
+    showDay(day, today);
   }
 
-  function toLn(value, unit) {
-    if (value == null) return null;
-    return /ln/i.test(unit || "") ? value : Math.log(value);
+  async function openDay(date) {
+    state.viewing = date === state.me.today ? null : date;
+    $("checkin-form").elements.date.value = date;
+    $("feedback-form").elements.date.value = date;
+    await Promise.all([loadDay(), prefillCheckin(date)]);
+    const rec = (state.ready.get(date) || {}).recommendation;
+    if (rec && rec.action in R.ACTIONS) $("feedback-form").elements.action.value = rec.action;
+    $("today").scrollIntoView({ block: "start" });
   }
+
+  /* ---------- the last 90 days: history strip and charts ---------- */
 
   async function pages(path, start, end) {
     const out = [];
@@ -184,113 +303,200 @@
     }
   }
 
-  function rolling7(values) {
-    return values.map((_, i) => {
-      const win = values.slice(Math.max(0, i - 6), i + 1).filter((v) => v != null);
-      return win.length >= 3 ? win.reduce((a, b) => a + b, 0) / win.length : null;
-    });
+  function windowEnd(me) {
+    // With only old data (e.g. an export from long ago), show the 90 days that have data.
+    if (me.last_day && me.today && daysBetween(me.last_day, me.today) > 30) return me.last_day;
+    return me.today || isoDay(new Date());
   }
 
-  async function loadChart() {
-    const today = $("today-date").textContent || isoDay(new Date());
-    // With no recent data (e.g. the demo's sample), show the 90 days that have data.
-    const end = lastDay && lastDay < today ? lastDay : today;
-    const start = addDays(end, -89);
-    const [ready, days, sessions] = await Promise.all([
-      pages("v1/readiness", start, end), pages("v1/days", start, end),
-      pages("v1/sessions", start, end),
-    ]);
+  async function loadWindow() {
+    const end = windowEnd(state.me);
+    const start = addDays(end, -(WINDOW_DAYS - 1));
     const dates = [];
     for (let d = start; d <= end; d = addDays(d, 1)) dates.push(d);
-    const idx = new Map(dates.map((d, i) => [d, i]));
-    const empty = () => dates.map(() => null);
-    const lnMean = empty(), lo = empty(), hi = empty(), rhr = empty(), load = empty();
-    const stress = empty(), stiff = empty(), lnDaily = empty();
-    for (const r of ready) {
-      const i = idx.get(r.date);
-      if (i == null) continue;
-      stress[i] = r.nervous_system_stress ? r.nervous_system_stress.score : null;
-      stiff[i] = r.physical_stiffness ? r.physical_stiffness.score : null;
-      const c = hrvContributor(r);
-      if (c) {
-        lnMean[i] = toLn(c.value, c.unit);
-        if (c.normal_range) {
-          lo[i] = toLn(c.normal_range[0], c.unit);
-          hi[i] = toLn(c.normal_range[1], c.unit);
-        }
+    state.dates = dates;
+    if (!state.me.first_day) {
+      state.ready = new Map();
+      state.checkinDates = new Set();
+      drawHistory();
+      R.destroyCharts();
+      $("chart-empty").hidden = false;
+      return;
+    }
+    const [ready, days, sessions, checkins] = await Promise.all([
+      pages("v1/readiness", start, end), pages("v1/days", start, end),
+      pages("v1/sessions", start, end), pages("v1/checkins", start, end),
+    ]);
+    state.ready = new Map(ready.map((r) => [r.date, r]));
+    state.checkinDates = new Set(checkins.map((c) => c.date));
+    state.window = { start, end };
+    drawHistory();
+    const drawn = R.drawCharts({ dates, ready: state.ready, days, sessions }, openDay);
+    $("chart-empty").hidden = drawn.points > 0;
+    const load = drawn.load;
+    setText($("chart-load-note"), "Training load: " + load.note +
+      (load.skipped ? " · " + plural(load.skipped, "workout") + " without it not drawn" : "") + ".");
+  }
+
+  function drawHistory() {
+    const strip = $("history");
+    const seen = new Set();
+    const cells = state.dates.map((date) => {
+      const day = state.ready.get(date);
+      const action = day && day.recommendation ? day.recommendation.action : "";
+      const b = el("button", "cell" + (action ? "" : " empty"));
+      b.type = "button";
+      b.dataset.date = date;
+      b.dataset.action = action;
+      b.tabIndex = -1;
+      const label = longDate(date) + ": " + (action ? R.actionText(action) : "no call (no data yet)");
+      b.setAttribute("aria-label", label);
+      b.title = label;
+      if (action) {
+        b.style.backgroundColor = R.actionColour(action);
+        seen.add(action);
+      } else b.disabled = true;
+      return b;
+    });
+    strip.replaceChildren(...cells);
+    setText($("history-first"), state.dates.length ? longDate(state.dates[0]) : "");
+    setText($("history-last"), state.dates.length ? longDate(state.dates[state.dates.length - 1]) : "");
+    $("history-legend").replaceChildren(...Object.keys(R.ACTIONS).filter((a) => seen.has(a)).map(
+      (a) => {
+        const li = el("li");
+        const sw = el("span", "swatch" + (a === "no_recent_data" ? " outlined" : ""));
+        sw.style.backgroundColor = R.actionColour(a);
+        li.append(sw, document.createTextNode(R.actionText(a)));
+        return li;
+      }));
+    markHistory($("today").dataset.date);
+  }
+
+  /* The open day's square is pressed and is the strip's one tab stop (arrow keys move). */
+  function markHistory(date) {
+    const cells = [...$("history").querySelectorAll(".cell")];
+    const enabled = cells.filter((c) => !c.disabled);
+    const current = enabled.find((c) => c.dataset.date === date) || enabled[enabled.length - 1];
+    for (const c of cells) {
+      c.setAttribute("aria-pressed", String(c === current && c.dataset.date === date));
+      c.tabIndex = c === current ? 0 : -1;
+    }
+  }
+
+  function onHistoryKey(event) {
+    const cells = [...$("history").querySelectorAll(".cell:not([disabled])")];
+    const i = cells.indexOf(document.activeElement);
+    if (i < 0) return;
+    const step = { ArrowLeft: -1, ArrowRight: 1, Home: -i, End: cells.length - 1 - i }[event.key];
+    if (step == null) return;
+    event.preventDefault();
+    const next = cells[Math.max(0, Math.min(cells.length - 1, i + step))];
+    cells[i].tabIndex = -1;
+    next.tabIndex = 0;
+    next.focus();
+  }
+
+  /* ---------- everything ---------- */
+
+  async function refresh(me) {
+    state.me = me || (await api("v1/me"));
+    showMe(state.me);
+    await loadWindow();
+    await loadDay();
+    await Promise.all([loadUploads(false), prefillCheckin($("checkin-form").elements.date.value)]);
+  }
+
+  /* ---------- check-in, pre-filled with the day's answers ---------- */
+
+  async function hasCheckin(date) {
+    const w = state.window;
+    if (w && date >= w.start && date <= w.end) return state.checkinDates.has(date);
+    const page = await api("v1/checkins?start=" + date + "&end=" + date + "&limit=1");
+    return page.count > 0;
+  }
+
+  function setSelect(select, value) {
+    const v = value == null ? "" : String(Number(value));
+    if (v && ![...select.options].some((o) => o.value === v)) select.appendChild(new Option(v, v));
+    select.value = v;
+  }
+
+  async function prefillCheckin(date) {
+    const form = $("checkin-form");
+    const status = $("checkin-prefill");
+    let row = null;
+    if (date && /^\d{4}-\d{2}-\d{2}$/.test(date) && state.me && state.me.first_day) {
+      try {
+        if (await hasCheckin(date)) row = await api("v1/checkins/" + date);
+      } catch (err) {
+        if (err.status !== 404) throw err;
       }
     }
-    for (const d of days) {
-      const i = idx.get(d.date);
-      if (i == null) continue;
-      rhr[i] = d.resting_hr_bpm;
-      lnDaily[i] = d.hrv_rmssd_ms ? Math.log(d.hrv_rmssd_ms) : null;
+    if (form.elements.date.value !== date) return; // the date changed meanwhile
+    const filled = {};
+    for (const name of SCALES) {
+      setSelect(form.elements[name], row && row[name]);
+      filled[name] = form.elements[name].value;
     }
-    if (lnMean.every((v) => v == null)) lnMean.splice(0, lnMean.length, ...rolling7(lnDaily));
-    for (const s of sessions) {
-      const i = idx.get(s.date);
-      const v = s.trimp != null ? s.trimp : s.vendor_load;
-      if (i == null || v == null) continue;
-      load[i] = (load[i] || 0) + v;
+    form.elements.pain_site.value = (row && row.pain_site) || "";
+    filled.pain_site = form.elements.pain_site.value;
+    form.elements.sick.checked = Boolean(row && row.sick);
+    filled.sick = form.elements.sick.checked;
+    state.prefilled = filled;
+    form.dataset.prefilled = row ? date : "";
+    setText(status, row ? "Your answers for " + date + " so far: change any and save."
+      : "No answers for " + date + " yet.");
+  }
+
+  /* The fields changed from the day's answers: a cleared field sends null (it clears that
+     answer, also one read from an uploaded file); the others keep the day's answers. */
+  function changedAnswers(form) {
+    const out = { date: form.elements.date.value };
+    const before = state.prefilled;
+    for (const name of SCALES.concat(["pain_site"])) {
+      const v = form.elements[name].value;
+      if (v === (before[name] || "")) continue;
+      out[name] = v === "" ? null : name === "pain_site" ? v : Number(v);
     }
-    const x = dates.map((d) => Date.parse(d + "T00:00:00Z") / 1000);
-    const count = (arrs) => arrs.reduce((n, a) => n + a.filter((v) => v != null).length, 0);
-    charts.forEach((c) => c.destroy());
-    charts.length = 0;
-    const width = Math.max(320, $("chart-hrv").clientWidth || 800);
-    const common = { width, height: 240, tzDate: (ts) => uPlot.tzDate(new Date(ts * 1e3), "Etc/UTC") };
-    const n1 = count([lnMean, rhr]);
-    const n2 = count([load, stress, stiff]);
-    $("chart-empty").hidden = n1 + n2 > 0;
-    charts.push(new uPlot(Object.assign({}, common, {
-      title: "lnRMSSD 7-day mean and resting HR",
-      scales: { ln: {}, bpm: {} },
-      series: [
-        {},
-        { label: "normal range (low)", scale: "ln", stroke: "rgba(47,111,159,0.25)", width: 1,
-          points: { show: false } },
-        { label: "normal range (high)", scale: "ln", stroke: "rgba(47,111,159,0.25)", width: 1,
-          points: { show: false } },
-        { label: "lnRMSSD 7-d mean", scale: "ln", stroke: "#2f6f9f", width: 2, spanGaps: true },
-        { label: "resting HR (bpm)", scale: "bpm", stroke: "#a23030", width: 1.5,
-          points: { size: 4 } },
-      ],
-      bands: [{ series: [2, 1], fill: "rgba(47,111,159,0.12)" }],
-      axes: [{}, { scale: "ln", label: "ln ms" },
-        { scale: "bpm", side: 1, label: "bpm", grid: { show: false } }],
-    }), [x, lo, hi, lnMean, rhr], $("chart-hrv")));
-    charts.push(new uPlot(Object.assign({}, common, {
-      title: "Training load and sub-scores",
-      scales: { load: { range: (u, min, max) => [0, Math.max(10, max * 1.1)] },
-        score: { range: [0, 100] } },
-      series: [
-        {},
-        { label: "training load (AU)", scale: "load", stroke: "#7a8aa0",
-          fill: "rgba(122,138,160,0.35)", paths: uPlot.paths.bars({ size: [0.7, 40] }) },
-        { label: "nervous-system stress", scale: "score", stroke: "#9a5b00", width: 2 },
-        { label: "physical stiffness", scale: "score", stroke: "#2e7d4f", width: 2 },
-      ],
-      axes: [{}, { scale: "load", label: "AU" },
-        { scale: "score", side: 1, label: "0–100", grid: { show: false } }],
-    }), [x, load, stress, stiff], $("chart-scores")));
-    $("chart-hrv").dataset.points = String(n1);
-    $("chart-scores").dataset.points = String(n2);
+    if (form.elements.sick.checked !== Boolean(before.sick)) out.sick = form.elements.sick.checked;
+    return out;
   }
 
-  async function refresh() {
-    const me = await api("v1/me");
-    lastDay = me.last_day;
-    showClock(me);
-    await loadToday();
-    await loadChart();
+  async function onCheckin(event) {
+    event.preventDefault();
+    const body = changedAnswers(event.target);
+    try {
+      await postJson("v1/checkins", body);
+      setText($("checkin-status"), "Saved for " + body.date + ".");
+      await refresh();
+    } catch (err) {
+      setText($("checkin-status"), "Not saved: " + err.message);
+    }
   }
 
-  /* ---------- forms ---------- */
+  /* ---------- feedback ---------- */
 
-  function fillScale(select, blank) {
-    if (blank) select.appendChild(new Option("–", ""));
-    for (let i = 1; i <= 5; i++) select.appendChild(new Option(String(i), String(i)));
+  function formJson(form, numeric) {
+    const out = {};
+    for (const e of form.elements) {
+      if (!e.name) continue;
+      out[e.name] = e.value === "" ? null : numeric.includes(e.name) ? Number(e.value) : e.value;
+    }
+    return out;
   }
+
+  async function onFeedback(event) {
+    event.preventDefault();
+    const body = formJson(event.target, ["helped"]);
+    try {
+      await postJson("v1/feedback", body);
+      setText($("feedback-status"), "Thanks — noted.");
+    } catch (err) {
+      setText($("feedback-status"), "Not saved: " + err.message);
+    }
+  }
+
+  /* ---------- uploads ---------- */
 
   function uploadFile(file) {
     return new Promise((resolve, reject) => {
@@ -302,7 +508,8 @@
         if (e.lengthComputable) bar.value = Math.round((100 * e.loaded) / e.total);
       };
       xhr.onload = () => {
-        const body = xhr.responseText ? JSON.parse(xhr.responseText) : null;
+        let body = null;
+        try { body = xhr.responseText ? JSON.parse(xhr.responseText) : null; } catch (e) { body = null; }
         if (xhr.status >= 200 && xhr.status < 300) resolve({ status: xhr.status, body });
         else reject(new ApiError(xhr.status, body));
       };
@@ -313,6 +520,11 @@
       bar.value = 0;
       xhr.send(form);
     });
+  }
+
+  function counts(u) {
+    return plural(u.days, "day") + ", " + plural(u.sessions, "workout") + ", " +
+      plural(u.checkins, "check-in");
   }
 
   async function onUpload(event) {
@@ -335,10 +547,10 @@
         setText($("upload-status"), "Could not read it: " + ((body.error && body.error.detail) || "failed"));
       } else {
         const again = status === 200 ? " (already uploaded before)" : "";
-        setText($("upload-status"), body.filename + ": " + plural(body.days, "day") + ", " +
-          plural(body.sessions, "session") + ", " + plural(body.checkins, "check-in") + again);
+        setText($("upload-status"), body.filename + ": " + counts(body) + again);
       }
       fillList($("upload-warnings"), (body.warnings || []).map((w) => w.message));
+      $("upload-file").value = "";
       await refresh();
     } catch (err) {
       setText($("upload-status"), "Upload failed: " + err.message);
@@ -347,54 +559,137 @@
     }
   }
 
-  // answered: only the fields the athlete filled in (a check-in keeps the day's other answers,
-  // also those read from uploaded files; an unticked box says nothing)
-  function formJson(form, numeric, answered) {
-    const out = {};
-    for (const el of form.elements) {
-      if (!el.name) continue;
-      if (el.type === "checkbox") {
-        if (el.checked || !answered) out[el.name] = el.checked;
-      } else if (el.value === "") {
-        if (!answered) out[el.name] = null;
-      } else out[el.name] = numeric.includes(el.name) ? Number(el.value) : el.value;
-    }
-    return out;
+  function bytes(n) {
+    if (n < 1024) return n + " B";
+    if (n < 1024 * 1024) return Math.round(n / 1024) + " KB";
+    return (n / 1024 / 1024).toFixed(1) + " MB";
   }
 
-  async function onCheckin(event) {
-    event.preventDefault();
-    const body = formJson(event.target, ["soreness", "stress", "stiffness", "pain", "fatigue",
-      "mood", "sleep_quality"], true);
+  function uploadItem(u) {
+    const li = el("li", "upload");
+    li.dataset.id = u.id;
+    li.dataset.status = u.status;
+    const main = el("div", "upload-main");
+    const name = el("span", "fname", u.filename);
+    name.title = u.filename;
+    main.append(name, el("span", "status status-" + u.status, u.status));
+    const when = new Date(u.created).toLocaleString("en-GB",
+      { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit" });
+    const read = [[u.days, "day"], [u.sessions, "workout"], [u.checkins, "check-in"]]
+      .filter(([n]) => n > 0).map(([n, w]) => plural(n, w)).join(", ");
+    const detail = u.status === "failed"
+      ? (u.error && u.error.detail) || "could not be read"
+      : u.status === "done" ? read || "nothing to read" : u.status + "…";
+    const meta = el("p", "upload-meta muted small", when + " · " + bytes(u.bytes) + " · " + detail);
+    const del = el("button", "quiet small-button", "Delete");
+    del.type = "button";
+    del.setAttribute("aria-label", "Delete the upload " + u.filename);
+    del.addEventListener("click", () => deleteUpload(u));
+    const text = el("div", "upload-text");
+    text.append(main, meta);
+    li.append(text, del);
+    return li;
+  }
+
+  const UPLOADS_PAGE = 10;
+
+  /* The newest uploads; `more` appends the next page to the list shown. */
+  async function loadUploads(more) {
+    const list = $("uploads");
+    const offset = more ? list.children.length : 0;
+    const limit = more ? UPLOADS_PAGE : Math.max(UPLOADS_PAGE, list.children.length);
+    const page = await api("v1/uploads?limit=" + limit + "&offset=" + offset);
+    const items = page.data.map(uploadItem);
+    if (more) list.append(...items);
+    else list.replaceChildren(...items);
+    $("uploads-empty").hidden = page.count > 0;
+    $("uploads-more-row").hidden = page.count <= list.children.length;
+    setText($("uploads-count"), list.children.length + " of " + page.count + " shown");
+  }
+
+  async function deleteUpload(u) {
+    const ok = await confirmWith("Delete " + u.filename + "?",
+      "Its rows are removed and your days are rebuilt from your other uploads. This cannot be " +
+      "undone.", "Delete upload");
+    if (!ok) return;
     try {
-      await api("v1/checkins", { method: "POST", body: JSON.stringify(body),
-        headers: { "Content-Type": "application/json" } });
-      setText($("checkin-status"), "Saved for " + body.date + ".");
+      await request("v1/uploads/" + encodeURIComponent(u.id), { method: "DELETE" });
+      setText($("upload-status"), "Deleted " + u.filename + ".");
       await refresh();
     } catch (err) {
-      setText($("checkin-status"), "Not saved: " + err.message);
+      setText($("upload-status"), "Not deleted: " + err.message);
     }
   }
 
-  async function onFeedback(event) {
-    event.preventDefault();
-    const body = formJson(event.target, ["helped"]);
+  /* ---------- your data: export and delete ---------- */
+
+  async function onExport() {
+    setText($("data-status"), "Preparing your export…");
     try {
-      await api("v1/feedback", { method: "POST", body: JSON.stringify(body),
-        headers: { "Content-Type": "application/json" } });
-      setText($("feedback-status"), "Thanks — noted.");
+      const res = await request("v1/export");
+      const blob = await res.blob();
+      const found = /filename="([^"]+)"/.exec(res.headers.get("Content-Disposition") || "");
+      const name = found ? found[1] : "readiness-export.zip";
+      const url = URL.createObjectURL(blob);
+      const a = el("a");
+      a.href = url;
+      a.download = name;
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 60000);
+      setText($("data-status"), "Downloaded " + name + " (" + bytes(blob.size) + ").");
     } catch (err) {
-      setText($("feedback-status"), "Not saved: " + err.message);
+      setText($("data-status"), "Export failed: " + err.message);
+    }
+  }
+
+  async function onDeleteAccount() {
+    const ok = await confirmWith("Delete your account?",
+      "This deletes your daily data, workouts, check-ins, feedback, readiness and uploads, and " +
+      "your API key stops working. It cannot be undone: download your data first.",
+      "Delete my account");
+    if (!ok) return;
+    try {
+      await request("v1/me", { method: "DELETE" });
+    } catch (err) {
+      setText($("data-status"), "Not deleted: " + err.message);
+      return;
+    }
+    sessionStorage.removeItem(KEY);
+    R.destroyCharts();
+    $("app").hidden = true;
+    $("signout").hidden = true;
+    $("signin").hidden = false;
+    setText($("signin-notice"), "Your account and all its data were deleted.");
+  }
+
+  function fillScale(select, blank) {
+    if (blank) select.appendChild(new Option("–", ""));
+    for (let i = 1; i <= 5; i++) select.appendChild(new Option(String(i), String(i)));
+  }
+
+  /* The two sub-score boxes, from one template. */
+  function buildScores() {
+    const template = $("score-template");
+    for (const [id, title] of [["score-stress", "Nervous-system stress"],
+      ["score-stiffness", "Physical stiffness"]]) {
+      const box = $(id);
+      box.replaceChildren(template.content.cloneNode(true));
+      const h = box.querySelector("h3");
+      h.id = id + "-title";
+      h.textContent = title;
     }
   }
 
   function init() {
+    buildScores();
     const today = isoDay(new Date());
     const checkin = $("checkin-form");
     for (const sel of checkin.querySelectorAll("select")) fillScale(sel, true);
     checkin.elements.date.value = today;
     const fb = $("feedback-form");
-    for (const [code, text] of Object.entries(ACTIONS)) fb.elements.action.appendChild(new Option(text, code));
+    for (const code of Object.keys(R.ACTIONS)) fb.elements.action.appendChild(new Option(R.actionText(code), code));
     fillScale(fb.elements.helped, false);
     fb.elements.date.value = today;
     $("signin-form").addEventListener("submit", (e) => {
@@ -404,12 +699,22 @@
       $("key").value = "";
     });
     $("signout").addEventListener("click", signOut);
+    $("back-today").addEventListener("click", () => openDay(state.me.today));
+    $("history").addEventListener("click", (e) => {
+      const cell = e.target.closest(".cell");
+      if (cell && !cell.disabled) openDay(cell.dataset.date);
+    });
+    $("history").addEventListener("keydown", onHistoryKey);
     $("upload-form").addEventListener("submit", onUpload);
     checkin.addEventListener("submit", onCheckin);
+    checkin.elements.date.addEventListener("change", () => prefillCheckin(checkin.elements.date.value));
     fb.addEventListener("submit", onFeedback);
+    $("uploads-more").addEventListener("click", () => loadUploads(true));
+    $("export").addEventListener("click", onExport);
+    $("delete-account").addEventListener("click", onDeleteAccount);
     const saved = sessionStorage.getItem(KEY);
     if (saved) signIn(saved);
   }
 
   init();
-})();
+})(window.readiness = window.readiness || {});
