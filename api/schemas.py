@@ -543,13 +543,18 @@ WebhookEvent = Literal[
 
 
 class WebhookCreate(BaseModel):
-    """A webhook: where to send which events. The URL must be ``http`` or ``https``, with no
-    user name or password, on a public address (unless the operator allows private ones)."""
+    """A webhook: where to send which events, for you or (a coach) for one of your teams. The
+    URL must be ``http`` or ``https``, with no user name or password, on a public address
+    (unless the operator allows private ones)."""
 
     model_config = ConfigDict(extra="forbid")
 
     url: Line = Field(min_length=1, max_length=2048, examples=["https://example.com/hooks/rc"])
     events: list[WebhookEvent] = Field(min_length=1, max_length=5)
+    team_id: int | None = Field(
+        default=None,
+        description="a team you coach: the webhook is the team's and hears its members' events",
+    )
 
 
 class WebhookPublic(BaseModel):

@@ -40,6 +40,8 @@ from readiness.api.storage.models import (
     Team,
     TeamCoach,
     TeamMember,
+    Webhook,
+    WebhookDelivery,
     utcnow,
 )
 from readiness.api.storage.unit_of_work import UnitOfWork, unit_of_work
@@ -58,6 +60,7 @@ __all__ = [
     "accept_invitation",
     "caller_by_key",
     "coach_by_key",
+    "coaching",
     "create_coach",
     "create_team",
     "invite",
@@ -324,19 +327,30 @@ def accept_invitation(work: UnitOfWork, caller: Caller, code: str, *, now: datet
 
 
 def leave_team(work: UnitOfWork, caller: Caller, team_id: int) -> None:
-    """The athlete leaves the team: from now on its coaches see nothing of them."""
+    """The athlete leaves the team: from now on its coaches see nothing of them. The team's
+    webhooks hear none of their events any more: the deliveries about them are deleted (those
+    not sent yet are not sent, and the team's delivery logs no longer show them)."""
     _visible_team(work, caller, team_id)
     if caller.role != "athlete":
         raise NotAllowedError("only an athlete leaves a team, with their own key", team_id=team_id)
-    work.session.execute(
+    session = work.session
+    session.execute(
         delete(TeamMember).where(TeamMember.team_id == team_id, TeamMember.athlete_id == caller.id)
+    )
+    team_hooks = select(Webhook.id).where(Webhook.team_id == team_id)
+    session.execute(
+        delete(WebhookDelivery).where(
+            WebhookDelivery.athlete_id == caller.id, WebhookDelivery.webhook_id.in_(team_hooks)
+        )
     )
 
 
 # --- what a coach reads ---
 
 
-def _coaching(work: UnitOfWork, caller: Caller, team_id: int) -> None:
+def coaching(work: UnitOfWork, caller: Caller, team_id: int) -> None:
+    """Nothing if the caller coaches the team; :class:`MissingError` when they may not know
+    it, :class:`NotAllowedError` when they may (the admin, a member) but do not coach it."""
     _visible_team(work, caller, team_id)
     if caller.role != "coach":
         raise NotAllowedError("only the team's coaches read its members' data", team_id=team_id)
@@ -355,7 +369,7 @@ def _members(work: UnitOfWork, team_id: int) -> list[Athlete]:
 
 def team_member(work: UnitOfWork, caller: Caller, team_id: int, athlete_id: int) -> Athlete:
     """A current member of a team the caller coaches (:class:`MissingError` otherwise)."""
-    _coaching(work, caller, team_id)
+    coaching(work, caller, team_id)
     athlete = work.session.scalars(
         select(Athlete).where(Athlete.id == athlete_id, _member_of(team_id, athlete_id))
     ).one_or_none()
@@ -456,7 +470,7 @@ def triage(
     each in a unit of work of its own (the membership is checked in ``work`` first): half of a
     member's first read of a minute waits on the database there. SQLite answers in-process
     (the work is all CPU), so there they are read one by one in ``work``."""
-    _coaching(work, caller, team_id)
+    coaching(work, caller, team_id)
     members = _members(work, team_id)
 
     if sessions is None or work.session.get_bind().dialect.name != "postgresql":

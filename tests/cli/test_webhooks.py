@@ -1,5 +1,5 @@
 """``readiness webhooks add|list``: the URL is checked as the API checks it, the secret is
-printed once, the list shows the athlete's webhooks."""
+printed once, the list shows the athlete's (or with ``--team`` the team's) webhooks."""
 
 from __future__ import annotations
 
@@ -52,3 +52,31 @@ def test_add_and_list(run: Runner, tmp_path: Path, monkeypatch: pytest.MonkeyPat
     )
     assert bad.returncode == 2
     assert run(["webhooks", "list", "--athlete", "999"], db, tmp_path).returncode == 2
+
+
+def test_a_teams_webhook(run: Runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = tmp_path / "r.db"
+    made = run(["teams", "create", "--name", "Rowing"], db, tmp_path)
+    assert made.returncode == 0, made.stderr
+    team = re.search(r"team (\d+) created", made.stdout)
+    assert team is not None
+    tid = team.group(1)
+    monkeypatch.setenv("READINESS_WEBHOOK_ALLOW_PRIVATE", "10.0.0.0/8")
+    args = ["webhooks", "add", "--team", tid, "--url", "http://10.0.0.8/t", "--event", "gate.pain"]
+    added = run(args, db, tmp_path)
+    assert added.returncode == 0, added.stderr
+    assert f"added for team {tid}: http://10.0.0.8/t (gate.pain)" in added.stdout
+    assert "signing secret (shown once, store it now): whsec_" in added.stdout
+    listed = run(["webhooks", "list", "--team", tid, "--json"], db, tmp_path)
+    assert listed.returncode == 0, listed.stderr
+    assert [h["url"] for h in json.loads(listed.stdout)] == ["http://10.0.0.8/t"]
+    # a team's webhooks are not an athlete's; a missing team is refused; one owner at a time
+    athlete = run(["athletes", "create", "--name", "Ada", "--tz", "Europe/Oslo"], db, tmp_path)
+    aid = re.search(r"athlete (\d+) created", athlete.stdout)
+    assert aid is not None
+    mine = run(["webhooks", "list", "--athlete", aid.group(1), "--json"], db, tmp_path)
+    assert json.loads(mine.stdout) == []
+    missing = run(["webhooks", "add", "--team", "999", "--url", "http://10.0.0.8/t"], db, tmp_path)
+    assert missing.returncode == 2 and "no team 999" in missing.stderr
+    both = run(["webhooks", "list", "--team", tid, "--athlete", aid.group(1)], db, tmp_path)
+    assert both.returncode != 0

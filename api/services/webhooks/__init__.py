@@ -2,7 +2,8 @@
 
 * :mod:`.targets` — which receivers may be called (no loopback or private addresses unless
   the operator allows them) and the signed HTTP call itself, pinned to the checked address;
-* :mod:`.subscriptions` — create, list and delete webhooks, read their delivery log;
+* :mod:`.subscriptions` — create, list and delete webhooks (an athlete's or a team's), read
+  their delivery log;
 * :mod:`.events` — the events: delivery rows written in the transaction of the change (an
   outbox), announced to the sender once committed;
 * :mod:`.deliveries` — sending a delivery, retries with back-off, the SQLite worker thread.

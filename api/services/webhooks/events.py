@@ -12,8 +12,11 @@ athlete), ``gate.pain`` / ``gate.illness`` (today's call became the pain/injury 
 gate). The last two and ``readiness.changed`` are checked by :func:`track_today` after every
 write that re-scored the athlete (an upload, a check-in, feedback).
 
-The webhooks of an event are the athlete's own and those of the teams the athlete belongs to
-(:func:`owners_of`).
+The webhooks of an event are the athlete's own and those of the teams the athlete is a member
+of when the event is written (:func:`owners_of`): once they leave a team, its webhooks hear
+nothing more of them. A team webhook's payload carries no more than the team's coaches read in
+the triage (:func:`team_data`): no upload's file name, counts or error, only the first reason
+of a gate, no previous action.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from typing import Any, Final
 from readiness.api.services.webhooks import EVENTS
 from readiness.api.storage.models import (
     ReadinessRow,
+    TeamMember,
     Upload,
     Webhook,
     WebhookDelivery,
@@ -45,6 +49,7 @@ __all__ = [
     "Announcer",
     "emit",
     "owners_of",
+    "team_data",
     "track_today",
     "upload_data",
 ]
@@ -83,9 +88,32 @@ ANNOUNCE = Announcer()
 
 def owners_of(athlete_id: int) -> Any:
     """The condition on ``webhooks`` that selects those told about ``athlete_id``'s events:
-    the athlete's own. (Team webhooks join here: ``Webhook.team_id.in_(<the athlete's
-    teams>)``.)"""
-    return or_(Webhook.athlete_id == athlete_id)
+    the athlete's own and those of the teams they are a member of now."""
+    teams = select(TeamMember.team_id).where(TeamMember.athlete_id == athlete_id)
+    return or_(Webhook.athlete_id == athlete_id, Webhook.team_id.in_(teams))
+
+
+#: What a team webhook's ``data`` keeps of each event's (besides ``athlete_id`` and
+#: ``team_id``): the triage's fields. Gates keep their first reason only (the triage's
+#: ``reason``; the others may name more pain sites and red flags).
+_TEAM_FIELDS: Final = {
+    "upload.done": ("upload",),
+    "upload.failed": ("upload",),
+    "readiness.changed": ("date", "action", "rule"),
+    "gate.pain": ("date", "action", "rule", "reasons"),
+    "gate.illness": ("date", "action", "rule", "reasons"),
+}
+
+
+def team_data(event: str, data: dict[str, Any]) -> dict[str, Any]:
+    """The part of an event's ``data`` a team webhook is sent: no more than its coaches read in
+    the triage (an upload's status only; a gate's first reason; no previous action)."""
+    out = {k: data[k] for k in _TEAM_FIELDS[event] if k in data}
+    if "upload" in out:
+        out["upload"] = {"status": out["upload"].get("status")}
+    if "reasons" in out:
+        out["reasons"] = list(out["reasons"])[:1]
+    return out
 
 
 def _subscribed(session: Session, athlete_id: int, events: Sequence[str]) -> list[Webhook]:
@@ -111,10 +139,14 @@ def _emit(
         if event not in hook.events:
             continue
         delivery_id = uuid.uuid4().hex
+        if hook.team_id is None:
+            told = {"athlete_id": athlete_id, **data}
+        else:
+            told = {"athlete_id": athlete_id, "team_id": hook.team_id, **team_data(event, data)}
         payload = {
             "type": event,
             "timestamp": now.isoformat().replace("+00:00", "Z"),
-            "data": {"athlete_id": athlete_id, **data},
+            "data": told,
         }
         work.session.add(
             WebhookDelivery(
@@ -156,7 +188,8 @@ def upload_data(upload: Upload) -> dict[str, Any]:
 
 
 def track_today(work: UnitOfWork, athlete_id: int, today: date) -> None:
-    """After a re-score: tell the athlete's webhooks when today's call changed.
+    """After a re-score: tell the athlete's webhooks (and their teams') when today's call
+    changed.
 
     ``readiness.changed`` when today's action differs from the last one reported (or none was);
     ``gate.pain`` / ``gate.illness`` when today's rule is that gate and the last call reported

@@ -7,7 +7,9 @@ loopback) and a short back-off; a service without that setting refuses the recei
 Deliveries are signed, retried after a 500 until the receiver answers 2xx (the log shows each
 attempt), given up after ``READINESS_WEBHOOK_ATTEMPTS``; events fire on an upload stored, an
 upload's job failed, today's action changed and the pain gate; deleting the account deletes
-the webhooks and their deliveries.
+the webhooks and their deliveries. A team's coach manages the team's webhooks: they hear the
+current members' events (with no more than the triage shows), stop when a member leaves, and
+are 404 to everyone else.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -28,7 +31,8 @@ import sqlalchemy as sa
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from tests.api.builders import assert_problem, daily_csv, upload
-from tests.api.conftest import Server, on_backend
+from tests.api.conftest import ADMIN_TOKEN, Server, on_backend
+from tests.api.routes.test_teams import coach, join, team
 
 HOOK_ENV = {
     "READINESS_WEBHOOK_ALLOW_PRIVATE": "127.0.0.1",
@@ -139,15 +143,23 @@ def hooks_server(
 
 
 def _hook(
-    c: httpx.Client, receiver: Receiver, events: list[str], script: list[int] | None = None
+    c: httpx.Client,
+    receiver: Receiver,
+    events: list[str],
+    script: list[int] | None = None,
+    team_id: int | None = None,
 ) -> tuple[dict[str, Any], str]:
     path = "/" + uuid.uuid4().hex
     if script:
         receiver.scripts[path] = list(script)
-    r = c.post("/v1/webhooks", json={"url": receiver.url(path), "events": events})
+    wanted: dict[str, Any] = {"url": receiver.url(path), "events": events}
+    if team_id is not None:
+        wanted["team_id"] = team_id
+    r = c.post("/v1/webhooks", json=wanted)
     assert r.status_code == 201, r.text
     body: dict[str, Any] = r.json()
     assert body["secret"].startswith("whsec_") and body["events"] == events
+    assert body["team_id"] == team_id
     receiver.secrets[path] = body["secret"]
     return body, path
 
@@ -366,3 +378,152 @@ def test_private_targets_are_refused_by_default(sqlite_server: Server, receiver:
             assert "READINESS_WEBHOOK_ALLOW_PRIVATE" in str(body["detail"]), (url, body)
         assert c.get("/v1/webhooks").json()["count"] == 0
     assert receiver.at("/p") == []  # the receiver was never called
+
+
+# --- team webhooks ---
+
+
+def test_a_team_webhook_hears_a_members_pain_gate_until_they_leave(
+    hooks_server: Server, receiver: Receiver
+) -> None:
+    coach_id, key = coach(hooks_server, "Hook coach")
+    team_id = team(hooks_server, "Hooked", coach_id)
+    a = hooks_server.athlete("member")
+    join(hooks_server, a, key, team_id)
+    today = a.today()
+    with hooks_server.client(key) as coach_c, hooks_server.client(a.key) as c:
+        # before any webhook: data, and a lower back at pain 3 on each of the last 3 days
+        assert upload(c, daily_csv(today, days=40)).status_code == 201
+        for back in (3, 2, 1):
+            day = str(today - timedelta(days=back))
+            r = c.post("/v1/checkins", json={"date": day, "pain": 3, "pain_site": "lower back"})
+            assert r.status_code in (200, 201), r.text
+        events = ["upload.done", "readiness.changed", "gate.pain"]
+        hook, path = _hook(coach_c, receiver, events, team_id=team_id)
+        assert hook["athlete_id"] is None
+        own, own_path = _hook(c, receiver, ["upload.done", "gate.pain"])
+        # pain 4/5 today at the knee: the pain gate, naming both sites to the athlete
+        r = c.post("/v1/checkins", json={"date": str(today), "pain": 4, "pain_site": "left knee"})
+        assert r.status_code in (200, 201), r.text
+        got = {x.json()["type"]: x for x in receiver.wait(path, 2)}
+        assert set(got) == {"readiness.changed", "gate.pain"}
+        assert all(x.verified for x in got.values())
+        gate = got["gate.pain"].json()["data"]
+        [own_gate] = [x.json()["data"] for x in receiver.wait(own_path, 1)]
+        assert len(own_gate["reasons"]) >= 2, own_gate  # the athlete's own hears every site
+        mine = c.get("/v1/readiness/today").json()["recommendation"]
+        [row] = coach_c.get(f"/v1/teams/{team_id}/readiness/today").json()
+        # the team hears what the triage shows: the first reason only, no previous action
+        assert gate == {
+            "athlete_id": a.id,
+            "team_id": team_id,
+            "date": str(today),
+            "action": mine["action"],
+            "rule": "R0",
+            "reasons": [row["reason"]],
+        }
+        changed = got["readiness.changed"].json()["data"]
+        assert set(changed) == {"athlete_id", "team_id", "date", "action", "rule"}
+        # Standard Webhooks: the team webhook's secret verifies it, another does not
+        Webhook(hook["secret"]).verify(got["gate.pain"].body, got["gate.pain"].headers)
+        with pytest.raises(WebhookVerificationError):
+            Webhook(own["secret"]).verify(got["gate.pain"].body, got["gate.pain"].headers)
+        # an upload: only that it was done (the triage shows no upload: no file name, counts)
+        assert upload(c, daily_csv(today, days=3), "private-name.csv").status_code == 201
+        [done] = [x for x in receiver.wait(path, 3) if x.json()["type"] == "upload.done"]
+        assert done.json()["data"] == {
+            "athlete_id": a.id,
+            "team_id": team_id,
+            "upload": {"status": "done"},
+        }
+        assert "private-name" not in done.body.decode()
+        log = _settled(coach_c, hook["id"], 3)
+        assert {d["id"] for d in log} == {x.headers["webhook-id"] for x in receiver.at(path)}
+        # the athlete leaves: the team's log forgets them, its webhook hears nothing more
+        assert c.delete(f"/v1/teams/{team_id}/members/me").status_code == 204
+        assert _deliveries(coach_c, hook["id"]) == []
+        assert upload(c, daily_csv(today, days=2)).status_code == 201
+        assert len(receiver.wait(own_path, 3)) == 3  # the event was written: their own heard it
+        time.sleep(1.0)
+        assert len(receiver.at(path)) == 3 and _deliveries(coach_c, hook["id"]) == []
+        # the webhook itself is the team's and stays
+        listed = coach_c.get("/v1/webhooks", params={"team_id": team_id}).json()
+        assert [h["id"] for h in listed["data"]] == [hook["id"]]
+
+
+def test_a_team_webhook_is_404_outside_its_teams_coaches(
+    hooks_server: Server, receiver: Receiver
+) -> None:
+    mine_id, mine = coach(hooks_server, "Mine")
+    other_id, other = coach(hooks_server, "Other")
+    team_id = team(hooks_server, "Guarded", mine_id)
+    other_team = team(hooks_server, "Elsewhere", other_id)
+    member = hooks_server.athlete("member")
+    join(hooks_server, member, mine, team_id)
+    with (
+        hooks_server.client(mine) as c,
+        hooks_server.client(other) as o,
+        hooks_server.client(member.key) as m,
+        hooks_server.client(ADMIN_TOKEN) as admin,
+    ):
+        hook, _ = _hook(c, receiver, ["gate.pain"], team_id=team_id)
+        url = receiver.url("/never")
+        for probe in (
+            o.get(f"/v1/webhooks/{hook['id']}/deliveries"),
+            o.delete(f"/v1/webhooks/{hook['id']}"),
+            o.get("/v1/webhooks", params={"team_id": team_id}),
+            o.post("/v1/webhooks", json={"url": url, "events": ["gate.pain"], "team_id": team_id}),
+            c.post("/v1/webhooks", json={"url": url, "events": ["gate.pain"], "team_id": 10**9}),
+            m.get(f"/v1/webhooks/{hook['id']}/deliveries"),
+            m.delete(f"/v1/webhooks/{hook['id']}"),
+        ):
+            assert_problem(probe, 404)
+        assert o.get("/v1/webhooks").json() == {"data": [], "count": 0}
+        assert m.get("/v1/webhooks").json() == {"data": [], "count": 0}
+        # a member may know the team but does not coach it; the admin never gets athlete data
+        made = {"url": url, "events": ["gate.pain"], "team_id": team_id}
+        assert_problem(m.post("/v1/webhooks", json=made), 403)
+        assert_problem(admin.post("/v1/webhooks", json=made), 403)
+        assert_problem(admin.get(f"/v1/webhooks/{hook['id']}/deliveries"), 403)
+        # a coach's webhook belongs to a team
+        assert_problem(c.post("/v1/webhooks", json={"url": url, "events": ["gate.pain"]}), 422)
+        # the SSRF check holds for team webhooks too (this service allows 127.0.0.1 only)
+        private = {"url": "http://10.1.2.3/h", "events": ["gate.pain"], "team_id": team_id}
+        assert "READINESS_WEBHOOK_ALLOW_PRIVATE" in str(
+            assert_problem(c.post("/v1/webhooks", json=private), 422)["detail"]
+        )
+        listed = c.get("/v1/webhooks").json()
+        assert [(h["id"], h["team_id"]) for h in listed["data"]] == [(hook["id"], team_id)]
+        assert "secret" not in listed["data"][0]
+        assert_problem(c.get("/v1/webhooks", params={"team_id": other_team}), 404)
+        assert c.get(f"/v1/webhooks/{hook['id']}/deliveries").json()["count"] == 0
+        assert c.delete(f"/v1/webhooks/{hook['id']}").status_code == 204
+        assert c.get("/v1/webhooks").json()["count"] == 0
+    assert receiver.at("/never") == []
+
+
+def test_an_athlete_in_two_teams_fires_both_teams_webhooks(
+    hooks_server: Server, receiver: Receiver
+) -> None:
+    first_id, first = coach(hooks_server, "First")
+    second_id, second = coach(hooks_server, "Second")
+    one, two = team(hooks_server, "One", first_id), team(hooks_server, "Two", second_id)
+    outsider = team(hooks_server, "Three", first_id)
+    a = hooks_server.athlete("twice")
+    join(hooks_server, a, first, one)
+    join(hooks_server, a, second, two)
+    with hooks_server.client(first) as c1, hooks_server.client(second) as c2:
+        _, p1 = _hook(c1, receiver, ["upload.done"], team_id=one)
+        _, p2 = _hook(c2, receiver, ["upload.done"], team_id=two)
+        _, p3 = _hook(c1, receiver, ["upload.done"], team_id=outsider)
+        with hooks_server.client(a.key) as c:
+            assert upload(c, daily_csv(a.today(), days=10)).status_code == 201
+        [x1], [x2] = receiver.wait(p1, 1), receiver.wait(p2, 1)
+        assert x1.verified and x2.verified
+        assert (x1.json()["data"]["team_id"], x2.json()["data"]["team_id"]) == (one, two)
+        assert x1.json()["data"]["athlete_id"] == x2.json()["data"]["athlete_id"] == a.id
+        assert x1.headers["webhook-id"] != x2.headers["webhook-id"]
+        time.sleep(1.0)
+        assert receiver.at(p3) == []  # a team the athlete is not in hears nothing
+        # the first coach lists both of their teams' webhooks
+        assert {h["team_id"] for h in c1.get("/v1/webhooks").json()["data"]} == {one, outsider}

@@ -20,7 +20,7 @@ from readiness.api.services.accounts import create_athlete
 from readiness.api.services.queue import DELIVERY_QUEUE, UploadQueue, conninfo, defer_overdue
 from readiness.api.services.webhooks.deliveries import DeliveryService
 from readiness.api.services.webhooks.events import ANNOUNCE, emit
-from readiness.api.services.webhooks.subscriptions import create_webhook
+from readiness.api.services.webhooks.subscriptions import Owner, create_webhook
 from readiness.api.settings import Settings
 from readiness.api.storage.deliveries import claim_delivery
 from readiness.api.storage.engine import Database, open_database
@@ -61,7 +61,7 @@ def _setup(db: Database, url: str) -> tuple[int, str]:
         athlete, _ = create_athlete(work, name="A", timezone="Europe/Oslo")
         hook = create_webhook(
             work,
-            athlete.id,
+            Owner(athlete_id=athlete.id),
             url=url,
             events=["upload.done"],
             allowed=[],
