@@ -24,10 +24,11 @@ from readiness.scoring.types import (
     StressScore,
     Warmth,
 )
-from readiness.scoring.words import duration_text, plural
+from readiness.scoring.words import ACTION_WORDS, action_words, duration_text, plural
 
 __all__ = [
     "ACTIONS",
+    "ACTION_WORDS",
     "DEFAULT",
     "DISCLAIMER",
     "EVIDENCE",
@@ -46,6 +47,7 @@ __all__ = [
     "StressScore",
     "Thresholds",
     "Warmth",
+    "action_words",
     "duration_text",
     "last_date_with_data",
     "plural",

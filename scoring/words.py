@@ -11,6 +11,8 @@ from __future__ import annotations
 import math
 
 __all__ = [
+    "ACTION_WORDS",
+    "action_words",
     "against_normal",
     "count_text",
     "days_text",
@@ -111,3 +113,22 @@ def against_normal(
     size = abs(sd) if sd is not None and math.isfinite(sd) else None
     degree = "" if size is None else ("a little " if size < 1 else ("well " if size >= 2 else ""))
     return shown, f"{degree}{side} your normal {span}"
+
+
+#: The decision table's actions as a person says them (the dashboard's words.js uses the same).
+ACTION_WORDS: dict[str, str] = {
+    "physiotherapy_assessment": "See a physiotherapist",
+    "rest": "Rest today",
+    "relaxation_massage": "Book a relaxation massage",
+    "therapeutic_massage": "Book a therapeutic (sports) massage",
+    "massage_then_stretching": "Massage, then assisted stretching",
+    "light_movement_then_stretching": "Move lightly first, then stretch",
+    "assisted_stretching": "Assisted stretching",
+    "none": "Nothing needed today",
+    "no_recent_data": "No recent data: sync your device or upload a newer export",
+}
+
+
+def action_words(action: str) -> str:
+    """The action code in the words the CLI, the calendar feed and the dashboard show."""
+    return ACTION_WORDS.get(action, action.replace("_", " ").capitalize())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from readiness.scoring import duration_text
+from readiness.scoring import ACTION_WORDS, action_words, duration_text
 
 __all__ = [
     "ACTION_WORDS",
@@ -14,22 +14,6 @@ __all__ = [
     "since_activity",
     "summary_lines",
 ]
-
-ACTION_WORDS: dict[str, str] = {
-    "physiotherapy_assessment": "See a physiotherapist",
-    "rest": "Rest today",
-    "relaxation_massage": "Book a relaxation massage",
-    "therapeutic_massage": "Book a therapeutic (sports) massage",
-    "massage_then_stretching": "Massage, then assisted stretching",
-    "light_movement_then_stretching": "Move lightly first, then stretch",
-    "assisted_stretching": "Assisted stretching",
-    "none": "Nothing needed today",
-    "no_recent_data": "No recent data: sync your device or upload a newer export",
-}
-
-
-def action_words(action: str) -> str:
-    return ACTION_WORDS.get(action, action.replace("_", " ").capitalize())
 
 
 def _sub(label: str, obj: dict[str, Any] | None) -> str:

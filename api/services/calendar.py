@@ -13,13 +13,13 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from icalendar import Calendar, Event
-from readiness.api.cli.wording import action_words
 from readiness.api.security import hash_key
 from readiness.api.services.accounts import IssuedKey
 from readiness.api.services.errors import MissingError
 from readiness.api.services.readiness import local_today, read_range
 from readiness.api.storage.models import Athlete, CalendarToken, utcnow
 from readiness.api.storage.unit_of_work import UnitOfWork
+from readiness.scoring import action_words
 from sqlalchemy import bindparam, delete, select
 
 __all__ = [
