@@ -71,6 +71,7 @@ bench: install wrk
 	$(PY) benchmarks/storage.py
 	$(PY) benchmarks/rescoring.py
 	$(PY) benchmarks/daily_endpoint.py
+	$(PY) benchmarks/triage.py
 
 # Ingest fuzzing at length: the harness of tests/ingest/fuzz (CI runs a 10,000-input slice) fed
 # FUZZ_COUNT seeded mutations of the real fixtures; any exception but an IngestError, an input
