@@ -139,7 +139,7 @@ def resolve_target(
         if why is not None:
             raise _refused(
                 url,
-                f"its host {host!r} resolves to {why}, which webhooks may not reach "
+                f"its host {host!r} resolves to an address webhooks may not reach: {why} "
                 "(the operator can allow it with READINESS_WEBHOOK_ALLOW_PRIVATE)",
             )
     return Target(parsed, found[0])
