@@ -396,6 +396,9 @@ class PersonalCalibrationPublic(_Open):
     )
     validation: PersonalValidationPublic
     reason: str
+    standard: dict[str, float | None] = Field(
+        default={}, description="The fixed formula's weights, the prior personal weights shrink to"
+    )
 
 
 class CalibrationPublic(_Open):

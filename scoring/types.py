@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
 
 from readiness.scoring.evidence import Evidence
@@ -227,6 +227,7 @@ class PersonalCalibration:
     personal: float | None
     fitted_on: int | None  # check-in days the latest model was fitted on
     reason: str
+    standard: dict[str, float] = field(default_factory=dict)  # the fixed formula's
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -241,6 +242,7 @@ class PersonalCalibration:
                 "fitted_on": self.fitted_on,
             },
             "reason": self.reason,
+            "standard": {k: _num(v, 3) for k, v in self.standard.items()},
         }
 
 

@@ -172,7 +172,8 @@
     fill.style.width = points + "%";
     bar.append(fill);
     const row = el("div", "c-row");
-    row.append(bar, el("span", "c-points", R.num(points) + " pts"));
+    const weight = c.weight == null ? "" : " · weight " + Math.round(c.weight * 100) + " %";
+    row.append(bar, el("span", "c-points", R.num(points) + " pts" + weight));
     li.append(head, row, el("p", "c-text", c.text));
     if (c.method) {
       const how = el("details", "how");
@@ -184,9 +185,69 @@
 
   R.contributorItem = contributorItem; // (the browser test renders one with a method)
 
-  function showScore(id, obj, kind, whyMissing) {
+  /* Personal weights (calibration.personal / personal_stiffness): whether the score is the
+     athlete's own, why, and what the check-ins taught against the standard weights. */
+  function showPersonal(box, p) {
+    const div = box.querySelector(".personal");
+    if (!div) return;
+    if (!p || p.state === "none") {
+      div.hidden = true;
+      div.replaceChildren();
+      box.dataset.personal = "none";
+      return;
+    }
+    box.dataset.personal = p.state;
+    const active = p.state === "active";
+    const badge = el("span", "badge " + (active ? "badge-personal" : "badge-learning"),
+      active ? "Personal" : "Learning");
+    const head = el("p", "personal-head");
+    // the badge already says "personal"; the reason goes on from there
+    const reason = String(p.reason || "").replace(/^personal:\s*/, "");
+    head.append(badge, document.createTextNode(" " + capital(reason)));
+    const parts = [head];
+    const learned = p.learned || null;
+    const standard = p.standard || (active ? null : p.weights) || {};
+    if (learned) {
+      const list = el("ul", "weights");
+      list.setAttribute("aria-label", "What your check-ins taught, against the standard weights");
+      for (const signal of Object.keys(learned)) {
+        const mine = learned[signal] || 0;
+        const std = standard[signal] == null ? null : standard[signal];
+        if (mine < 0.005 && (std == null || std < 0.005)) continue;
+        const li = el("li", "weight");
+        li.dataset.signal = signal;
+        const bars = el("div", "w-bars");
+        const you = el("span", "w-you");
+        you.style.width = Math.round(Math.min(1, mine) * 100) + "%";
+        bars.append(you);
+        if (std != null) {
+          const base = el("span", "w-std");
+          base.style.width = Math.round(Math.min(1, std) * 100) + "%";
+          bars.append(base);
+        }
+        li.append(el("span", "w-label", R.signalLabel(signal)), bars,
+          el("span", "w-value", Math.round(mine * 100) + " %" +
+            (std == null ? "" : " (standard " + Math.round(std * 100) + " %)")));
+        list.append(li);
+      }
+      parts.push(el("p", "muted small", (active ? "Weights learned" : "What it has learned so far")
+        + " from your check-ins (dark) against the standard weights (light):"), list);
+    }
+    const v = p.validation || {};
+    if (v.personal != null && v.fixed != null) {
+      parts.push(el("p", "muted small", "How well each followed your later check-ins " +
+        "(1 = perfectly, 0 = not at all): yours " + R.num(v.personal, 2) + ", standard " +
+        R.num(v.fixed, 2) + (v.fitted_on ? " · learned from " +
+        plural(v.fitted_on, "check-in day") : "") + "."));
+    }
+    div.replaceChildren(...parts);
+    div.hidden = false;
+  }
+
+  function showScore(id, obj, kind, whyMissing, personal) {
     const box = $(id);
     const q = (sel) => box.querySelector(sel);
+    showPersonal(box, obj && obj.score != null ? personal : null);
     const list = q(".contributors");
     if (!obj || obj.score == null) {
       setText(q(".value"), "–");
@@ -251,8 +312,9 @@
     $("today-evidence").replaceChildren(...evidence.map(R.evidenceItem));
     const cal = day.calibration || {};
     const why = (cal.reasons || []).join(" ");
-    showScore("score-stress", day.nervous_system_stress, "stress", why);
-    showScore("score-stiffness", day.physical_stiffness, "stiffness", why);
+    showScore("score-stress", day.nervous_system_stress, "stress", why, cal.personal);
+    showScore("score-stiffness", day.physical_stiffness, "stiffness", why,
+      cal.personal_stiffness);
     const w = day.warmth || {};
     showScore("score-warmth", w.score == null ? null : { score: w.score, band: w.band },
       "warmth");

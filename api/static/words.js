@@ -102,6 +102,7 @@
     monotony: "Training monotony",
     inactive_time: "Inactive time",
     longest_sedentary_bout: "Longest sitting bout",
+    load: "Training load",
   };
 
   R.signalLabel = (signal) => {

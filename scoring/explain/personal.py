@@ -37,6 +37,7 @@ def personal_calibration(arrays: PersonalArrays | None, i: int) -> PersonalCalib
         personal=fit.validation_personal if fit is not None else None,
         fitted_on=fit.n if fit is not None else None,
         reason=reason,
+        standard=_named(arrays.signals, arrays.prior),
     )
 
 

@@ -15,6 +15,7 @@ import shutil
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -745,6 +746,86 @@ def test_dashboard_lists_uploads_ten_at_a_time(sqlite_server: Server) -> None:
         names = [r.find_element(By.CSS_SELECTOR, ".fname").text for r in rows()]
         assert names == [f"day-{i:02}.csv" for i in range(11, -1, -1)]
         assert not more.is_displayed()
+        assert _severe(driver) == []
+    finally:
+        driver.quit()
+
+
+def _personal_athlete(server: Server, name: str, checkins: int) -> tuple[Athlete, dict[str, Any]]:
+    """An athlete whose stress check-ins follow last night's HRV (the last ``checkins`` days
+    before yesterday), and today's ``calibration.personal`` as the API serves it."""
+    from tests.api.routes.test_personal_weights import _files
+
+    a = server.athlete(name)
+    nights, answers = _files(a.today() - timedelta(days=1))
+    head, *rows = answers.decode().splitlines()
+    kept = "\n".join([head, *rows[len(rows) - checkins :]]) + "\n"
+    with server.client(a.key) as c:
+        assert upload(c, nights, "nights.csv").status_code == 201
+        assert upload(c, kept.encode(), "checkins.csv").status_code == 201
+        today = c.get("/v1/readiness/today")
+        assert today.status_code == 200, today.text
+    personal: dict[str, Any] = today.json()["calibration"]["personal"]
+    return a, personal
+
+
+def test_dashboard_shows_when_a_score_is_personal(sqlite_server: Server) -> None:
+    """A score on personal weights says so, why, and what it learned against the standard
+    weights; the contributors carry their weight. An athlete still learning says how far."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    a, personal = _personal_athlete(sqlite_server, "personal", checkins=60)
+    assert personal["state"] == "active", personal  # the check-ins follow HRV closely
+    b, learning = _personal_athlete(sqlite_server, "learning", checkins=12)
+    assert learning["state"] == "learning" and learning["learned"] is None, learning
+    driver = _driver()
+    try:
+        _sign_in(driver, sqlite_server, a.key)
+        wait = WebDriverWait(driver, 30)
+        box = wait.until(lambda d: d.find_element(By.ID, "score-stress"))
+        wait.until(lambda d: box.get_attribute("data-personal") == "active")
+        div = box.find_element(By.CSS_SELECTOR, ".personal")
+        assert div.is_displayed()
+        assert div.find_element(By.CSS_SELECTOR, ".badge").text == "Personal"
+        assert personal["reason"].startswith("personal: ")
+        said = personal["reason"].removeprefix("personal: ")
+        assert (
+            div.find_element(By.CSS_SELECTOR, ".personal-head").text
+            == f"Personal {said[0].upper()}{said[1:]}"
+        )
+        shown = {
+            li.get_attribute("data-signal"): li.text
+            for li in div.find_elements(By.CSS_SELECTOR, ".weight")
+        }
+        learned = {s: w for s, w in personal["learned"].items() if w >= 0.005}
+        assert set(learned) <= set(shown), (learned, shown)
+        for signal, weight in learned.items():
+            assert f"{round(weight * 100)} %" in shown[signal], (signal, shown[signal])
+            standard = personal["standard"][signal]
+            assert f"(standard {round(standard * 100)} %)" in shown[signal]
+        validation = personal["validation"]
+        yours, standard_fit = (str(float(f"{validation[k]:.2f}")) for k in ("personal", "fixed"))
+        assert f"yours {yours}, standard {standard_fit}" in div.text, div.text
+        weighed = box.find_elements(By.CSS_SELECTOR, ".contrib .c-points")
+        assert any("weight" in w.text for w in weighed), [w.text for w in weighed]
+        _full_page(driver, "dashboard-personal.png")
+        _phone(driver)  # what it learned fits a phone too
+        assert driver.execute_script(_OVERFLOWING) == []
+        _full_page(driver, "dashboard-personal-phone.png", phone=True)
+        _phone(driver, on=False)
+        assert _severe(driver) == []
+        driver.find_element(By.ID, "signout").click()
+        _sign_in(driver, sqlite_server, b.key)
+        box = wait.until(lambda d: d.find_element(By.ID, "score-stress"))
+        wait.until(lambda d: box.get_attribute("data-personal") == "learning")
+        div = box.find_element(By.CSS_SELECTOR, ".personal")
+        assert div.find_element(By.CSS_SELECTOR, ".badge").text == "Learning"
+        assert "12 of 30 check-in days" in div.text, div.text
+        assert div.find_elements(By.CSS_SELECTOR, ".weight") == []
+        assert not any(
+            "weight" in w.text for w in box.find_elements(By.CSS_SELECTOR, ".contrib .c-points")
+        )
         assert _severe(driver) == []
     finally:
         driver.quit()
