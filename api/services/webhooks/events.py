@@ -10,7 +10,9 @@ The events: ``upload.done`` (an upload was read and stored), ``upload.failed`` (
 job failed), ``readiness.changed`` (today's action differs from the one last reported for the
 athlete), ``gate.pain`` / ``gate.illness`` (today's call became the pain/injury or the illness
 gate). The last two and ``readiness.changed`` are checked by :func:`track_today` after every
-write that re-scored the athlete (an upload, a check-in, feedback).
+write that re-scored the athlete (an upload, a check-in, feedback), and by the sender's
+periodic sweep (:mod:`.sweep`) for days that change with no write (the data going stale, a new
+local day); both tell them with :func:`tell_today`.
 
 The webhooks of an event are the athlete's own and those of the teams the athlete is a member
 of when the event is written (:func:`owners_of`): once they leave a team, its webhooks hear
@@ -39,7 +41,8 @@ from readiness.api.storage.models import (
     utcnow,
 )
 from readiness.api.storage.unit_of_work import UnitOfWork
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 __all__ = [
@@ -50,6 +53,8 @@ __all__ = [
     "emit",
     "owners_of",
     "team_data",
+    "tell_today",
+    "today_hooks",
     "track_today",
     "upload_data",
 ]
@@ -189,12 +194,8 @@ def upload_data(upload: Upload) -> dict[str, Any]:
 
 def track_today(work: UnitOfWork, athlete_id: int, today: date) -> None:
     """After a re-score: tell the athlete's webhooks (and their teams') when today's call
-    changed.
-
-    ``readiness.changed`` when today's action differs from the last one reported (or none was);
-    ``gate.pain`` / ``gate.illness`` when today's rule is that gate and the last call reported
-    was not that gate on this day. Only the stored day object is read (warmth at the end of
-    the day, as ``readiness score``); nothing happens without a webhook for these events."""
+    changed (:func:`tell_today` with the stored day object: warmth at the end of the day, as
+    ``readiness score``); nothing happens without a webhook for these events."""
     session = work.session
     hooks = _subscribed(session, athlete_id, _TODAY_EVENTS)
     if not hooks:
@@ -204,20 +205,74 @@ def track_today(work: UnitOfWork, athlete_id: int, today: date) -> None:
             ReadinessRow.athlete_id == athlete_id, ReadinessRow.date == today
         )
     )
-    if not data:
-        return
-    rec = data.get("recommendation") or {}
-    action, rule = str(rec.get("action")), str(rec.get("rule"))
-    mark = session.get(WebhookMark, athlete_id)
+    if data:
+        tell_today(work, hooks, athlete_id, today, data.get("recommendation") or {})
+
+
+def today_hooks(work: UnitOfWork, athlete_id: int) -> list[Webhook]:
+    """The webhooks (the athlete's own and their teams') that hear today's call change."""
+    return _subscribed(work.session, athlete_id, _TODAY_EVENTS)
+
+
+def tell_today(
+    work: UnitOfWork,
+    hooks: Sequence[Webhook],
+    athlete_id: int,
+    today: date,
+    recommendation: dict[str, Any],
+) -> list[str]:
+    """Write the events of today's call (``recommendation``: the day object's) to ``hooks``;
+    returns the new deliveries' ids.
+
+    ``readiness.changed`` when today's action differs from the last one reported (or none was);
+    ``gate.pain`` / ``gate.illness`` when today's rule is that gate and the last call reported
+    was not that gate on this day. The athlete's mark (the last call reported) is moved first,
+    on the condition that it is still the one read: of two callers racing with the same change
+    (two senders' sweeps, a sweep and a write), only the one that moved it writes the events."""
+    session = work.session
+    action, rule = str(recommendation.get("action")), str(recommendation.get("rule"))
+    mark = session.get(WebhookMark, athlete_id, populate_existing=True)
     before = (mark.date, mark.action, mark.rule) if mark is not None else None
+    after = (today, action, rule)
+    if before == after or not _move_mark(session, athlete_id, before, after):
+        return []
     day = {"date": today.isoformat(), "action": action, "rule": rule}
+    ids: list[str] = []
     if before is None or before[1] != action:
         previous = before[1] if before is not None else None
-        _emit(work, hooks, athlete_id, "readiness.changed", {**day, "previous_action": previous})
+        changed = {**day, "previous_action": previous}
+        ids += _emit(work, hooks, athlete_id, "readiness.changed", changed)
     gate = GATES.get(rule)
     if gate is not None and (before is None or before[0] != today or before[2] != rule):
-        _emit(work, hooks, athlete_id, gate, {**day, "reasons": list(rec.get("reasons") or [])})
-    if mark is None:
-        session.add(WebhookMark(athlete_id=athlete_id, date=today, action=action, rule=rule))
+        reasons = list(recommendation.get("reasons") or [])
+        ids += _emit(work, hooks, athlete_id, gate, {**day, "reasons": reasons})
+    return ids
+
+
+def _move_mark(
+    session: Session,
+    athlete_id: int,
+    before: tuple[date, str, str] | None,
+    after: tuple[date, str, str],
+) -> bool:
+    """Set the athlete's mark to ``after`` if it still is ``before`` (``None``: no mark);
+    whether it moved."""
+    values = {"date": after[0], "action": after[1], "rule": after[2]}
+    if before is None:
+        dialect = session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        done = session.execute(
+            insert(WebhookMark).values(athlete_id=athlete_id, **values).on_conflict_do_nothing()
+        )
     else:
-        mark.date, mark.action, mark.rule = today, action, rule
+        done = session.execute(
+            update(WebhookMark)
+            .where(
+                WebhookMark.athlete_id == athlete_id,
+                WebhookMark.date == before[0],
+                WebhookMark.action == before[1],
+                WebhookMark.rule == before[2],
+            )
+            .values(**values)
+        )
+    return bool(getattr(done, "rowcount", 0))
