@@ -38,6 +38,7 @@ from readiness.api.services.read_cache import ReadCache, VerifiedKeys
 from readiness.api.services.uploads import UploadService
 from readiness.api.services.webhooks.deliveries import DeliveryService, DeliveryWorker
 from readiness.api.services.webhooks.events import ANNOUNCE
+from readiness.api.services.webhooks.sweep import TodaySweep
 from readiness.api.settings import Settings
 from readiness.api.storage.engine import Timeouts, open_database
 from readiness.api.throttle import AuthThrottle
@@ -76,7 +77,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 service = dataclasses.replace(service, notify=table.wake)
                 table.service = service
                 worker = table
-                sender = DeliveryWorker(deliveries)
+                sweep = TodaySweep(db.sessions, settings.current_time)
+                sender = DeliveryWorker(deliveries, sweep, settings.webhook_sweep_s)
                 ANNOUNCE.set(sender.wake)
         else:
             timeouts = Timeouts.of(settings)
@@ -85,7 +87,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             ANNOUNCE.set(queue.defer_deliveries)
             if settings.embedded_worker:
                 worker = EmbeddedWorker(
-                    service, settings.database_url, lease, timeouts, deliveries=deliveries
+                    service,
+                    settings.database_url,
+                    lease,
+                    timeouts,
+                    deliveries=deliveries,
+                    sweep=TodaySweep(db.sessions, settings.current_time),
+                    sweep_s=settings.webhook_sweep_s,
                 )
         if worker is not None:
             worker.start()

@@ -54,6 +54,10 @@ variable                       meaning                                  default
 ``S``                          time (with ±50 % jitter), at most 6 h
 ``READINESS_WEBHOOK_TIMEOUT_`` longest wait for a receiver (connect,    ``10``
 ``S``                          and each read)
+``READINESS_WEBHOOK_SWEEP_S``  how often the webhook sender checks      ``300``
+                               today's call of every athlete with a
+                               webhook (a change with no write: stale
+                               data, a new day)
 =============================  =======================================  ==========================
 
 ``READINESS_NOW`` is what the service means by "now" when it decides the athlete's *today* and
@@ -165,6 +169,9 @@ class Settings(BaseSettings):
     )
     webhook_timeout_s: float = Field(
         default=10.0, gt=0, le=120, validation_alias=AliasChoices("READINESS_WEBHOOK_TIMEOUT_S")
+    )
+    webhook_sweep_s: float = Field(
+        default=300.0, gt=0, validation_alias=AliasChoices("READINESS_WEBHOOK_SWEEP_S")
     )
 
     @field_validator("database_url")

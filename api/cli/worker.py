@@ -52,6 +52,7 @@ def run_worker(args: argparse.Namespace) -> int:
     from readiness.api.services.uploads import UploadService
     from readiness.api.services.webhooks.deliveries import DeliveryService
     from readiness.api.services.webhooks.events import ANNOUNCE
+    from readiness.api.services.webhooks.sweep import TodaySweep
     from readiness.api.storage.engine import Timeouts, open_database
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
@@ -73,6 +74,8 @@ def run_worker(args: argparse.Namespace) -> int:
                 concurrency=args.concurrency,
                 timeouts=Timeouts.of(settings),
                 deliveries=deliveries,
+                sweep=TodaySweep(db.sessions, settings.current_time),
+                sweep_s=settings.webhook_sweep_s,
             )
         )
     except KeyboardInterrupt:

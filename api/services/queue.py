@@ -24,7 +24,10 @@ Webhook deliveries: each attempt is the task :data:`DELIVERY_TASK` on queue
 failed attempt defers the next one at its back-off time (``schedule_at``); the delivery row
 (:mod:`readiness.api.services.webhooks.deliveries`) holds the state and the log. The sweep that
 hands back stalled jobs also defers deliveries that are overdue with no job (announced while
-the queue was unreachable, or written by the CLI).
+the queue was unreachable, or written by the CLI). Each worker process also runs the sweep of
+today's calls (:class:`~.webhooks.sweep.TodaySweep`) every ``READINESS_WEBHOOK_SWEEP_S``
+(:func:`_sweep_today`); workers sweeping at once write each event once (the sweep moves the
+athlete's mark by a conditional update).
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ from procrastinate.jobs import JobDeferrer
 from readiness.api.services.jobs import run_upload
 from readiness.api.services.uploads import UploadService
 from readiness.api.services.webhooks.deliveries import DeliveryService
+from readiness.api.services.webhooks.sweep import TodaySweep
 from readiness.api.storage.engine import Timeouts
 from readiness.api.storage.models import utcnow
 from sqlalchemy import make_url
@@ -225,6 +229,15 @@ async def _sweep(
             _log.warning("checking for stalled jobs failed", exc_info=True)
 
 
+async def _sweep_today(sweep: TodaySweep, every_s: float) -> None:
+    while True:
+        try:
+            await asyncio.to_thread(sweep.run)
+        except Exception:
+            _log.warning("webhook sweep failed", exc_info=True)
+        await asyncio.sleep(every_s)
+
+
 async def run_workers(
     service: UploadService,
     database_url: str,
@@ -234,11 +247,14 @@ async def run_workers(
     install_signal_handlers: bool = True,
     timeouts: Timeouts | None = None,
     deliveries: DeliveryService | None = None,
+    sweep: TodaySweep | None = None,
+    sweep_s: float = 300.0,
 ) -> None:
     """Run ``concurrency`` job workers (and the stalled-job check) until cancelled or, with
     signal handlers, until SIGINT/SIGTERM (the job in hand is finished first). A database
     outage that stops procrastinate's worker is waited out (:data:`RETRY_S`), never fatal.
-    With ``deliveries`` the workers also send webhook deliveries."""
+    With ``deliveries`` the workers also send webhook deliveries; with ``sweep`` they sweep
+    today's calls every ``sweep_s`` seconds."""
     app = worker_app(service, database_url, lease, timeouts, deliveries)
     options: dict[str, Any] = {
         "queues": [QUEUE] if deliveries is None else [QUEUE, DELIVERY_QUEUE],
@@ -252,11 +268,14 @@ async def run_workers(
     while True:
         try:
             async with app.open_async():
-                sweeper = asyncio.create_task(_sweep(app, lease, deliveries))
+                sweepers = [asyncio.create_task(_sweep(app, lease, deliveries))]
+                if sweep is not None:
+                    sweepers.append(asyncio.create_task(_sweep_today(sweep, sweep_s)))
                 try:
                     await app.run_worker_async(**options)
                 finally:
-                    sweeper.cancel()
+                    for sweeper in sweepers:
+                        sweeper.cancel()
             return
         except procrastinate.exceptions.ConnectorException:
             # the database went away under the worker: wait and start again, never die
@@ -273,6 +292,8 @@ class EmbeddedWorker:
     lease: timedelta
     timeouts: Timeouts = field(default_factory=Timeouts)
     deliveries: DeliveryService | None = None
+    sweep: TodaySweep | None = None
+    sweep_s: float = 300.0
     _loop: asyncio.AbstractEventLoop | None = None
     _task: asyncio.Task[None] | None = None
     _thread: threading.Thread | None = None
@@ -294,6 +315,8 @@ class EmbeddedWorker:
                 install_signal_handlers=False,
                 timeouts=self.timeouts,
                 deliveries=self.deliveries,
+                sweep=self.sweep,
+                sweep_s=self.sweep_s,
             )
         )
         loop.call_soon(self._ready.set)

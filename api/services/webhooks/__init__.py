@@ -6,6 +6,7 @@
   their delivery log;
 * :mod:`.events` — the events: delivery rows written in the transaction of the change (an
   outbox), announced to the sender once committed;
+* :mod:`.sweep` — the sender's periodic check of today's calls (changes with no write);
 * :mod:`.deliveries` — sending a delivery, retries with back-off, the SQLite worker thread.
 """
 

@@ -12,8 +12,9 @@ most :data:`MAX_BACKOFF_S`, with ±50 % jitter), up to ``READINESS_WEBHOOK_ATTEM
 then it is ``failed``.
 
 On SQLite :class:`DeliveryWorker` (a thread inside ``readiness serve``) polls for due
-deliveries and wakes when one is announced; on PostgreSQL each attempt is a procrastinate job
-(:mod:`readiness.api.services.queue`).
+deliveries and wakes when one is announced, and runs the sweep of today's calls
+(:class:`~.sweep.TodaySweep`) every ``READINESS_WEBHOOK_SWEEP_S``; on PostgreSQL each attempt
+is a procrastinate job (:mod:`readiness.api.services.queue`).
 """
 
 from __future__ import annotations
@@ -22,12 +23,13 @@ import json
 import logging
 import random
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import ClassVar
 
 import httpx
 from readiness.api.services.jobs import PollingThread
+from readiness.api.services.webhooks.sweep import TodaySweep
 from readiness.api.services.webhooks.targets import (
     Network,
     Resolver,
@@ -176,8 +178,22 @@ class DeliveryWorker(PollingThread):
     (woken when a delivery is committed in this process)."""
 
     service: DeliveryService
+    #: The sweep of today's calls, and the seconds between two sweeps.
+    sweep: TodaySweep | None = None
+    sweep_s: float = 300.0
+    _next_sweep: float = field(default=0.0, init=False)
     name: ClassVar[str] = "readiness-webhooks"
     failed: ClassVar[str] = "webhook worker: sending deliveries failed"
+
+    def sweep_due(self) -> None:
+        """Run the sweep of today's calls when it is due (its deliveries are announced)."""
+        if self.sweep is None or time.monotonic() < self._next_sweep:
+            return
+        self._next_sweep = time.monotonic() + self.sweep_s
+        try:
+            self.sweep.run()
+        except Exception:  # the database is away: the next sweep tries again
+            _log.warning("webhook sweep failed", exc_info=True)
 
     def run_due(self) -> int:
         """Attempt every delivery due now; returns how many were attempted."""
@@ -190,8 +206,12 @@ class DeliveryWorker(PollingThread):
         return done
 
     def step(self) -> float:
+        self.sweep_due()
         self.run_due()
         due = self.service.next_due()
-        if due is None:
-            return self.poll
-        return min(self.poll, max((due - utcnow()).total_seconds(), 0.01))
+        wait = self.poll
+        if due is not None:
+            wait = min(wait, max((due - utcnow()).total_seconds(), 0.01))
+        if self.sweep is not None:
+            wait = min(wait, max(self._next_sweep - time.monotonic(), 0.01))
+        return wait
