@@ -26,18 +26,19 @@ from readiness.api.storage.models import utcnow
 
 from tests.api.builders import daily_csv, upload
 from tests.api.conftest import Server, on_backend
-from tests.api.routes.test_webhooks import HOOK_ENV, Receiver, _deliveries, _hook, _settled
+from tests.api.routes import test_webhooks
+from tests.api.routes.test_webhooks import (
+    HOOK_ENV,
+    Receiver,
+    _deliveries,
+    _hook,
+    _settled,
+)
 
 SWEEP_S = 0.5
+#: The module's receiver, as in ``test_webhooks``.
+receiver = test_webhooks.receiver
 TODAY_EVENTS = ["readiness.changed", "gate.pain", "gate.illness"]
-
-
-@pytest.fixture(scope="module")
-def receiver() -> Iterator[Receiver]:
-    r = Receiver()
-    r.start()
-    yield r
-    r.stop()
 
 
 @pytest.fixture(
