@@ -171,7 +171,7 @@
     const fill = el("span", "fill" + (points >= 67 ? " high" : points >= 33 ? " mid" : ""));
     fill.style.width = points + "%";
     bar.append(fill);
-    const row = el("div", "c-row");
+    const row = el("div", "c-row" + (c.weight == null ? "" : " weighed"));
     const weight = c.weight == null ? "" : " · weight " + Math.round(c.weight * 100) + " %";
     row.append(bar, el("span", "c-points", R.num(points) + " pts" + weight));
     li.append(head, row, el("p", "c-text", c.text));
@@ -186,7 +186,35 @@
   R.contributorItem = contributorItem; // (the browser test renders one with a method)
 
   /* Personal weights (calibration.personal / personal_stiffness): whether the score is the
-     athlete's own, why, and what the check-ins taught against the standard weights. */
+     athlete's own (badge), why (the reason), what the check-ins taught against the standard
+     weights, and how well each followed the check-ins; the method under "How". */
+  const PERSONAL_MIN_DAYS = 30; // check-in days before the first personal weights (docs/scoring.md)
+
+  function personalBadge(p) {
+    if (p.state === "active") return el("span", "badge badge-personal", "personal");
+    const days = p.checkin_days || 0;
+    return el("span", "badge badge-learning", "learning (" + (days < PERSONAL_MIN_DAYS
+      ? days + " of " + PERSONAL_MIN_DAYS : days) + " check-in days)");
+  }
+
+  function weightItem(signal, mine, std) {
+    const li = el("li", "weight");
+    li.dataset.signal = signal;
+    const bars = el("div", "w-bars");
+    const you = el("span", "w-you");
+    you.style.width = Math.round(Math.min(1, mine) * 100) + "%";
+    bars.append(you);
+    if (std != null) {
+      const base = el("span", "w-std");
+      base.style.width = Math.round(Math.min(1, std) * 100) + "%";
+      bars.append(base);
+    }
+    li.append(el("span", "w-label", R.signalLabel(signal)), bars,
+      el("span", "w-value", Math.round(mine * 100) + " %" +
+        (std == null ? "" : " (standard " + Math.round(std * 100) + " %)")));
+    return li;
+  }
+
   function showPersonal(box, p) {
     const div = box.querySelector(".personal");
     if (!div) return;
@@ -198,15 +226,13 @@
     }
     box.dataset.personal = p.state;
     const active = p.state === "active";
-    const badge = el("span", "badge " + (active ? "badge-personal" : "badge-learning"),
-      active ? "Personal" : "Learning");
     const head = el("p", "personal-head");
     // the badge already says "personal"; the reason goes on from there
     const reason = String(p.reason || "").replace(/^personal:\s*/, "");
-    head.append(badge, document.createTextNode(" " + capital(reason)));
+    head.append(personalBadge(p), el("span", "personal-reason", capital(reason)));
     const parts = [head];
     const learned = p.learned || null;
-    const standard = p.standard || (active ? null : p.weights) || {};
+    const standard = p.standard || {};
     if (learned) {
       const list = el("ul", "weights");
       list.setAttribute("aria-label", "What your check-ins taught, against the standard weights");
@@ -214,31 +240,28 @@
         const mine = learned[signal] || 0;
         const std = standard[signal] == null ? null : standard[signal];
         if (mine < 0.005 && (std == null || std < 0.005)) continue;
-        const li = el("li", "weight");
-        li.dataset.signal = signal;
-        const bars = el("div", "w-bars");
-        const you = el("span", "w-you");
-        you.style.width = Math.round(Math.min(1, mine) * 100) + "%";
-        bars.append(you);
-        if (std != null) {
-          const base = el("span", "w-std");
-          base.style.width = Math.round(Math.min(1, std) * 100) + "%";
-          bars.append(base);
-        }
-        li.append(el("span", "w-label", R.signalLabel(signal)), bars,
-          el("span", "w-value", Math.round(mine * 100) + " %" +
-            (std == null ? "" : " (standard " + Math.round(std * 100) + " %)")));
-        list.append(li);
+        list.append(weightItem(signal, mine, std));
       }
-      parts.push(el("p", "muted small", (active ? "Weights learned" : "What it has learned so far")
-        + " from your check-ins (dark) against the standard weights (light):"), list);
+      const key = el("p", "w-key muted small");
+      const you = el("span", "w-swatch w-you");
+      const std = el("span", "w-swatch w-std");
+      key.append(document.createTextNode((active ? "What your check-ins taught: your weights "
+        : "What your check-ins taught so far (not used yet): your weights ")), you,
+        document.createTextNode(" against the standard "), std);
+      parts.push(key, list);
     }
     const v = p.validation || {};
     if (v.personal != null && v.fixed != null) {
-      parts.push(el("p", "muted small", "How well each followed your later check-ins " +
-        "(1 = perfectly, 0 = not at all): yours " + R.num(v.personal, 2) + ", standard " +
-        R.num(v.fixed, 2) + (v.fitted_on ? " · learned from " +
-        plural(v.fitted_on, "check-in day") : "") + "."));
+      parts.push(el("p", "w-fit muted small", "How closely each followed how you felt on your " +
+        "check-ins: personal " + R.num(v.personal, 2) + " vs standard " + R.num(v.fixed, 2) +
+        " (1 = exactly, 0 = not at all)."));
+      const how = el("details", "how");
+      how.append(el("summary", null, "How"), el("p", null, "ρ: Spearman " +
+        (v.metric || "rank correlation with your check-ins") + (v.fitted_on ? "; the weights were learned from " +
+        plural(v.fitted_on, "check-in day") : "") + ", pulled towards the standard weights " +
+        "while there are few. Personal weights are used only when they follow your check-ins " +
+        "clearly better than the standard ones."));
+      parts.push(how);
     }
     div.replaceChildren(...parts);
     div.hidden = false;

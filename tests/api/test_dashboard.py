@@ -751,6 +751,10 @@ def test_dashboard_lists_uploads_ten_at_a_time(sqlite_server: Server) -> None:
         driver.quit()
 
 
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _personal_athlete(server: Server, name: str, checkins: int) -> tuple[Athlete, dict[str, Any]]:
     """An athlete whose stress check-ins follow last night's HRV (the last ``checkins`` days
     before yesterday), and today's ``calibration.personal`` as the API serves it."""
@@ -787,13 +791,10 @@ def test_dashboard_shows_when_a_score_is_personal(sqlite_server: Server) -> None
         wait.until(lambda d: box.get_attribute("data-personal") == "active")
         div = box.find_element(By.CSS_SELECTOR, ".personal")
         assert div.is_displayed()
-        assert div.find_element(By.CSS_SELECTOR, ".badge").text == "Personal"
+        assert div.find_element(By.CSS_SELECTOR, ".badge").text == "personal"
         assert personal["reason"].startswith("personal: ")
-        said = personal["reason"].removeprefix("personal: ")
-        assert (
-            div.find_element(By.CSS_SELECTOR, ".personal-head").text
-            == f"Personal {said[0].upper()}{said[1:]}"
-        )
+        reason = div.find_element(By.CSS_SELECTOR, ".personal-reason").text
+        assert reason == _capitalised(personal["reason"].removeprefix("personal: "))
         shown = {
             li.get_attribute("data-signal"): li.text
             for li in div.find_elements(By.CSS_SELECTOR, ".weight")
@@ -806,13 +807,26 @@ def test_dashboard_shows_when_a_score_is_personal(sqlite_server: Server) -> None
             assert f"(standard {round(standard * 100)} %)" in shown[signal]
         validation = personal["validation"]
         yours, standard_fit = (str(float(f"{validation[k]:.2f}")) for k in ("personal", "fixed"))
-        assert f"yours {yours}, standard {standard_fit}" in div.text, div.text
+        assert f"personal {yours} vs standard {standard_fit}" in div.text, div.text
+        assert "ρ" not in div.text  # the method only under "How", closed
+        how = div.find_element(By.CSS_SELECTOR, ".how")
+        how.find_element(By.TAG_NAME, "summary").click()
+        assert "ρ" in how.text
+        assert validation["metric"] in how.text
+        assert f"learned from {validation['fitted_on']} check-in days" in how.text
         weighed = box.find_elements(By.CSS_SELECTOR, ".contrib .c-points")
         assert any("weight" in w.text for w in weighed), [w.text for w in weighed]
         _full_page(driver, "dashboard-personal.png")
+        driver.set_window_size(1280, 1800)
+        driver.execute_script("arguments[0].scrollIntoView()", box)
+        box.screenshot(str(ARTIFACTS / "dashboard-personal-score.png"))
+        driver.set_window_size(1280, 900)
         _phone(driver)  # what it learned fits a phone too
         assert driver.execute_script(_OVERFLOWING) == []
         _full_page(driver, "dashboard-personal-phone.png", phone=True)
+        _phone(driver, height=2000)
+        driver.execute_script("arguments[0].scrollIntoView()", box)
+        box.screenshot(str(ARTIFACTS / "dashboard-personal-score-phone.png"))
         _phone(driver, on=False)
         assert _severe(driver) == []
         driver.find_element(By.ID, "signout").click()
@@ -820,8 +834,12 @@ def test_dashboard_shows_when_a_score_is_personal(sqlite_server: Server) -> None
         box = wait.until(lambda d: d.find_element(By.ID, "score-stress"))
         wait.until(lambda d: box.get_attribute("data-personal") == "learning")
         div = box.find_element(By.CSS_SELECTOR, ".personal")
-        assert div.find_element(By.CSS_SELECTOR, ".badge").text == "Learning"
-        assert "12 of 30 check-in days" in div.text, div.text
+        assert (
+            div.find_element(By.CSS_SELECTOR, ".badge").text == "learning (12 of 30 check-in days)"
+        )
+        reason = div.find_element(By.CSS_SELECTOR, ".personal-reason").text
+        assert reason == _capitalised(learning["reason"])
+        box.screenshot(str(ARTIFACTS / "dashboard-learning-score.png"))
         assert div.find_elements(By.CSS_SELECTOR, ".weight") == []
         assert not any(
             "weight" in w.text for w in box.find_elements(By.CSS_SELECTOR, ".contrib .c-points")
