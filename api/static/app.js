@@ -1,5 +1,6 @@
 /* readiness dashboard: plain JS, no build step. The API key lives in sessionStorage only.
-   Words and formatting: words.js; the charts: charts.js (both on window.readiness). */
+   Requests: api.js; words and formatting: words.js; the charts: charts.js (all on
+   window.readiness). */
 (function (R) {
   "use strict";
 
@@ -45,36 +46,8 @@
     return s.charAt(0).toUpperCase() + s.slice(1);
   }
 
-  class ApiError extends Error {
-    constructor(status, problem) {
-      super((problem && (problem.detail || problem.title)) || "HTTP " + status);
-      this.status = status;
-      this.problem = problem;
-    }
-  }
-
-  async function request(path, options) {
-    const opts = Object.assign({ headers: {} }, options || {});
-    opts.headers = Object.assign({ Authorization: "Bearer " + sessionStorage.getItem(KEY) },
-      opts.headers);
-    const res = await fetch(path, opts);
-    if (!res.ok) {
-      const text = await res.text();
-      let body = null;
-      try { body = text ? JSON.parse(text) : null; } catch (e) { body = null; }
-      throw new ApiError(res.status, body);
-    }
-    return res;
-  }
-
-  async function api(path, options) {
-    const res = await request(path, options);
-    const text = await res.text();
-    return text ? JSON.parse(text) : null;
-  }
-
-  const postJson = (path, body) => api(path, { method: "POST", body: JSON.stringify(body),
-    headers: { "Content-Type": "application/json" } });
+  const { request, api, postJson } = R.apiClient(KEY);
+  const ApiError = R.ApiError;
 
   function setText(el, text) { if (el) el.textContent = text == null ? "" : String(text); }
 

@@ -1,21 +1,11 @@
 /* readiness team page: a coach's triage of a team, plain JS, no build step.
-   The coach's API key lives in sessionStorage only. */
-(function () {
+   The coach's API key lives in sessionStorage only. Requests: api.js; the actions' words and
+   colours: words.js (the same as the dashboard's history strip). */
+(function (R) {
   "use strict";
 
   const KEY = "readiness.coach-key";
   const STRIP_DAYS = 14;
-  const ACTIONS = {
-    physiotherapy_assessment: "See a physiotherapist",
-    rest: "Rest today",
-    relaxation_massage: "Book a relaxation massage",
-    therapeutic_massage: "Book a therapeutic (sports) massage",
-    massage_then_stretching: "Massage, then assisted stretching",
-    light_movement_then_stretching: "Move lightly first, then stretch",
-    assisted_stretching: "Assisted stretching",
-    none: "Nothing needed today",
-    no_recent_data: "No recent data",
-  };
   const CONCERNS = {
     pain_gate: "Pain",
     illness: "Illness",
@@ -27,23 +17,7 @@
   };
   const $ = (id) => document.getElementById(id);
 
-  class ApiError extends Error {
-    constructor(status, problem) {
-      super((problem && (problem.detail || problem.title)) || "HTTP " + status);
-      this.status = status;
-    }
-  }
-
-  async function api(path, options) {
-    const opts = Object.assign({ headers: {} }, options || {});
-    opts.headers = Object.assign({ Authorization: "Bearer " + sessionStorage.getItem(KEY) },
-      opts.headers);
-    const res = await fetch(path, opts);
-    const text = await res.text();
-    const body = text ? JSON.parse(text) : null;
-    if (!res.ok) throw new ApiError(res.status, body);
-    return body;
-  }
+  const { api } = R.apiClient(KEY);
 
   function cell(tr, text, cls) {
     const td = document.createElement("td");
@@ -78,8 +52,12 @@
       const found = byDate.get(day);
       const mark = document.createElement("span");
       const action = found && found.recommendation ? found.recommendation.action : null;
-      if (action) mark.className = "a-" + action;
-      mark.title = day + ": " + (action ? ACTIONS[action] || action : "no call");
+      if (action) {
+        mark.className = "a-" + action;
+        mark.dataset.action = action;
+        mark.style.backgroundColor = R.actionColour(action);
+      }
+      mark.title = day + ": " + (action ? R.actionText(action) : "no call");
       strip.appendChild(mark);
     }
     strip.dataset.days = String(page.data.length);
@@ -105,7 +83,7 @@
       tag.className = "concern concern-" + row.concern;
       tag.textContent = CONCERNS[row.concern] || row.concern;
       concern.appendChild(tag);
-      cell(tr, row.action ? ACTIONS[row.action] || row.action : "–");
+      cell(tr, row.action ? R.actionText(row.action) : "–");
       cell(tr, scoreText(row.nervous_system_stress));
       cell(tr, scoreText(row.physical_stiffness));
       cell(tr, scoreText(row.warmth));
@@ -171,4 +149,4 @@
   }
 
   init();
-})();
+})(window.readiness = window.readiness || {});

@@ -15,6 +15,19 @@ from tests.api.test_dashboard import ARTIFACTS, _driver
 pytestmark = pytest.mark.browser
 
 
+#: Whether each strip mark has its action's colour from words.js, as the dashboard paints it.
+_SAME_AS_DASHBOARD = """
+const probe = document.createElement('span');
+document.body.append(probe);
+const out = arguments[0].map((m) => {
+  probe.style.backgroundColor = window.readiness.actionColour(m.dataset.action);
+  return getComputedStyle(m).backgroundColor === getComputedStyle(probe).backgroundColor;
+});
+probe.remove();
+return out;
+"""
+
+
 def test_team_page_shows_the_triage_with_history(sqlite_server: Server) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
@@ -50,6 +63,14 @@ def test_team_page_shows_the_triage_with_history(sqlite_server: Server) -> None:
         calm_row = rows[2]
         marks = calm_row.find_elements(By.CSS_SELECTOR, ".strip span")
         assert len(marks) == 14 and all(m.get_attribute("class") for m in marks)
+        # the same words and colours as the dashboard's history strip (words.js)
+        same = driver.execute_script(_SAME_AS_DASHBOARD, marks)
+        assert same == [True] * 14, same
+        strip_words = {m.get_attribute("title").split(": ", 1)[1] for m in marks}
+        action_words = driver.execute_script(
+            "return Object.keys(window.readiness.ACTIONS).map(window.readiness.actionText)"
+        )
+        assert strip_words <= set(action_words), strip_words
         assert "Calm member" in calm_row.text
         assert "No data yet" in rows[1].text and "Stale data" in rows[0].text
         driver.find_element(By.ID, "invite").click()
