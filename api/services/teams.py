@@ -32,6 +32,7 @@ from readiness.api.services.accounts import athlete_by_key
 from readiness.api.services.errors import InvalidInputError, MissingError, NotAllowedError
 from readiness.api.services.read_cache import ReadCache
 from readiness.api.services.readiness import served_today
+from readiness.api.storage.inserts import insert_if_absent
 from readiness.api.storage.models import (
     Athlete,
     Coach,
@@ -46,7 +47,6 @@ from readiness.api.storage.models import (
 )
 from readiness.api.storage.unit_of_work import UnitOfWork, unit_of_work
 from sqlalchemy import bindparam, delete, exists, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 __all__ = [
@@ -297,11 +297,8 @@ def invite(
 
 def _join(work: UnitOfWork, team_id: int, athlete_id: int, *, joined: datetime) -> None:
     """Make the athlete a member (nothing if they are one already, also under a race)."""
-    session = work.session
     values = {"team_id": team_id, "athlete_id": athlete_id, "joined": joined}
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    session.execute(insert(TeamMember).values(values).on_conflict_do_nothing())
+    insert_if_absent(work.session, TeamMember, values)
 
 
 def accept_invitation(work: UnitOfWork, caller: Caller, code: str, *, now: datetime) -> TeamView:

@@ -31,6 +31,7 @@ from datetime import date
 from typing import Any, Final
 
 from readiness.api.services.webhooks import EVENTS
+from readiness.api.storage.inserts import insert_if_absent
 from readiness.api.storage.models import (
     ReadinessRow,
     TeamMember,
@@ -42,7 +43,6 @@ from readiness.api.storage.models import (
 )
 from readiness.api.storage.unit_of_work import UnitOfWork
 from sqlalchemy import or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 __all__ = [
@@ -196,11 +196,10 @@ def track_today(work: UnitOfWork, athlete_id: int, today: date) -> None:
     """After a re-score: tell the athlete's webhooks (and their teams') when today's call
     changed (:func:`tell_today` with the stored day object: warmth at the end of the day, as
     ``readiness score``); nothing happens without a webhook for these events."""
-    session = work.session
-    hooks = _subscribed(session, athlete_id, _TODAY_EVENTS)
+    hooks = today_hooks(work, athlete_id)
     if not hooks:
         return
-    data = session.scalar(
+    data = work.session.scalar(
         select(ReadinessRow.data).where(
             ReadinessRow.athlete_id == athlete_id, ReadinessRow.date == today
         )
@@ -259,20 +258,15 @@ def _move_mark(
     whether it moved."""
     values = {"date": after[0], "action": after[1], "rule": after[2]}
     if before is None:
-        dialect = session.get_bind().dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        done = session.execute(
-            insert(WebhookMark).values(athlete_id=athlete_id, **values).on_conflict_do_nothing()
+        return insert_if_absent(session, WebhookMark, {"athlete_id": athlete_id, **values})
+    done = session.execute(
+        update(WebhookMark)
+        .where(
+            WebhookMark.athlete_id == athlete_id,
+            WebhookMark.date == before[0],
+            WebhookMark.action == before[1],
+            WebhookMark.rule == before[2],
         )
-    else:
-        done = session.execute(
-            update(WebhookMark)
-            .where(
-                WebhookMark.athlete_id == athlete_id,
-                WebhookMark.date == before[0],
-                WebhookMark.action == before[1],
-                WebhookMark.rule == before[2],
-            )
-            .values(**values)
-        )
+        .values(**values)
+    )
     return bool(getattr(done, "rowcount", 0))
