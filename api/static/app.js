@@ -26,11 +26,7 @@
     return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate());
   }
 
-  function addDays(iso, n) {
-    const d = new Date(iso + "T12:00:00Z");
-    d.setUTCDate(d.getUTCDate() + n);
-    return d.toISOString().slice(0, 10);
-  }
+  const addDays = R.addDays;
 
   function daysBetween(a, b) {
     return Math.round((Date.parse(b) - Date.parse(a)) / 864e5);

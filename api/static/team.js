@@ -32,11 +32,7 @@
     return Math.round(part.score) + " " + (part.band || "");
   }
 
-  function addDays(iso, n) {
-    const d = new Date(iso + "T12:00:00Z");
-    d.setUTCDate(d.getUTCDate() + n);
-    return d.toISOString().slice(0, 10);
-  }
+  const addDays = R.addDays;
 
   /* The member's last STRIP_DAYS calls, one coloured mark per day (grey: no call that day). */
   async function fillStrip(td, teamId, athleteId, end) {

@@ -105,6 +105,13 @@
     load: "Training load",
   };
 
+  /* The calendar day `n` days after `iso` (YYYY-MM-DD; negative `n`: before). */
+  R.addDays = (iso, n) => {
+    const d = new Date(iso + "T12:00:00Z");
+    d.setUTCDate(d.getUTCDate() + n);
+    return d.toISOString().slice(0, 10);
+  };
+
   R.signalLabel = (signal) => {
     if (SIGNALS[signal]) return SIGNALS[signal];
     const s = String(signal || "").replace(/_/g, " ");
