@@ -377,17 +377,15 @@ def team_member(work: UnitOfWork, caller: Caller, team_id: int, athlete_id: int)
     return athlete
 
 
-def _band(day: dict[str, Any], name: str) -> str | None:
-    sub = day.get(name)
-    return sub.get("band") if isinstance(sub, dict) else None
-
-
 def concern(day: dict[str, Any] | None) -> str:
     """How urgent a member's day is, one of :data:`CONCERNS`."""
     if day is None:
         return "no_data"
     rule = day["recommendation"]["rule"]
-    bands = {_band(day, "nervous_system_stress"), _band(day, "physical_stiffness")}
+    bands = {
+        (_score_band(day, name) or {}).get("band")
+        for name in ("nervous_system_stress", "physical_stiffness")
+    }
     if rule == "R0":
         return "pain_gate"
     if rule == "R1":
